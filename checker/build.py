@@ -1,0 +1,410 @@
+"""Stage 2: syntax tree -> typed facts. Checks every kind, field, value and reference.
+
+Each block becomes one fact model from checker/facts.py. The field shapes there decide what a value
+may be; anything else is an error with the block's or value's span and, where one fits, a
+did-you-mean. All errors of a file are collected before giving up.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from checker.errors import CheckerError, ErrorList, did_you_mean, one_of
+from checker.facts import (
+    KIND_MODELS,
+    SHAPES,
+    UNSTATED,
+    Citation,
+    Document,
+    Fact,
+    Policy,
+    Shape,
+)
+from checker.spans import Span
+from checker.syntax import Block, Cite, Field, ListValue, Scalar, SyntaxTree
+from checker.taxonomy import taxonomy_keys
+
+# Kinds whose statements are not facts read from the notice, so they need no citation.
+UNCITED_KINDS = frozenset({"document", "waiver", "category"})
+_FLAGS = {"yes": True, "no": False}
+
+
+def build_policy(tree: SyntaxTree, path: str) -> Policy:
+    """Type-check a syntax tree into a `Policy`, or raise `ErrorList` with every problem found."""
+    errors: list[CheckerError] = []
+    blocks: list[Block] = []
+    for item in tree.items:
+        if isinstance(item, Block):
+            blocks.append(item)
+        else:
+            errors.append(
+                CheckerError(
+                    "E113",
+                    "fields and citations belong inside a block",
+                    span=item.span,
+                    expected="a block such as `handler { ... }`",
+                )
+            )
+
+    names = _declared_names(blocks)
+    extensions = _category_extensions(blocks, errors)
+    builder = _Builder(names, extensions, errors)
+    facts = [fact for fact in (builder.fact(b) for b in blocks) if fact is not None]
+    _check_duplicates(facts, errors)
+
+    documents = [f for f in facts if isinstance(f, Document)]
+    if not documents and not errors:
+        errors.append(
+            CheckerError(
+                "E209",
+                "no document header",
+                span=Span.point(1, 1),
+                expected='a `document { title = "..." source = "..." jurisdictions = [...] }` block',
+                hint="every .policy file starts by naming the notice it encodes",
+            )
+        )
+    if errors:
+        raise ErrorList([e.at(path) for e in errors])
+    return Policy(path=path, document=documents[0], statements=tuple(facts))
+
+
+def _declared_names(blocks: list[Block]) -> dict[str, set[str]]:
+    names: dict[str, set[str]] = {}
+    for block in blocks:
+        model = KIND_MODELS.get(block.kind)
+        if block.name and model is not None and model.NAME_FIELD is None:
+            names.setdefault(block.kind, set()).add(block.name)
+    return names
+
+
+def _category_extensions(
+    blocks: list[Block], errors: list[CheckerError]
+) -> dict[str, tuple[bool | None, bool | None]]:
+    """Project-declared data categories: `category user.parent.child { ... }`."""
+    known = taxonomy_keys()
+    declared: dict[str, tuple[bool | None, bool | None]] = {}
+    for block in blocks:
+        if block.kind != "category" or not block.name:
+            continue
+        key = block.name
+        parent = key.rpartition(".")[0]
+        if key in known:
+            errors.append(
+                CheckerError(
+                    "E212",
+                    f"'{key}' is already a taxonomy category",
+                    span=block.name_span,
+                    hint="use it directly; declare only keys the taxonomy lacks",
+                )
+            )
+            continue
+        if parent not in known and parent not in declared:
+            errors.append(
+                CheckerError(
+                    "E212",
+                    f"'{key}' extends '{parent or key}', which is not a taxonomy category",
+                    span=block.name_span,
+                    expected="a new key under an existing one, such as user.content.private.diary",
+                    hint=did_you_mean(parent, known),
+                )
+            )
+            continue
+        marks: dict[str, bool | None] = {"pipl_sensitive": None, "gdpr_special": None}
+        for item in block.items:
+            if isinstance(item, Field) and item.key in marks and isinstance(item.value, Scalar):
+                marks[item.key] = _FLAGS.get(item.value.value)
+        declared[key] = (marks["pipl_sensitive"], marks["gdpr_special"])
+    return declared
+
+
+class _Builder:
+    def __init__(
+        self,
+        names: dict[str, set[str]],
+        extensions: dict[str, tuple[bool | None, bool | None]],
+        errors: list[CheckerError],
+    ) -> None:
+        self.names = names
+        self.categories = set(taxonomy_keys()) | set(extensions)
+        self.errors = errors
+
+    def error(self, code: str, message: str, span: Span | None, **advice: Any) -> None:
+        self.errors.append(CheckerError(code, message, span=span, **advice))
+
+    def fact(self, block: Block) -> Fact | None:
+        model = KIND_MODELS.get(block.kind)
+        if model is None:
+            self.error(
+                "E201",
+                f"unknown statement kind '{block.kind}'",
+                block.kind_span,
+                expected=one_of(KIND_MODELS, limit=30),
+                hint=did_you_mean(block.kind, KIND_MODELS),
+            )
+            return None
+        shapes = SHAPES[block.kind]
+        values: dict[str, Any] = {}
+        spans: dict[str, Span] = {}
+        cites: list[Citation] = []
+        ok = True
+
+        if block.name is not None and block.name_span is not None:
+            spans["name"] = block.name_span
+            if model.NAME_FIELD:
+                shape = shapes[model.NAME_FIELD]
+                name_value = Scalar("name", block.name, block.name_span)
+                converted = self.convert(block.kind, model.NAME_FIELD, shape, name_value)
+                ok &= converted is not _BAD
+                values[model.NAME_FIELD] = converted
+                spans[model.NAME_FIELD] = block.name_span
+            values["name"] = block.name
+        elif model.NAME_FIELD:
+            self.error(
+                "E208",
+                f"a {block.kind} needs its {model.NAME_FIELD} after the keyword",
+                block.kind_span,
+                expected=f"`{block.kind} <{model.NAME_FIELD}> {{ ... }}`",
+            )
+            ok = False
+
+        for item in block.items:
+            if isinstance(item, Cite):
+                cites.append(
+                    Citation(
+                        label=item.label,
+                        quote=item.quote,
+                        span=item.span,
+                        quote_span=item.quote_span,
+                    )
+                )
+            elif isinstance(item, Block):
+                self.error(
+                    "E102",
+                    f"'{item.kind}' starts inside the {block.kind} block opened at line "
+                    f"{block.span.line}",
+                    item.kind_span,
+                    expected=f"'}}' to close the {block.kind} block before a new statement",
+                    hint=f"add '}}' to close the {block.kind} block",
+                )
+                ok = False
+            else:
+                ok &= self.field(block.kind, shapes, item, values, spans)
+
+        for required in model.REQUIRED:
+            if required not in values:
+                self.error(
+                    "E208",
+                    f"a {block.kind} needs `{required}`",
+                    block.kind_span,
+                    expected=f"`{required} = ...` inside the block",
+                )
+                ok = False
+        if not cites and block.kind not in UNCITED_KINDS and not _only_unstated(values, model):
+            self.error(
+                "E210",
+                f"{block.kind} {block.name or ''} has no citation".replace("  ", " "),
+                block.kind_span,
+                expected='`cite "clause label" "verbatim quote"` inside the block',
+                hint="every fact says where in the notice it comes from",
+            )
+            ok = False
+        if not ok:
+            return None
+        try:
+            return model(span=block.span, cites=tuple(cites), spans=spans, **values)
+        except ValidationError as exc:  # a gap between shapes and models: report, never crash
+            self.error("E203", f"invalid {block.kind}: {exc.errors()[0]['msg']}", block.span)
+            return None
+
+    def field(
+        self,
+        kind: str,
+        shapes: dict[str, Shape],
+        item: Field,
+        values: dict[str, Any],
+        spans: dict[str, Span],
+    ) -> bool:
+        shape = shapes.get(item.key)
+        model = KIND_MODELS[kind]
+        if shape is None or item.key == model.NAME_FIELD:
+            self.error(
+                "E202",
+                f"unknown field '{item.key}' in a {kind}",
+                item.key_span,
+                expected=one_of(k for k in shapes if k != model.NAME_FIELD),
+                hint=did_you_mean(item.key, shapes),
+            )
+            return False
+        if item.key in values:
+            self.error(
+                "E211",
+                f"'{item.key}' is given twice in this {kind}",
+                item.key_span,
+                hint="merge the two values into one (a list if the notice says several things)",
+            )
+            return False
+        converted = self.convert(kind, item.key, shape, item.value)
+        if converted is _BAD:
+            return False
+        values[item.key] = converted
+        spans[item.key] = item.value.span
+        return True
+
+    def convert(self, kind: str, key: str, shape: Shape, value: Any) -> Any:
+        if isinstance(value, Scalar) and value.kind == "name" and value.value == "unstated":
+            if shape.unstated_ok:
+                return UNSTATED
+            self.error(
+                "E203",
+                f"`{key}` of a {kind} cannot be unstated",
+                value.span,
+                expected=_describe(shape),
+            )
+            return _BAD
+        if isinstance(value, Scalar) and shape.all_ok and value.kind == "name" and value.value == "all":
+            return "all"
+        if shape.many:
+            items = value.items if isinstance(value, ListValue) else (value,)
+            converted = [self.scalar(kind, key, shape, v) for v in items]
+            if any(c is _BAD for c in converted):
+                return _BAD
+            if not converted:
+                self.error("E105", f"`{key}` is an empty list", value.span, expected=_describe(shape))
+                return _BAD
+            return tuple(converted)
+        if isinstance(value, ListValue):
+            self.error(
+                "E203", f"`{key}` takes one value, not a list", value.span, expected=_describe(shape)
+            )
+            return _BAD
+        return self.scalar(kind, key, shape, value)
+
+    def scalar(self, kind: str, key: str, shape: Shape, value: Scalar) -> Any:
+        text = value.value
+        expected = _describe(shape)
+        if shape.scalar == "text":
+            if value.kind == "string":
+                return text
+        elif shape.scalar == "flag":
+            if value.kind == "name" and text in _FLAGS:
+                return _FLAGS[text]
+            if value.kind == "name":
+                self.error("E204", f"'{text}' is not yes or no", value.span, expected=expected,
+                           hint=did_you_mean(text, _FLAGS))
+                return _BAD
+        elif shape.scalar == "int":
+            if value.kind == "number":
+                return int(text)
+        elif shape.scalar == "date":
+            if value.kind == "date":
+                try:
+                    return datetime.date.fromisoformat(text)
+                except ValueError:
+                    self.error("E203", f"'{text}' is not a calendar date", value.span,
+                               expected=expected)
+                    return _BAD
+        elif shape.scalar == "enum":
+            if value.kind == "name":
+                if text in shape.choices:
+                    return text
+                self.error(
+                    "E204",
+                    f"'{text}' is not a value `{key}` of a {kind} can take",
+                    value.span,
+                    expected=one_of(shape.choices + (("unstated",) if shape.unstated_ok else ())),
+                    hint=did_you_mean(text, shape.choices),
+                )
+                return _BAD
+        elif shape.scalar == "category":
+            if value.kind == "name":
+                if text in self.categories:
+                    return text
+                self.error(
+                    "E205",
+                    f"unknown data category '{text}'",
+                    value.span,
+                    expected="a Fides taxonomy key such as user.contact.email, or `all`",
+                    hint=did_you_mean(text, self.categories)
+                    or "declare a new key with `category <parent>.<new> { ... }`",
+                )
+                return _BAD
+        elif shape.scalar == "ref":
+            if value.kind == "name":
+                assert shape.ref is not None
+                if text in self.names.get(shape.ref, set()):
+                    return text
+                self.error(
+                    "E207",
+                    f"no {shape.ref} named '{text}' is defined",
+                    value.span,
+                    expected=f"the name of a `{shape.ref} <name> {{ ... }}` block in this file",
+                    hint=did_you_mean(text, self.names.get(shape.ref, set())),
+                )
+                return _BAD
+        self.error(
+            "E203",
+            f"`{key}` of a {kind} takes {expected}, not {_article(value.kind)}",
+            value.span,
+            expected=expected,
+            hint='quote prose: `key = "words"`' if shape.scalar == "text" else None,
+        )
+        return _BAD
+
+
+_BAD: Any = object()
+
+
+def _only_unstated(values: dict[str, Any], model: type[Fact]) -> bool:
+    """A block that only records silence (`breach { notify_individuals = unstated }`)."""
+    own = [v for k, v in values.items() if k not in ("name", model.NAME_FIELD)]
+    return bool(own) and all(v is UNSTATED for v in own)
+
+
+def _article(kind: str) -> str:
+    return {"string": "a string", "name": "a name", "number": "a number", "date": "a date"}[kind]
+
+
+def _describe(shape: Shape) -> str:
+    single = {
+        "text": 'a quoted string ("...")',
+        "flag": "yes or no",
+        "int": "a whole number",
+        "date": "a date (YYYY-MM-DD)",
+        "enum": one_of(shape.choices),
+        "category": "a data category key (user.contact.email, ...)",
+        "ref": f"the name of a {shape.ref}",
+    }[shape.scalar]
+    text = f"a [list] of {single}" if shape.many else single
+    if shape.all_ok:
+        text += ", or all"
+    if shape.unstated_ok:
+        text += ", or unstated"
+    return text
+
+
+def _check_duplicates(facts: list[Fact], errors: list[CheckerError]) -> None:
+    seen: dict[tuple[str, str], Fact] = {}
+    for fact in facts:
+        if fact.SINGLE:
+            key = (fact.KIND, "")
+            what = f"a second {fact.KIND} block"
+        elif fact.name is not None:
+            key = (fact.KIND, fact.name)
+            what = f"a second {fact.KIND} named '{fact.name}'"
+        else:
+            continue
+        first = seen.get(key)
+        if first is None:
+            seen[key] = fact
+            continue
+        errors.append(
+            CheckerError(
+                "E206",
+                f"{what} (the first is at line {first.span.line})",
+                span=fact.spans.get("name", fact.span),
+                hint="merge them, or give this one another name",
+            )
+        )

@@ -1,0 +1,8 @@
+"""Exit codes of the `policycheck` command."""
+
+EXIT_CLEAN = 0
+"""No finding at or above the fail threshold."""
+EXIT_FINDINGS = 1
+"""Findings at or above the fail threshold (or, for `fmt --check`, files that would change)."""
+EXIT_INPUT_ERROR = 2
+"""A policy, requirement file, configuration or command line could not be used."""

@@ -1,0 +1,692 @@
+"""The fact model: what a `.policy` file can state about a notice, as typed, frozen models.
+
+This module is the vocabulary of the policy language. Each statement kind is one model; its fields
+are the keys a block of that kind accepts, and the field's type says which values are allowed.
+Every field has three states (DESIGN.md §4):
+
+* a value — the notice states it;
+* `UNSTATED` — the encoder read the notice and it is silent (written `unstated`);
+* `None` — not encoded: nobody has looked yet. Requirements treat this as "cannot decide".
+
+The block name is the fact's identifier, except for kinds whose `NAME_FIELD` says the name carries
+a value (`right access { ... }`, `officer dpo { ... }`, `category user.x.y { ... }`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel, Field
+
+from checker.spans import Span
+
+
+class Unstated(BaseModel, frozen=True, extra="forbid"):
+    """The notice is silent on this point (an encoding decision a reviewer can see)."""
+
+    unstated: Literal[True] = True
+
+    def __repr__(self) -> str:
+        return "UNSTATED"
+
+
+UNSTATED = Unstated()
+
+
+@dataclass(frozen=True)
+class RefTo:
+    """Marks a field whose values name facts of another kind (checked, then followed by rules)."""
+
+    kind: str
+
+
+@dataclass(frozen=True)
+class CategoryKeys:
+    """Marks a field of data categories: Fides taxonomy keys, or `all`."""
+
+
+Text = str
+Flag = bool  # written yes / no
+Date = datetime.date
+Categories = Annotated[tuple[str, ...] | Literal["all"], CategoryKeys()]
+
+Jurisdiction = Literal["cn", "eu", "eea", "uk", "us", "hk", "sg", "other"]
+Region = Literal[
+    "cn",
+    "eu",
+    "eea",
+    "uk",
+    "us",
+    "hk",
+    "mo",
+    "tw",
+    "sg",
+    "jp",
+    "kr",
+    "outside_cn",
+    "outside_eu",
+    "worldwide",
+    "other",
+]
+ConsentKind = Literal[
+    "explicit",
+    "separate",
+    "written",
+    "bundled",
+    "deemed_by_use",
+    "deemed_by_silence",
+    "pre_ticked",
+    "none",
+]
+IfRefused = Literal["service_refused", "feature_unavailable", "no_effect"]
+Source = Literal["data_subject", "automatic", "third_party", "public", "sdk"]
+BasisPIPL = Literal[
+    "consent",
+    "contract",
+    "hr_management",
+    "legal_duty",
+    "emergency",
+    "news_reporting",
+    "public_info",
+    "other_law",
+]
+BasisGDPR = Literal[
+    "consent",
+    "contract",
+    "legal_obligation",
+    "vital_interests",
+    "public_task",
+    "legitimate_interests",
+]
+PurposeCategory = Literal[
+    "service",
+    "security",
+    "legal_compliance",
+    "marketing",
+    "personalisation",
+    "analytics",
+    "research",
+    "other",
+]
+RecipientRole = Literal[
+    "processor",
+    "handler",
+    "joint_handler",
+    "affiliate",
+    "authority",
+    "successor",
+    "sdk_provider",
+    "unknown",
+]
+RightKind = Literal[
+    "know",
+    "access",
+    "copy",
+    "portability",
+    "correct",
+    "delete",
+    "restrict",
+    "object",
+    "object_marketing",
+    "withdraw",
+    "explain",
+    "account_cancellation",
+    "complain",
+    "not_automated",
+]
+RetentionBasis = Literal["fixed_period", "criteria", "as_long_as_necessary", "indefinite"]
+Measure = Literal[
+    "encryption",
+    "access_control",
+    "de_identification",
+    "anonymisation",
+    "backup",
+    "audit",
+    "training",
+    "incident_response",
+    "certification",
+    "network_security",
+    "other",
+]
+ExceptionGround = Literal[
+    "consent",
+    "contract",
+    "legal_duty",
+    "emergency",
+    "public_interest",
+    "news_reporting",
+    "public_info",
+    "litigation",
+    "national_security",
+    "criminal_investigation",
+    "handler_interest",
+    "security_incident",
+    "other_law",
+    "other",
+]
+DisclaimerScope = Literal[
+    "security_incident",
+    "hacking",
+    "force_majeure",
+    "third_party",
+    "government",
+    "user_fault",
+    "other",
+]
+Acceptance = Literal["continued_use", "deemed_by_silence", "reconsent", "notice_only"]
+OfficerRole = Literal["dpo", "pi_protection_officer"]
+
+# Aliases for readability of the models below.
+U = Unstated
+PurposeRefs = Annotated[tuple[str, ...], RefTo("purpose")]
+RecipientRef = Annotated[str, RefTo("recipient")]
+
+
+class Citation(BaseModel, frozen=True, extra="forbid"):
+    """`cite "label" "quote"`: the clause of the notice a fact rests on, in its own words."""
+
+    label: str
+    quote: str
+    span: Span
+    quote_span: Span
+    notice_line: int | None = None
+    """Line of the source text where the quote was found (set by quote anchoring)."""
+
+
+class Fact(BaseModel, frozen=True, extra="forbid"):
+    """Common part of every statement: where it is, what it is called, what it cites."""
+
+    KIND: ClassVar[str] = ""
+    SINGLE: ClassVar[bool] = False
+    """At most one statement of this kind per document."""
+    NAME_FIELD: ClassVar[str | None] = None
+    REQUIRED: ClassVar[tuple[str, ...]] = ()
+
+    name: str | None = None
+    span: Span = Field(default_factory=lambda: Span.point(1, 1), repr=False)
+    cites: tuple[Citation, ...] = ()
+    spans: dict[str, Span] = Field(default_factory=dict, repr=False)
+    """Span of each field's value."""
+
+    @property
+    def label(self) -> str:
+        return f"{self.KIND} {self.name}" if self.name else self.KIND
+
+
+class Document(Fact, frozen=True):
+    """The document header: which notice this file encodes and where it applies."""
+
+    KIND = "document"
+    SINGLE = True
+    REQUIRED = ("title", "source", "jurisdictions")
+    kind: Literal["document"] = "document"
+    title: Text | None = None
+    source: Text | None = None
+    """Path of the notice's text, relative to the .policy file."""
+    language: Literal["en", "zh", "other"] | None = None
+    version: Text | U | None = None
+    effective: Date | U | None = None
+    updated: Date | U | None = None
+    jurisdictions: tuple[Jurisdiction, ...] | None = None
+    url: Text | U | None = None
+
+
+class Handler(Fact, frozen=True):
+    """The personal information handler (GDPR: controller) responsible for the notice."""
+
+    KIND = "handler"
+    SINGLE = True
+    kind: Literal["handler"] = "handler"
+    legal_name: Text | U | None = None
+    contact: tuple[Text, ...] | U | None = None
+    address: Text | U | None = None
+    established_in: Region | U | None = None
+
+
+class Officer(Fact, frozen=True):
+    """A PI protection officer (PIPL Art. 52) or data protection officer (GDPR Art. 37)."""
+
+    KIND = "officer"
+    NAME_FIELD = "role"
+    kind: Literal["officer"] = "officer"
+    role: OfficerRole | None = None
+    person: Text | U | None = None
+    contact: Text | U | None = None
+
+
+class Representative(Fact, frozen=True):
+    """A representative in the EU (GDPR Art. 27) or China (PIPL Art. 53)."""
+
+    KIND = "representative"
+    NAME_FIELD = "region"
+    kind: Literal["representative"] = "representative"
+    region: Literal["eu", "cn"] | None = None
+    legal_name: Text | U | None = None
+    contact: Text | U | None = None
+
+
+class Purpose(Fact, frozen=True):
+    """A purpose of processing, named so that collections and sharing can refer to it."""
+
+    KIND = "purpose"
+    REQUIRED = ("description",)
+    kind: Literal["purpose"] = "purpose"
+    description: Text | None = None
+    category: PurposeCategory | U | None = None
+    necessary: Flag | U | None = None
+    """Necessary for the product or service the person asked for (PIPL Art. 16, GDPR Art. 7(4))."""
+
+
+class Collection(Fact, frozen=True):
+    """A collection or processing statement: what is collected, how, why, on what basis, how long."""
+
+    KIND = "collection"
+    kind: Literal["collection"] = "collection"
+    data: Categories | U | None = None
+    source: tuple[Source, ...] | U | None = None
+    method: Text | U | None = None
+    purposes: PurposeRefs | U | None = None
+    basis_pipl: tuple[BasisPIPL, ...] | U | None = None
+    basis_gdpr: tuple[BasisGDPR, ...] | U | None = None
+    legitimate_interest: Text | U | None = None
+    consent: ConsentKind | U | None = None
+    required: Flag | U | None = None
+    consequence: Text | U | None = None
+    """What happens if the person does not provide the data (GDPR Art. 13(2)(e))."""
+    if_refused: IfRefused | U | None = None
+    retention: Text | U | None = None
+    retention_basis: RetentionBasis | U | None = None
+    sensitive_necessity: Text | U | None = None
+    sensitive_impact: Text | U | None = None
+
+
+class Consent(Fact, frozen=True):
+    """How consent is obtained, how it is withdrawn, and what happens on refusal."""
+
+    KIND = "consent"
+    REQUIRED = ("mechanism",)
+    kind: Literal["consent"] = "consent"
+    mechanism: ConsentKind | None = None
+    covers: Text | U | None = None
+    withdrawal: Text | U | None = None
+    if_refused: IfRefused | U | None = None
+    refusal_consequence: Text | U | None = None
+
+
+class Recipient(Fact, frozen=True):
+    """Another party that receives personal information: a processor, handler, affiliate, ..."""
+
+    KIND = "recipient"
+    kind: Literal["recipient"] = "recipient"
+    legal_name: Text | U | None = None
+    contact: Text | U | None = None
+    role: RecipientRole | U | None = None
+    location: Region | U | None = None
+
+
+class Sharing(Fact, frozen=True):
+    """Provision of personal information to a recipient (PIPL Arts. 21, 23; GDPR Art. 13(1)(e))."""
+
+    KIND = "sharing"
+    kind: Literal["sharing"] = "sharing"
+    recipient: RecipientRef | U | None = None
+    data: Categories | U | None = None
+    purposes: PurposeRefs | U | None = None
+    method: Text | U | None = None
+    consent: ConsentKind | U | None = None
+
+
+class Disclosure(Fact, frozen=True):
+    """Public disclosure of personal information (PIPL Art. 25, GDPR Art. 25(2))."""
+
+    KIND = "disclosure"
+    kind: Literal["disclosure"] = "disclosure"
+    data: Categories | U | None = None
+    purposes: PurposeRefs | U | None = None
+    consent: ConsentKind | U | None = None
+    by_default: Flag | U | None = None
+
+
+class Transfer(Fact, frozen=True):
+    """A cross-border transfer (PIPL Arts. 38-39, GDPR Arts. 13(1)(f), 44-49)."""
+
+    KIND = "transfer"
+    kind: Literal["transfer"] = "transfer"
+    destination: Region | U | None = None
+    recipient: RecipientRef | U | None = None
+    data: Categories | U | None = None
+    purposes: PurposeRefs | U | None = None
+    method: Text | U | None = None
+    consent: ConsentKind | U | None = None
+    mechanism_pipl: (
+        Literal["security_assessment", "certification", "standard_contract", "other"] | U | None
+    ) = None
+    mechanism_gdpr: (
+        Literal["adequacy", "scc", "bcr", "code_of_conduct", "certification", "derogation"]
+        | U
+        | None
+    ) = None
+    safeguards: Text | U | None = None
+    rights_procedure: Text | U | None = None
+    """How the person exercises rights against the overseas recipient (PIPL Art. 39)."""
+
+
+class Storage(Fact, frozen=True):
+    """Where personal information is stored."""
+
+    KIND = "storage"
+    kind: Literal["storage"] = "storage"
+    location: Region | U | None = None
+    data: Categories | U | None = None
+
+
+class Right(Fact, frozen=True):
+    """A right the notice offers, with the channel and response time (`right access { ... }`)."""
+
+    KIND = "right"
+    NAME_FIELD = "right"
+    kind: Literal["right"] = "right"
+    right: RightKind | None = None
+    channel: Text | U | None = None
+    response_time: Text | U | None = None
+    response_days: int | U | None = None
+    conditions: Text | U | None = None
+
+
+class Minors(Fact, frozen=True):
+    """Rules for minors: age threshold, guardian consent, dedicated rules (PIPL Art. 31, GDPR 8)."""
+
+    KIND = "minors"
+    SINGLE = True
+    kind: Literal["minors"] = "minors"
+    threshold: int | U | None = None
+    may_process: Flag | U | None = None
+    """Whether the service may process minors' information (not age-gated away)."""
+    guardian_consent: Flag | U | None = None
+    dedicated_rules: Flag | U | None = None
+    age_verification: Text | U | None = None
+
+
+class Automated(Fact, frozen=True):
+    """Automated decision-making, profiling and personalised push or marketing (PIPL Art. 24)."""
+
+    KIND = "automated"
+    kind: Literal["automated"] = "automated"
+    purposes: PurposeRefs | U | None = None
+    push_or_marketing: Flag | U | None = None
+    non_personalised_option: Flag | U | None = None
+    opt_out: Text | U | None = None
+    significant_effect: Flag | U | None = None
+    explanation: Text | U | None = None
+    logic: Text | U | None = None
+    differential_pricing: Flag | U | None = None
+
+
+class Cookies(Fact, frozen=True):
+    """Cookies and similar technologies."""
+
+    KIND = "cookies"
+    SINGLE = True
+    kind: Literal["cookies"] = "cookies"
+    used: Flag | U | None = None
+    third_party: Flag | U | None = None
+    consent: ConsentKind | U | None = None
+    opt_out: Text | U | None = None
+
+
+class Security(Fact, frozen=True):
+    """Security measures the handler commits to (PIPL Art. 51, GDPR Art. 32)."""
+
+    KIND = "security"
+    SINGLE = True
+    kind: Literal["security"] = "security"
+    measures: tuple[Measure, ...] | U | None = None
+    description: Text | U | None = None
+
+
+class Breach(Fact, frozen=True):
+    """Breach notification (PIPL Art. 57, GDPR Arts. 33-34)."""
+
+    KIND = "breach"
+    SINGLE = True
+    kind: Literal["breach"] = "breach"
+    notify_individuals: Flag | U | None = None
+    notify_authority: Flag | U | None = None
+    channel: Text | U | None = None
+
+
+class Changes(Fact, frozen=True):
+    """How changes to the policy are notified and accepted (PIPL Arts. 14(2), 17(2))."""
+
+    KIND = "changes"
+    SINGLE = True
+    kind: Literal["changes"] = "changes"
+    notify: Flag | U | None = None
+    channel: Text | U | None = None
+    acceptance: Acceptance | U | None = None
+
+
+class Merger(Fact, frozen=True):
+    """Transfer of personal information on a merger, division or similar (PIPL Art. 22)."""
+
+    KIND = "merger"
+    SINGLE = True
+    kind: Literal["merger"] = "merger"
+    notify_recipient: Flag | U | None = None
+    successor_bound: Flag | U | None = None
+
+
+class Exception_(Fact, frozen=True):
+    """A ground the notice gives for processing or disclosing without consent."""
+
+    KIND = "exception"
+    REQUIRED = ("ground",)
+    kind: Literal["exception"] = "exception"
+    ground: ExceptionGround | None = None
+    open_ended: Flag | U | None = None
+    """The ground is left open for the handler to decide ("other cases we deem necessary")."""
+
+
+class Disclaimer(Fact, frozen=True):
+    """A disclaimer of the handler's liability."""
+
+    KIND = "disclaimer"
+    kind: Literal["disclaimer"] = "disclaimer"
+    covers: tuple[DisclaimerScope, ...] | U | None = None
+
+
+class Category(Fact, frozen=True):
+    """A project-declared data category under an existing taxonomy key (`category user.x.y {}`)."""
+
+    KIND = "category"
+    NAME_FIELD = "key"
+    kind: Literal["category"] = "category"
+    key: str | None = None
+    description: Text | None = None
+    pipl_sensitive: Flag | None = None
+    gdpr_special: Flag | None = None
+
+
+class Waiver(Fact, frozen=True):
+    """An accepted deviation: which requirement, why, who approved it, until when."""
+
+    KIND = "waiver"
+    REQUIRED = ("requirement", "reason", "approver", "expires")
+    kind: Literal["waiver"] = "waiver"
+    requirement: Text | None = None
+    reason: Text | None = None
+    approver: Text | None = None
+    expires: Date | None = None
+
+
+class Irrelevant(Fact, frozen=True):
+    """Paragraphs of the notice that carry nothing a requirement looks at, with the reason."""
+
+    KIND = "irrelevant"
+    REQUIRED = ("reason",)
+    kind: Literal["irrelevant"] = "irrelevant"
+    reason: Text | None = None
+
+
+FACT_KINDS: tuple[type[Fact], ...] = (
+    Document,
+    Handler,
+    Officer,
+    Representative,
+    Purpose,
+    Collection,
+    Consent,
+    Recipient,
+    Sharing,
+    Disclosure,
+    Transfer,
+    Storage,
+    Right,
+    Minors,
+    Automated,
+    Cookies,
+    Security,
+    Breach,
+    Changes,
+    Merger,
+    Exception_,
+    Disclaimer,
+    Category,
+    Waiver,
+    Irrelevant,
+)
+KIND_MODELS: dict[str, type[Fact]] = {model.KIND: model for model in FACT_KINDS}
+
+Statement = Annotated[
+    Union[  # noqa: UP007 - a discriminated union reads best spelled out
+        Document,
+        Handler,
+        Officer,
+        Representative,
+        Purpose,
+        Collection,
+        Consent,
+        Recipient,
+        Sharing,
+        Disclosure,
+        Transfer,
+        Storage,
+        Right,
+        Minors,
+        Automated,
+        Cookies,
+        Security,
+        Breach,
+        Changes,
+        Merger,
+        Exception_,
+        Disclaimer,
+        Category,
+        Waiver,
+        Irrelevant,
+    ],
+    Field(discriminator="kind"),
+]
+
+
+class Policy(BaseModel, frozen=True, extra="forbid"):
+    """One encoded notice: its header and every statement, in file order."""
+
+    path: str
+    document: Document
+    statements: tuple[Statement, ...]
+
+    def of_kind(self, kind: str) -> tuple[Fact, ...]:
+        return tuple(s for s in self.statements if s.KIND == kind)
+
+    def named(self, kind: str, name: str) -> Fact | None:
+        for s in self.statements:
+            if s.KIND == kind and s.name == name:
+                return s
+        return None
+
+
+# --- Field shapes: the one description of each field that the builder and rules both use ------
+
+FIXED_FIELDS = frozenset({"kind", "name", "span", "cites", "spans"})
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What one field accepts: `scalar` is text, flag, int, date, enum, category or ref."""
+
+    scalar: str
+    many: bool
+    choices: tuple[str, ...] = ()
+    ref: str | None = None
+    unstated_ok: bool = False
+    all_ok: bool = False
+
+
+def _shape(annotation: Any) -> Shape:
+    metadata: list[Any] = []
+    if get_origin(annotation) is Annotated:
+        annotation, *metadata = get_args(annotation)
+    options = get_args(annotation) if get_origin(annotation) in (Union, _union_type()) else ()
+    options = options or (annotation,)
+    unstated_ok = Unstated in options
+    all_ok = False
+    core: list[Any] = []
+    for option in options:
+        if option in (Unstated, type(None)):
+            continue
+        if get_origin(option) is Annotated:
+            option, *more = get_args(option)
+            metadata.extend(more)
+        if get_origin(option) in (Union, _union_type()):
+            core.extend(get_args(option))
+        else:
+            core.append(option)
+    many = False
+    choices: tuple[str, ...] = ()
+    scalar = "text"
+    ref = None
+    for option in core:
+        if get_origin(option) is Literal and get_args(option) == ("all",):
+            all_ok = True
+            continue
+        if get_origin(option) is tuple:
+            many = True
+            option = get_args(option)[0]
+        if get_origin(option) is Literal:
+            scalar, choices = "enum", tuple(str(a) for a in get_args(option))
+        elif option is bool:
+            scalar = "flag"
+        elif option is int:
+            scalar = "int"
+        elif option is datetime.date:
+            scalar = "date"
+    for meta in metadata:
+        if isinstance(meta, RefTo):
+            scalar, ref = "ref", meta.kind
+        elif isinstance(meta, CategoryKeys):
+            scalar = "category"
+    return Shape(scalar, many, choices, ref, unstated_ok, all_ok)
+
+
+def _union_type() -> Any:
+    import types
+
+    return types.UnionType
+
+
+def _build_shapes() -> dict[str, dict[str, Shape]]:
+    shapes: dict[str, dict[str, Shape]] = {}
+    for model in FACT_KINDS:
+        shapes[model.KIND] = {
+            name: _shape(info.annotation)
+            for name, info in model.model_fields.items()
+            if name not in FIXED_FIELDS
+        }
+    return shapes
+
+
+SHAPES: dict[str, dict[str, Shape]] = _build_shapes()
+"""kind -> field -> shape, computed once from the models above."""

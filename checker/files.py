@@ -1,0 +1,120 @@
+"""Reading inputs: the only module that touches the file system for policies and notices.
+
+Every way a read can fail becomes a `CheckerError` with a position: a missing path, a directory,
+a symlink loop, a permission problem, bytes that are not UTF-8 (the error names the byte offset).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+from checker.anchoring import anchor
+from checker.build import build_policy
+from checker.errors import CheckerError, ErrorList
+from checker.facts import Policy
+from checker.spans import Span, position_at
+from checker.syntax import parse_syntax
+
+MAX_BYTES = 32 * 1024 * 1024
+"""Files larger than this are refused before reading (a policy is a few kilobytes)."""
+
+
+def read_text(path: Path, shown: str | None = None) -> str:
+    """The file's text (UTF-8, a leading BOM dropped), or a `CheckerError` saying why not."""
+    name = shown or str(path)
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise CheckerError("E603", "is a directory, not a file" if path.is_dir() else
+                               "is not a regular file", name)
+        if size > MAX_BYTES:
+            raise CheckerError("E109", f"file is {size} bytes; the limit is {MAX_BYTES}", name)
+        data = path.read_bytes()
+    except CheckerError:
+        raise
+    except OSError as exc:
+        raise CheckerError("E601", _os_reason(exc), name) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        good = data[: exc.start].decode("utf-8", errors="replace")
+        line, column = position_at(good, len(good))
+        raise CheckerError(
+            "E602",
+            f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8",
+            name,
+            Span.point(line, column),
+            expected="UTF-8 text",
+            hint="re-save the file as UTF-8",
+        ) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if exc.errno == errno.ENOENT:
+        return "no such file or directory"
+    if exc.errno == errno.EACCES:
+        return "permission denied"
+    if exc.errno == errno.EISDIR:
+        return "is a directory, not a file"
+    return exc.strerror or str(exc)
+
+
+def parse_policy(text: str, path: str) -> Policy:
+    """Syntax and meaning of one policy text (no file access, no quote anchoring)."""
+    try:
+        tree = parse_syntax(text)
+    except CheckerError as exc:
+        raise ErrorList([exc.at(path)]) from None
+    return build_policy(tree, path)
+
+
+def source_path(policy_path: Path, policy: Policy) -> Path:
+    assert policy.document.source is not None
+    return policy_path.parent / policy.document.source
+
+
+def load_policy(path: Path, shown: str | None = None) -> tuple[Policy, str]:
+    """Read, parse and anchor one policy file; returns the policy and the file's text."""
+    name = shown or str(path)
+    try:
+        text = read_text(path, name)
+    except CheckerError as exc:
+        raise ErrorList([exc]) from None
+    policy = parse_policy(text, name)
+    notice_path = source_path(path, policy)
+    try:
+        notice = read_text(notice_path, str(notice_path))
+    except CheckerError as exc:
+        raise ErrorList(
+            [
+                CheckerError(
+                    "E301",
+                    f"source text {policy.document.source}: {exc.message}",
+                    name,
+                    policy.document.spans.get("source", policy.document.span),
+                    expected="the path of the notice's text, relative to this file",
+                    hint=exc.hint,
+                )
+            ]
+        ) from None
+    return anchor(policy, notice), text
+
+
+def list_policy_files(paths: list[Path], exclude: tuple[str, ...] = ()) -> list[Path]:
+    """Expand directories to the `.policy` files under them, sorted; files are taken as given."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs.sort()
+                for file in sorted(files):
+                    if file.endswith(".policy"):
+                        found.append(Path(root) / file)
+        else:
+            found.append(path)
+    return [p for p in found if not any(p.match(pattern) for pattern in exclude)]

@@ -1,0 +1,99 @@
+"""The language reference (docs/language.md), generated from the fact model so it never drifts.
+
+`python -m checker.reference > docs/language.md` rewrites it; a test checks the file is current.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from functools import cache
+
+from checker.facts import FACT_KINDS, SHAPES, Fact, Shape
+
+_SCALAR_WORDS = {
+    "text": '"text"',
+    "flag": "yes / no",
+    "int": "number",
+    "date": "YYYY-MM-DD",
+    "category": "data category key",
+}
+
+
+def describe(shape: Shape) -> str:
+    if shape.scalar == "enum":
+        one = " \\| ".join(f"`{c}`" for c in shape.choices)
+    elif shape.scalar == "ref":
+        one = f"name of a `{shape.ref}`"
+    else:
+        one = _SCALAR_WORDS[shape.scalar]
+    text = f"list of {one}" if shape.many else one
+    if shape.all_ok:
+        text += ", or `all`"
+    if shape.unstated_ok:
+        text += ", or `unstated`"
+    return text
+
+
+@cache
+def field_docs(model: type[Fact]) -> dict[str, str]:
+    """Docstrings written under fields in the model source (`x: int` then `\"\"\"doc\"\"\"`)."""
+    docs: dict[str, str] = {}
+    try:
+        tree = ast.parse(inspect.getsource(model))
+    except (OSError, TypeError):
+        return docs
+    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+    for node, after in zip(body, body[1:], strict=False):
+        if (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and isinstance(after, ast.Expr)
+            and isinstance(after.value, ast.Constant)
+            and isinstance(after.value.value, str)
+        ):
+            docs[node.target.id] = " ".join(after.value.value.split())
+    return docs
+
+
+def language_reference() -> str:
+    out = [
+        "# Policy language reference",
+        "",
+        "Generated from `checker/facts.py` by `python -m checker.reference`; do not edit by hand.",
+        "",
+        "Every field may be left out (not encoded: requirements that need it report the gap), set",
+        "to `unstated` where marked (the notice is silent), or given a value. Every statement",
+        "except `document`, `category` and `waiver` needs at least one",
+        '`cite "clause" "verbatim quote"`, unless all its fields are `unstated`.',
+        "",
+    ]
+    for model in FACT_KINDS:
+        doc = " ".join((model.__doc__ or "").split())
+        head = f"`{model.KIND}"
+        if model.NAME_FIELD:
+            head += f" <{model.NAME_FIELD}>"
+        elif not model.SINGLE:
+            head += " <name>"
+        head += " { ... }`"
+        out.append(f"## {model.KIND}")
+        out.append("")
+        out.append(f"{head} — {doc}" + (" At most one per file." if model.SINGLE else ""))
+        out.append("")
+        out.append("| field | value | notes |")
+        out.append("| --- | --- | --- |")
+        docs = field_docs(model)
+        for name, shape in SHAPES[model.KIND].items():
+            if name == model.NAME_FIELD:
+                note = "given after the keyword"
+            else:
+                note = "required" if name in model.REQUIRED else ""
+            extra = docs.get(name, "")
+            note = "; ".join(n for n in (note, extra) if n)
+            out.append(f"| `{name}` | {describe(shape)} | {note} |")
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(language_reference(), end="")

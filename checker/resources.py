@@ -1,0 +1,29 @@
+"""Where the shipped data lives: grammars, requirement sets and tables.
+
+In an installed wheel they sit inside the package (`checker/grammar`, `checker/requirements`); in a
+checkout they sit at the repository root. Nothing else in the program looks for them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@cache
+def shipped_dir(name: str) -> Path:
+    """The directory of shipped `name` data ("grammar" or "requirements")."""
+    inside = _PACKAGE / name
+    if inside.is_dir():
+        return inside
+    return _PACKAGE.parent / name
+
+
+def grammar_text(name: str) -> str:
+    return (shipped_dir("grammar") / name).read_text(encoding="utf-8")
+
+
+def data_path(name: str) -> Path:
+    return _PACKAGE / "data" / name

@@ -1,0 +1,35 @@
+"""Source positions: one 1-based span type shared by syntax nodes, facts, findings and errors."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+
+class Span(BaseModel, frozen=True, extra="forbid"):
+    """A region of a file; lines and columns start at 1, the end column is exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, line: int, column: int) -> Span:
+        return cls(line=line, column=column, end_line=line, end_column=column + 1)
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.column}"
+
+
+def position_at(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based (line, column) of a character offset in `text`."""
+    offset = max(0, min(offset, len(text)))
+    line = text.count("\n", 0, offset) + 1
+    start = text.rfind("\n", 0, offset) + 1
+    return line, offset - start + 1
+
+
+def end_of_text(text: str) -> Span:
+    """The position just after the last character (where an unexpected end of file is reported)."""
+    line, column = position_at(text, len(text))
+    return Span.point(line, column)

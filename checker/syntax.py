@@ -1,0 +1,392 @@
+"""Stage 1: text -> syntax tree. Blocks, fields, citations and comments, each with its span.
+
+The Lark grammar in grammar/policy.lark is compiled once (LALR, strict) and the tree is built by
+an inline transformer, so no intermediate Lark tree is made. Lark exceptions become `CheckerError`s
+here and nowhere else; typical mistakes are labelled by example (`match_examples`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from checker.errors import CheckerError, did_you_mean, is_invisible
+from checker.resources import grammar_text
+from checker.spans import Span, end_of_text, position_at
+
+MAX_DEPTH = 32
+"""Blocks nest at most this deep; deeper input is refused (no fact kind nests at all)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    """A single value: kind is 'string', 'name', 'number' or 'date'; `value` is unescaped."""
+
+    kind: str
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ListValue:
+    items: tuple[Scalar, ...]
+    span: Span
+
+
+Value = Scalar | ListValue
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    key: str
+    key_span: Span
+    value: Value
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Cite:
+    label: str
+    quote: str
+    label_span: Span
+    quote_span: Span
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    kind: str
+    kind_span: Span
+    name: str | None
+    name_span: Span | None
+    items: tuple[Item, ...]
+    span: Span
+    depth: int = 1
+
+
+Item = Block | Field | Cite
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    text: str
+    line: int
+    column: int
+    trailing: bool
+    """True when code precedes the comment on its line."""
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxTree:
+    items: tuple[Item, ...]
+    comments: tuple[Comment, ...] = field(default=())
+
+
+def _span(first: Token, last: Token | None = None) -> Span:
+    last = last or first
+    return Span(
+        line=first.line,
+        column=first.column,
+        end_line=last.end_line,
+        end_column=last.end_column,
+    )
+
+
+def unquote(raw: str) -> str:
+    return raw[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+
+
+def quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_SCALAR_KIND = {"STRING": "string", "NAME": "name", "NUMBER": "number", "DATE": "date"}
+
+
+def _scalar(tok: Token) -> Scalar:
+    kind = _SCALAR_KIND[tok.type]
+    value = unquote(tok) if kind == "string" else str(tok)
+    return Scalar(kind, value, _span(tok))
+
+
+class _Build(Transformer[Token, Any]):
+    """Builds syntax nodes directly while parsing (passed to Lark as an inline transformer)."""
+
+    def start(self, items: list[Item]) -> tuple[Item, ...]:
+        return tuple(items)
+
+    def block(self, children: list[Any]) -> Block:
+        kind, name, lbrace, *items, rbrace = children
+        depth = 1 + max((i.depth for i in items if isinstance(i, Block)), default=0)
+        return Block(
+            str(kind),
+            _span(kind),
+            str(name) if name is not None else None,
+            _span(name) if name is not None else None,
+            tuple(items),
+            _span(kind, rbrace),
+            depth,
+        )
+
+    def field(self, children: list[Any]) -> Field:
+        key, value = children
+        value = _scalar(value) if isinstance(value, Token) else value
+        return Field(str(key), _span(key), value, Span(**{**_span(key).model_dump(), **_end(value)}))
+
+    def cite(self, children: list[Token]) -> Cite:
+        kw, label, text = children
+        return Cite(unquote(label), unquote(text), _span(label), _span(text), _span(kw, text))
+
+    def list(self, children: list[Any]) -> ListValue:
+        lsqb, *items, rsqb = children
+        return ListValue(tuple(_scalar(t) for t in items if t is not None), _span(lsqb, rsqb))
+
+
+def _end(value: Value) -> dict[str, int]:
+    return {"end_line": value.span.end_line, "end_column": value.span.end_column}
+
+
+@cache
+def policy_parser() -> Lark:
+    """The policy parser, built once per process (Lark caches its tables on disk)."""
+    return Lark(
+        grammar_text("policy.lark"),
+        parser="lalr",
+        lexer="contextual",
+        strict=True,
+        transformer=_Build(),
+        cache=True,
+    )
+
+
+_COMMENT_OR_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*')
+
+
+def comments_of(text: str) -> tuple[Comment, ...]:
+    """Every `#` comment with its position; a `#` inside a string is not a comment."""
+    found = []
+    for m in _COMMENT_OR_STRING.finditer(text):
+        if m.group().startswith("#"):
+            line, column = position_at(text, m.start())
+            start = text.rfind("\n", 0, m.start()) + 1
+            trailing = bool(text[start : m.start()].strip())
+            found.append(Comment(m.group().rstrip(), line, column, trailing))
+    return tuple(found)
+
+
+def parse_syntax(text: str) -> SyntaxTree:
+    """Parse policy text into a syntax tree, or raise a `CheckerError` at the first mistake."""
+    try:
+        items = policy_parser().parse(text)
+    except UnexpectedInput as exc:
+        raise syntax_error(text, exc) from None
+    too_deep = _deepest(items)
+    if too_deep is not None:
+        raise CheckerError(
+            "E109",
+            f"blocks nested more than {MAX_DEPTH} deep",
+            span=too_deep.kind_span,
+            expected="statements at the top level of the file, each with fields and citations",
+        )
+    return SyntaxTree(items, comments_of(text))
+
+
+def _deepest(items: tuple[Item, ...]) -> Block | None:
+    for item in items:
+        if isinstance(item, Block) and item.depth > MAX_DEPTH:
+            return item
+    return None
+
+
+# --- Syntax errors --------------------------------------------------------------------------
+
+_TOKEN_WORDS = {
+    "NAME": "a name",
+    "STRING": 'a quoted string ("...")',
+    "NUMBER": "a number",
+    "DATE": "a date (YYYY-MM-DD)",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "COMMA": "','",
+    "EQUAL": "'='",
+    "CITE": "'cite'",
+    "$END": "the end of the file",
+}
+
+# Typical mistakes, labelled by example (lark's match_examples). Each label is a code.
+_EXAMPLES: dict[str, list[str]] = {
+    "E102": [
+        'handler {\n  name = "x"\n',
+        'handler { name = "x" cite "a" "b"',
+        "handler {",
+        "a { b { }",
+        'handler { name = ["a", "b"] ',
+    ],
+    "E104": [
+        "handler = {",
+        'handler = { name = "x" }',
+        "transfer t = {",
+    ],
+    "E105": [
+        "handler { name = }",
+        "name =",
+        "handler { name = \n }",
+        'handler { name = ,"x" }',
+        "handler { name = ] }",
+        'handler { a = b = "c" }',
+    ],
+    "E107": [
+        'handler { cit "a" "b" }',
+        'cites "a" "b"',
+        'handler { citation "a" "b" }',
+    ],
+    "E108": [
+        "}",
+        "a { } }",
+        'a { b = "c" } }',
+    ],
+    "E110": [
+        'handler { name "x" }',
+        'handler { name = "x" "y" }',
+        'name "x"',
+    ],
+    "E111": [
+        'handler { cite "only a label" }',
+        'cite "only a label"',
+        'handler { cite "a" }',
+        "handler { cite }",
+    ],
+    "E112": [
+        'handler { name = ["a" "b"] }',
+        "handler { data = [a b] }",
+    ],
+}
+_MESSAGES = {
+    "E102": ("missing closing brace", "'}' to close the block"),
+    "E104": (
+        "a block is written `kind name { ... }`, without '='",
+        "a value after '=' (a string, a name, a number, a date or a [list])",
+    ),
+    "E105": ("missing value after '='", "a string, a name, a number, a date or a [list]"),
+    "E107": ("misspelt keyword", "'cite \"label\" \"quote\"', a field `key = value`, or a block"),
+    "E108": ("unmatched closing brace", "a field, a citation, or a new block"),
+    "E110": ("missing '=' between a field and its value", "'='"),
+    "E111": (
+        "a citation needs a clause label and a quote",
+        'cite "clause label" "verbatim quote from the notice"',
+    ),
+    "E112": ("missing ',' between list items", "',' or ']'"),
+}
+
+
+def syntax_error(text: str, exc: UnexpectedInput) -> CheckerError:
+    """Turn a Lark exception into one plain-words `CheckerError` (the only place that does)."""
+    if isinstance(exc, UnexpectedEOF) or getattr(exc, "line", -1) < 1:
+        span = end_of_text(text)
+    else:
+        span = Span.point(exc.line, exc.column)
+
+    if isinstance(exc, UnexpectedCharacters):
+        return _character_error(text, exc, span)
+
+    label = exc.match_examples(
+        # The same parser: LALR state numbers are only comparable within one table.
+        policy_parser().parse, _EXAMPLES, use_accepts=True)
+    token = getattr(exc, "token", None)
+    if token is not None and getattr(token, "type", "") != "$END" and len(token):
+        span = _span(token)
+    expected = _expected_words(exc)
+    if label is None:
+        found = "the end of the file" if token is None or token.type == "$END" else repr(str(token))
+        return CheckerError("E100", f"unexpected {found}", span=span, expected=expected)
+    message, default_expected = _MESSAGES[label]
+    hint = None
+    if label == "E102":
+        opened = _unclosed_brace(text)
+        span = end_of_text(text)
+        if opened:
+            hint = f"the block opened at line {opened[0]} is never closed; add '}}'"
+    elif label in ("E107", "E110"):
+        # `name "x"` and `cit "a" "b"` leave the parser in the same state: a name followed by a
+        # string. A name close to `cite` is a misspelt keyword; any other lacks its '='.
+        previous = _previous_name(text, exc) or ""
+        hint = did_you_mean(previous, ["cite"])
+        label = "E107" if hint else "E110"
+        message, default_expected = _MESSAGES[label]
+        if label == "E107":
+            message = f"unknown keyword '{previous}'"
+    return CheckerError(label, message, span=span, expected=default_expected, hint=hint)
+
+
+def _character_error(text: str, exc: UnexpectedCharacters, span: Span) -> CheckerError:
+    char = exc.char
+    if char == '"':
+        end = text.find("\n", exc.pos_in_stream)
+        end_col = (end if end != -1 else len(text)) - (text.rfind("\n", 0, exc.pos_in_stream) + 1)
+        return CheckerError(
+            "E101",
+            "unterminated string",
+            span=Span(
+                line=span.line,
+                column=span.column,
+                end_line=span.line,
+                end_column=max(span.column + 1, end_col + 1),
+            ),
+            expected="a closing '\"' on the same line",
+            hint='strings end on the line they start; write \\" for a quote inside a string',
+        )
+    if char == ":":
+        return CheckerError(
+            "E103",
+            "':' used between a field and its value",
+            span=span,
+            expected="'=' (fields are written `key = value`)",
+            hint="replace ':' with '='",
+        )
+    shown = f"\\u{ord(char):04x}" if is_invisible(char) or not char.isprintable() else char
+    allowed = sorted(_TOKEN_WORDS.get(t, t) for t in (exc.allowed or ()))
+    hint = None
+    if is_invisible(char):
+        hint = "remove the invisible character (zero-width, bidirectional or control)"
+    elif char in "“”":
+        hint = 'use straight double quotes ("...") around strings'
+    return CheckerError(
+        "E106",
+        f"unexpected character '{shown}'",
+        span=span,
+        expected=", ".join(allowed) if allowed else None,
+        hint=hint,
+    )
+
+
+def _expected_words(exc: UnexpectedInput) -> str | None:
+    names = getattr(exc, "accepts", None) or getattr(exc, "expected", None) or ()
+    words = sorted({_TOKEN_WORDS.get(n, n.lower()) for n in names})
+    return ", ".join(words) if words else None
+
+
+def _previous_name(text: str, exc: UnexpectedInput) -> str | None:
+    token = getattr(exc, "token", None)
+    if token is None or getattr(token, "start_pos", None) is None:
+        return None
+    before = text[: token.start_pos].rstrip()
+    m = re.search(r"[A-Za-z_][A-Za-z0-9_.]*$", before)
+    return m.group() if m else None
+
+
+def _unclosed_brace(text: str) -> tuple[int, int] | None:
+    """Line and column of the innermost '{' that is never closed, skipping strings and comments."""
+    stack: list[int] = []
+    for m in re.finditer(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|[{}]', text):
+        if m.group() == "{":
+            stack.append(m.start())
+        elif m.group() == "}" and stack:
+            stack.pop()
+    return position_at(text, stack[-1]) if stack else None

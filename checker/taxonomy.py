@@ -1,0 +1,87 @@
+"""Data categories: the Fides taxonomy keys, and which of them are sensitive in law.
+
+The key list ships as data (checker/data/taxonomy.json), generated from the `fideslang` package so
+that start-up does not import it; `python -m checker.taxonomy` regenerates the file and a test
+checks it against the installed package. Sensitivity comes from requirements/sensitive_categories.yaml,
+a table cited to PIPL Art. 28 and GDPR Art. 9 that a legal engineer can edit.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import yaml
+
+from checker.resources import data_path, shipped_dir
+
+TAXONOMY_FILE = "taxonomy.json"
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    key: str
+    name: str
+    pipl_sensitive: str | None = None
+    """The PIPL Art. 28 class (e.g. 'financial account'), or None."""
+    gdpr_special: str | None = None
+    """The GDPR Art. 9(1) class (e.g. 'health'), or None."""
+
+
+@cache
+def taxonomy_keys() -> dict[str, str]:
+    """Fides key -> human name, from the shipped list."""
+    entries = json.loads(data_path(TAXONOMY_FILE).read_text(encoding="utf-8"))["categories"]
+    return {e["key"]: e["name"] for e in entries}
+
+
+@cache
+def sensitivity_table() -> dict[str, dict[str, Any]]:
+    path = shipped_dir("requirements") / "sensitive_categories.yaml"
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return dict(loaded["categories"])
+
+
+def classify(key: str, extensions: dict[str, tuple[bool | None, bool | None]] | None = None) -> CategoryInfo:
+    """Name and sensitivity of a key; a key inherits the classes of its nearest listed ancestor.
+
+    `extensions` maps project-declared keys to their own (pipl_sensitive, gdpr_special) marks.
+    """
+    table = sensitivity_table()
+    names = taxonomy_keys()
+    pipl: str | None = None
+    gdpr: str | None = None
+    parts = key.split(".")
+    for depth in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:depth])
+        entry = table.get(prefix)
+        if entry:
+            pipl = pipl or entry.get("pipl")
+            gdpr = gdpr or entry.get("gdpr")
+    if extensions and key in extensions:
+        own_pipl, own_gdpr = extensions[key]
+        if own_pipl is not None:
+            pipl = (pipl or "declared sensitive") if own_pipl else None
+        if own_gdpr is not None:
+            gdpr = (gdpr or "declared special category") if own_gdpr else None
+    return CategoryInfo(key, names.get(key, key), pipl, gdpr)
+
+
+def regenerate() -> dict[str, Any]:
+    """The taxonomy file's content, made from the installed `fideslang` package."""
+    import fideslang  # type: ignore[import-not-found,unused-ignore]
+    from fideslang import DEFAULT_TAXONOMY  # type: ignore[import-not-found,unused-ignore]
+
+    categories = sorted(
+        ({"key": c.fides_key, "name": c.name} for c in DEFAULT_TAXONOMY.data_category),
+        key=lambda e: e["key"],
+    )
+    return {"generated_from": f"fideslang {fideslang.__version__}", "categories": categories}
+
+
+if __name__ == "__main__":
+    content = regenerate()
+    data_path(TAXONOMY_FILE).write_text(json.dumps(content, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {len(content['categories'])} categories ({content['generated_from']})")
