@@ -32,8 +32,11 @@ UNCITED_KINDS = frozenset({"document", "waiver", "category"})
 _FLAGS = {"yes": True, "no": False}
 
 
-def build_policy(tree: SyntaxTree, path: str) -> Policy:
-    """Type-check a syntax tree into a `Policy`, or raise `ErrorList` with every problem found."""
+def build_policy(tree: SyntaxTree, path: str, require_cites: bool = True) -> Policy:
+    """Type-check a syntax tree into a `Policy`, or raise `ErrorList` with every problem found.
+
+    `require_cites=False` is for requirement cases: snippets that exercise a rule, not notices.
+    """
     errors: list[CheckerError] = []
     blocks: list[Block] = []
     for item in tree.items:
@@ -51,7 +54,7 @@ def build_policy(tree: SyntaxTree, path: str) -> Policy:
 
     names = _declared_names(blocks)
     extensions = _category_extensions(blocks, errors)
-    builder = _Builder(names, extensions, errors)
+    builder = _Builder(names, extensions, errors, require_cites)
     facts = [fact for fact in (builder.fact(b) for b in blocks) if fact is not None]
     _check_duplicates(facts, errors)
 
@@ -126,7 +129,9 @@ class _Builder:
         names: dict[str, set[str]],
         extensions: dict[str, tuple[bool | None, bool | None]],
         errors: list[CheckerError],
+        require_cites: bool = True,
     ) -> None:
+        self.require_cites = require_cites
         self.names = names
         self.categories = set(taxonomy_keys()) | set(extensions)
         self.errors = errors
@@ -155,7 +160,10 @@ class _Builder:
             spans["name"] = block.name_span
             if model.NAME_FIELD:
                 shape = shapes[model.NAME_FIELD]
-                name_value = Scalar("name", block.name, block.name_span)
+                if shape.scalar == "text":  # `category user.x.y { ... }`: the name is the key
+                    name_value = Scalar("string", block.name, block.name_span)
+                else:
+                    name_value = Scalar("name", block.name, block.name_span)
                 converted = self.convert(block.kind, model.NAME_FIELD, shape, name_value)
                 ok &= converted is not _BAD
                 values[model.NAME_FIELD] = converted
@@ -202,7 +210,12 @@ class _Builder:
                     expected=f"`{required} = ...` inside the block",
                 )
                 ok = False
-        if not cites and block.kind not in UNCITED_KINDS and not _only_unstated(values, model):
+        if (
+            self.require_cites
+            and not cites
+            and block.kind not in UNCITED_KINDS
+            and not _only_unstated(values, model)
+        ):
             self.error(
                 "E210",
                 f"{block.kind} {block.name or ''} has no citation".replace("  ", " "),

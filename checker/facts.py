@@ -71,6 +71,7 @@ Region = Literal[
     "other",
 ]
 ConsentKind = Literal[
+    "unspecified",  # consent is said to be obtained, but the notice does not say how
     "explicit",
     "separate",
     "written",
@@ -162,6 +163,7 @@ ExceptionGround = Literal[
     "national_security",
     "criminal_investigation",
     "handler_interest",
+    "merger",
     "security_incident",
     "other_law",
     "other",

@@ -1,0 +1,564 @@
+"""The condition language of requirement files: parse, type-check against the fact model, compile.
+
+A condition is compiled once, when its requirement file is loaded, into a Python closure — never
+`eval`. Type-checking happens at the same time: a path naming a kind or field that does not exist,
+or a comparison with a value the field cannot take, is a `ConditionError` with the column and a
+did-you-mean.
+
+Evaluation is three-valued: True, False, or None when a fact it needs is not encoded. `unstated`
+(the notice is silent) is a definite value that equals nothing, so `consent == separate` is false
+for a transfer whose consent is unstated, and undecided for one whose consent was never encoded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedInput
+
+from checker.errors import did_you_mean, one_of
+from checker.facts import KIND_MODELS, SHAPES, UNSTATED, Fact, Policy, Shape
+from checker.resources import grammar_text
+from checker.taxonomy import CategoryInfo, classify
+
+
+class ConditionError(Exception):
+    """A condition that does not parse or does not fit the fact model."""
+
+    def __init__(
+        self, message: str, column: int = 1, expected: str | None = None, hint: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+        self.expected = expected
+        self.hint = hint
+
+
+class _Missing:
+    """A fact or field that is not encoded."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+Truth = bool | None
+
+
+@dataclass
+class Trace:
+    """What an evaluation looked at: facts read, fields found not encoded, the deciding field."""
+
+    policy: Policy
+    touched: dict[int, Fact] = field(default_factory=dict)
+    missing: list[tuple[Fact | None, str]] = field(default_factory=list)
+    culprit: tuple[Fact, str] | None = None
+    _data_all: tuple[CategoryInfo, ...] | None = None
+
+    def touch(self, fact: Fact) -> None:
+        self.touched.setdefault(id(fact), fact)
+
+    def categories(self, keys: Any) -> Any:
+        if keys is MISSING or keys is UNSTATED:
+            return keys
+        if keys == "all":  # "all your information": every category the notice collects
+            if self._data_all is None:
+                union: dict[str, None] = {}
+                for c in self.policy.of_kind("collection"):
+                    data = getattr(c, "data", None)
+                    if isinstance(data, tuple):
+                        union.update(dict.fromkeys(data))
+                self._data_all = tuple(self._classify(k) for k in union)
+            return self._data_all
+        return tuple(self._classify(k) for k in keys)
+
+    def _classify(self, key: str) -> CategoryInfo:
+        return classify(key, _extensions(self.policy))
+
+
+def _extensions(policy: Policy) -> dict[str, tuple[bool | None, bool | None]]:
+    return {
+        c.key: (c.pipl_sensitive, c.gdpr_special)  # type: ignore[attr-defined]
+        for c in policy.of_kind("category")
+    }
+
+
+# --- Types of paths -------------------------------------------------------------------------
+
+CATEGORY_FIELDS: dict[str, Shape] = {
+    "key": Shape("text", False),
+    "pipl_sensitive": Shape("flag", False),
+    "gdpr_special": Shape("flag", False),
+}
+
+
+@dataclass(frozen=True)
+class PathType:
+    """`facts` (a collection of a kind), `fact` (one), `categories`, `category`, or `value`."""
+
+    sort: str
+    kind: str | None = None
+    shape: Shape | None = None
+
+    @property
+    def item(self) -> PathType:
+        if self.sort == "facts":
+            return PathType("fact", self.kind)
+        return PathType("category")
+
+
+Getter = Callable[[Trace, Any], Any]
+Test = Callable[[Trace, Any], Truth]
+
+
+def _fields_of(t: PathType) -> dict[str, Shape]:
+    if t.sort == "category":
+        return CATEGORY_FIELDS
+    assert t.kind is not None
+    return SHAPES[t.kind]
+
+
+def resolve(path: str, scope: PathType | None, column: int) -> tuple[PathType, Getter]:
+    """Type and accessor of a dotted path, starting in `scope` (an item) or at the document."""
+    parts = path.split(".")
+    first = parts[0]
+    if scope is not None and first in _fields_of(scope):
+        current, getter = scope, _identity
+    elif first in KIND_MODELS:
+        model = KIND_MODELS[first]
+        current = PathType("fact" if model.SINGLE else "facts", first)
+        getter = _single(first) if model.SINGLE else _collection(first)
+        parts = parts[1:]
+    else:
+        names = list(KIND_MODELS) + (list(_fields_of(scope)) if scope else [])
+        raise ConditionError(
+            f"'{first}' is neither a statement kind nor a field here",
+            column,
+            expected=one_of(names, limit=40),
+            hint=did_you_mean(first, names),
+        )
+    for part in parts:
+        if current.sort not in ("fact", "category"):
+            raise ConditionError(
+                f"'{part}' follows a list; use a quantifier (every/some/no) to look inside it",
+                column,
+            )
+        fields = _fields_of(current)
+        shape = fields.get(part)
+        if shape is None:
+            what = "a data category" if current.sort == "category" else f"a {current.kind}"
+            raise ConditionError(
+                f"{what} has no field '{part}'",
+                column,
+                expected=one_of(fields, limit=40),
+                hint=did_you_mean(part, fields),
+            )
+        getter = _then(getter, _field(part, shape))
+        if shape.scalar == "ref":
+            current = PathType("facts" if shape.many else "fact", shape.ref)
+        elif shape.scalar == "category":
+            current = PathType("categories", shape=shape)
+        else:
+            current = PathType("value", shape=shape)
+    return current, getter
+
+
+def _identity(trace: Trace, scope: Any) -> Any:
+    return scope
+
+
+def _single(kind: str) -> Getter:
+    def get(trace: Trace, scope: Any) -> Any:
+        found = trace.policy.of_kind(kind)
+        if not found:
+            trace.missing.append((None, kind))
+            return MISSING
+        trace.touch(found[0])
+        return found[0]
+
+    return get
+
+
+def _collection(kind: str) -> Getter:
+    def get(trace: Trace, scope: Any) -> Any:
+        found = trace.policy.of_kind(kind)
+        for fact in found:
+            trace.touch(fact)
+        return found
+
+    return get
+
+
+def _then(first: Getter, second: Getter) -> Getter:
+    def get(trace: Trace, scope: Any) -> Any:
+        value = first(trace, scope)
+        if value is MISSING or value is UNSTATED:
+            return value
+        return second(trace, value)
+
+    return get
+
+
+def _field(name: str, shape: Shape) -> Getter:
+    def get(trace: Trace, owner: Any) -> Any:
+        if isinstance(owner, CategoryInfo):
+            return {"key": owner.key, "pipl_sensitive": bool(owner.pipl_sensitive),
+                    "gdpr_special": bool(owner.gdpr_special)}[name]
+        value = getattr(owner, name)
+        if value is None:
+            trace.missing.append((owner, name))
+            return MISSING
+        if value is UNSTATED:
+            return UNSTATED
+        if shape.scalar == "ref":
+            names = value if shape.many else (value,)
+            assert shape.ref is not None
+            facts = tuple(f for f in (trace.policy.named(shape.ref, n) for n in names) if f)
+            for f in facts:
+                trace.touch(f)
+            return facts if shape.many else (facts[0] if facts else MISSING)
+        if shape.scalar == "category":
+            return trace.categories(value)
+        return value
+
+    return get
+
+
+# --- Compiling ------------------------------------------------------------------------------
+
+
+@cache
+def condition_parser() -> Lark:
+    return Lark(
+        grammar_text("condition.lark"),
+        parser="lalr",
+        strict=True,
+        cache=True,
+        propagate_positions=True,
+    )
+
+
+_TOKEN_WORDS = {
+    "NAME": "a field or kind name",
+    "NUMBER": "a number",
+    "STRING": "a quoted string",
+    "OPERATOR": "a comparison (==, !=, <, <=, >, >=)",
+    "IS": "'is'",
+    "IN": "'in'",
+    "INCLUDES": "'includes'",
+    "AND": "'and'",
+    "OR": "'or'",
+    "NOT": "'not'",
+    "WHERE": "'where'",
+    "SATISFIES": "'satisfies'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "$END": "the end of the condition",
+}
+
+
+def parse_condition(text: str) -> Tree[Token]:
+    try:
+        return condition_parser().parse(text)
+    except UnexpectedInput as exc:
+        expected = sorted(
+            {
+                _TOKEN_WORDS.get(t, t.lower())
+                for t in getattr(exc, "accepts", None) or getattr(exc, "expected", None) or ()
+            }
+        )
+        hint = None
+        token = getattr(exc, "token", None)
+        if token is not None and token.type in ("EVERY", "SOME", "NO"):
+            hint = "put a quantifier that follows and/or/not in parentheses"
+        raise ConditionError(
+            "condition does not parse",
+            max(1, getattr(exc, "column", 1)),
+            expected=", ".join(expected) or None,
+            hint=hint,
+        ) from None
+
+
+@dataclass
+class Compiler:
+    """Compiles condition trees; `predicates` maps names to their condition text."""
+
+    predicates: dict[str, str] = field(default_factory=dict)
+    _expanding: tuple[str, ...] = ()
+
+    def compile(self, text: str, scope: PathType | None = None) -> Test:
+        return self.node(parse_condition(text), scope)
+
+    def node(self, tree: Tree[Token], scope: PathType | None) -> Test:
+        rule = tree.data
+        method = getattr(self, f"_{rule}", None)
+        assert method is not None, rule
+        result: Test = method(tree, scope)
+        return result
+
+    def _column(self, tree: Tree[Token]) -> int:
+        return getattr(tree.meta, "column", 1) if not tree.meta.empty else 1
+
+    def _or_(self, tree: Tree[Token], scope: PathType | None) -> Test:
+        left, right = (self.node(c, scope) for c in tree.children)  # type: ignore[arg-type]
+
+        def test(trace: Trace, s: Any) -> Truth:
+            a = left(trace, s)
+            if a is True:
+                return True
+            b = right(trace, s)
+            return True if b is True else (None if a is None or b is None else False)
+
+        return test
+
+    def _and_(self, tree: Tree[Token], scope: PathType | None) -> Test:
+        left, right = (self.node(c, scope) for c in tree.children)  # type: ignore[arg-type]
+
+        def test(trace: Trace, s: Any) -> Truth:
+            a = left(trace, s)
+            if a is False:
+                return False
+            b = right(trace, s)
+            return False if b is False else (None if a is None or b is None else True)
+
+        return test
+
+    def _not_(self, tree: Tree[Token], scope: PathType | None) -> Test:
+        inner = self.node(tree.children[0], scope)  # type: ignore[arg-type]
+
+        def test(trace: Trace, s: Any) -> Truth:
+            value = inner(trace, s)
+            return None if value is None else not value
+
+        return test
+
+    def _path(self, tree: Tree[Token], scope: PathType | None) -> tuple[PathType, Getter, str]:
+        token = tree.children[0]
+        assert isinstance(token, Token)
+        t, getter = resolve(str(token), scope, token.column or 1)
+        return t, getter, str(token)
+
+    def _quantified(self, tree: Tree[Token], scope: PathType | None) -> Test:
+        quantifier, path, where, body = tree.children
+        where = where.children[0] if where is not None else None  # type: ignore[union-attr]
+        body = body.children[0] if body is not None else None  # type: ignore[union-attr]
+        t, getter, name = self._path(path, scope)  # type: ignore[arg-type]
+        if t.sort not in ("facts", "categories"):
+            raise ConditionError(
+                f"'{name}' is not a list of facts or data categories; "
+                f"'{quantifier}' needs one",
+                self._column(path),  # type: ignore[arg-type]
+            )
+        item = t.item
+        keep = self.node(where, item) if where is not None else None  # type: ignore[arg-type]
+        check = self.node(body, item) if body is not None else None  # type: ignore[arg-type]
+        return _quantifier(str(quantifier), getter, keep, check)
+
+    def _state_test(self, tree: Tree[Token], scope: PathType | None, negate: bool = False) -> Test:
+        path, state = tree.children
+        _, getter, _ = self._path(path, scope)  # type: ignore[arg-type]
+        wanted = str(state)
+
+        def test(trace: Trace, s: Any) -> Truth:
+            value = getter(trace, s)
+            if wanted == "encoded":
+                result = value is not MISSING
+            elif wanted == "unstated":
+                result = value is UNSTATED
+            else:
+                result = value is not MISSING and value is not UNSTATED and value != ()
+            if not result and isinstance(s, Fact):
+                trace.culprit = trace.culprit or (s, name_of(path))
+            return result != negate
+
+        return test
+
+    def _state_test_not(self, tree: Tree[Token], scope: PathType | None) -> Test:
+        return self._state_test(tree, scope, negate=True)
+
+    def _values(self, nodes: Iterable[Any], shape: Shape | None, path: str) -> list[Any]:
+        values = []
+        for node in nodes:
+            token = node.children[0]
+            raw = str(token)
+            if node.data == "number_value":
+                values.append(int(raw))
+            elif node.data == "string_value":
+                values.append(raw[1:-1].replace('\\"', '"').replace("\\\\", "\\"))
+            else:
+                values.append(self._name_value(raw, shape, path, token.column or 1))
+        return values
+
+    def _name_value(self, raw: str, shape: Shape | None, path: str, column: int) -> Any:
+        if shape is None:
+            raise ConditionError(f"'{path}' is not a value to compare", column)
+        if shape.scalar == "flag":
+            if raw not in ("yes", "no"):
+                raise ConditionError(f"'{path}' is yes or no, not '{raw}'", column)
+            return raw == "yes"
+        if shape.scalar == "enum":
+            if raw not in shape.choices:
+                raise ConditionError(
+                    f"'{raw}' is not a value of '{path}'",
+                    column,
+                    expected=one_of(shape.choices),
+                    hint=did_you_mean(raw, shape.choices),
+                )
+            return raw
+        if shape.scalar in ("category",):
+            return raw
+        raise ConditionError(f"'{path}' takes {shape.scalar} values; quote text", column)
+
+    def _value_path(self, path: Tree[Token], scope: PathType | None) -> tuple[Shape, Getter, str]:
+        t, getter, name = self._path(path, scope)
+        if t.sort != "value" or t.shape is None:
+            raise ConditionError(
+                f"'{name}' is a {t.sort.replace('facts', 'list of facts')}, not a value",
+                self._column(path),
+                hint="compare one of its fields, or use a quantifier",
+            )
+        return t.shape, getter, name
+
+    def _compare(self, tree: Tree[Token], scope: PathType | None) -> Test:
+        path, op, value = tree.children
+        shape, getter, name = self._value_path(path, scope)  # type: ignore[arg-type]
+        (wanted,) = self._values([value], shape, name)
+        compare = _OPERATORS[str(op)]
+        if shape.many:
+            raise ConditionError(
+                f"'{name}' is a list; use 'includes' or 'in [...]'", self._column(path)  # type: ignore[arg-type]
+            )
+        return _value_test(getter, name, lambda v: compare(v, wanted), on_unstated=str(op) == "!=")
+
+    def _member(self, tree: Tree[Token], scope: PathType | None, negate: bool = False) -> Test:
+        path, values = tree.children
+        shape, getter, name = self._value_path(path, scope)  # type: ignore[arg-type]
+        allowed = self._values(values.children, shape, name)  # type: ignore[union-attr]
+        if shape.many:
+            return _value_test(
+                getter, name, lambda v: all(x in allowed for x in v) != negate, on_unstated=negate
+            )
+        return _value_test(getter, name, lambda v: (v in allowed) != negate, on_unstated=negate)
+
+    def _not_member(self, tree: Tree[Token], scope: PathType | None) -> Test:
+        return self._member(tree, scope, negate=True)
+
+    def _includes(self, tree: Tree[Token], scope: PathType | None) -> Test:
+        path, value = tree.children
+        shape, getter, name = self._value_path(path, scope)  # type: ignore[arg-type]
+        if not shape.many:
+            raise ConditionError(f"'{name}' is one value; use '==' or 'in [...]'",
+                                 self._column(path))  # type: ignore[arg-type]
+        (wanted,) = self._values([value], shape, name)
+        return _value_test(getter, name, lambda v: wanted in v)
+
+    def _truth(self, tree: Tree[Token], scope: PathType | None) -> Test:
+        path = tree.children[0]
+        token = path.children[0]  # type: ignore[union-attr]
+        name = str(token)
+        in_scope = scope is not None and name.split(".")[0] in _fields_of(scope)
+        if name in self.predicates and not in_scope:
+            return self._predicate(name, scope, token.column or 1)  # type: ignore[union-attr]
+        t, getter, _ = self._path(path, scope)  # type: ignore[arg-type]
+        if t.sort == "value" and t.shape is not None and t.shape.scalar == "flag":
+            return _value_test(getter, name, lambda v: v is True)
+        if t.sort in ("facts", "categories"):
+            return _value_test(getter, name, lambda v: len(v) > 0)
+        if t.sort == "fact":
+            return _value_test(getter, name, lambda v: True)
+        raise ConditionError(
+            f"'{name}' is not yes/no; compare it (==, in) or test 'is stated'",
+            token.column or 1,  # type: ignore[union-attr]
+            hint=did_you_mean(name, self.predicates) if self.predicates else None,
+        )
+
+    def _predicate(self, name: str, scope: PathType | None, column: int) -> Test:
+        if name in self._expanding:
+            raise ConditionError(f"predicate '{name}' refers to itself", column)
+        inner = Compiler(self.predicates, self._expanding + (name,))
+        try:
+            return inner.compile(self.predicates[name], scope)
+        except ConditionError as exc:
+            raise ConditionError(f"in predicate '{name}': {exc.message}", column, exc.expected,
+                                 exc.hint) from None
+
+
+def name_of(path: Any) -> str:
+    return str(path.children[0]).split(".")[-1]
+
+
+_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def _value_test(
+    getter: Getter, name: str, predicate: Callable[[Any], bool], on_unstated: bool = False
+) -> Test:
+    """A test of one value. Silence (`unstated`) satisfies only negative tests (`!=`, `not in`)."""
+    field_name = name.split(".")[-1]
+
+    def test(trace: Trace, scope: Any) -> Truth:
+        value = getter(trace, scope)
+        if value is MISSING:
+            return None
+        if value is UNSTATED:
+            result = on_unstated
+        else:
+            try:
+                result = bool(predicate(value))
+            except TypeError:
+                result = False
+        if not result and isinstance(scope, Fact):
+            trace.culprit = trace.culprit or (scope, field_name)
+        return result
+
+    return test
+
+
+def _quantifier(kind: str, getter: Getter, keep: Test | None, check: Test | None) -> Test:
+    def test(trace: Trace, scope: Any) -> Truth:
+        items = getter(trace, scope)
+        if items is MISSING:
+            return None
+        if items is UNSTATED:
+            items = ()
+        unknown = False
+        found = False
+        for item in items:
+            member = True if keep is None else keep(trace, item)
+            if member is False:
+                continue
+            ok = True if check is None else check(trace, item)
+            if kind == "every":
+                if ok is False:
+                    if member is True:
+                        return False
+                    unknown = True
+                elif ok is None:
+                    unknown = True
+            else:  # some / no
+                if ok is True and member is True:
+                    found = True
+                    break
+                if ok is None or member is None:
+                    unknown = unknown or ok is not False
+        if kind == "every":
+            return None if unknown else True
+        if found:
+            return kind == "some"
+        return None if unknown else kind == "no"
+
+    return test

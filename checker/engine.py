@@ -1,0 +1,230 @@
+"""Stage 4: evaluation. Policy x requirement sets -> one outcome per requirement, with evidence.
+
+Pure and deterministic: no files, no clock (the date for waiver expiry is an argument). A
+requirement with `for_each` is checked once per statement of that kind, and fails at each statement
+that does not meet it; otherwise it is checked once for the document. A fact that is needed but not
+encoded makes the outcome `incomplete` — reported, never passed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import string
+from collections.abc import Iterable
+from typing import Any
+
+from checker.conditions import Trace
+from checker.facts import UNSTATED, Fact, Policy, Waiver
+from checker.requirements import Requirement, RequirementSet
+from checker.results import DocumentReport, Evidence, Finding, Outcome, Status
+
+
+def evaluate(
+    policy: Policy, sets: Iterable[RequirementSet], today: datetime.date
+) -> DocumentReport:
+    chosen = list(sets)
+    outcomes = [check(policy, req) for s in chosen for req in s.requirements]
+    outcomes, extra = apply_waivers(policy, chosen, outcomes, today)
+    return DocumentReport(
+        path=policy.path,
+        title=policy.document.title or policy.path,
+        source=policy.document.source or "",
+        sets=tuple(s.name for s in chosen),
+        outcomes=tuple(sorted(outcomes, key=lambda o: o.id)),
+        extra=tuple(sorted(extra, key=Finding.sort_key)),
+    )
+
+
+def check(policy: Policy, req: Requirement) -> Outcome:
+    """The verdict of one requirement on one policy."""
+    if req.spec.for_each is None:
+        return _check_document(policy, req)
+    return _check_each(policy, req, req.spec.for_each)
+
+
+def _check_document(policy: Policy, req: Requirement) -> Outcome:
+    trace = Trace(policy)
+    applies = True if req.applies is None else req.applies(trace, None)
+    if applies is False:
+        return _outcome(req, "not_applicable", (), trace)
+    verdict = req.require(trace, None) if applies else None
+    if applies is None:
+        verdict = None
+    if verdict is True:
+        return _outcome(req, "pass", (), trace)
+    status: Status = "fail" if verdict is False else "incomplete"
+    anchor = _anchor(policy, trace, None)
+    finding = _finding(policy, req, status, anchor, None, trace)
+    return _outcome(req, status, (finding,), trace)
+
+
+def _check_each(policy: Policy, req: Requirement, kind: str) -> Outcome:
+    findings: list[Finding] = []
+    evidence = Trace(policy)
+    applied = 0
+    for item in policy.of_kind(kind):
+        trace = Trace(policy)
+        trace.touch(item)
+        applies = True if req.applies is None else req.applies(trace, item)
+        if applies is False:
+            continue
+        applied += 1
+        verdict = req.require(trace, item) if applies else None
+        evidence.touched.update(trace.touched)
+        if verdict is True:
+            continue
+        status: Status = "fail" if verdict is False else "incomplete"
+        findings.append(_finding(policy, req, status, _anchor(policy, trace, item), item, trace))
+    if not applied:
+        return _outcome(req, "not_applicable", (), evidence)
+    if not findings:
+        return _outcome(req, "pass", (), evidence)
+    status = "fail" if any(f.status == "fail" for f in findings) else "incomplete"
+    return _outcome(req, status, tuple(sorted(findings, key=Finding.sort_key)), evidence)
+
+
+def _anchor(policy: Policy, trace: Trace, item: Fact | None) -> Any:
+    """Where a finding points: the deciding field, else the statement, else the header."""
+    if trace.culprit is not None:
+        fact, field = trace.culprit
+        if item is None or fact is item:
+            return fact.spans.get(field, fact.span)
+    if item is not None:
+        return item.spans.get("name", item.span)
+    return policy.document.span
+
+
+def _outcome(req: Requirement, status: Status, findings: tuple[Finding, ...], trace: Trace) -> Outcome:
+    return Outcome(
+        id=req.id,
+        status=status,
+        severity=req.spec.severity,
+        title=req.spec.title,
+        law=req.law,
+        article=req.spec.article,
+        findings=findings,
+        evidence=_evidence(trace.touched.values()),
+    )
+
+
+def _evidence(facts: Iterable[Fact]) -> tuple[Evidence, ...]:
+    ordered = sorted(facts, key=lambda f: (f.span.line, f.span.column))
+    return tuple(Evidence(label=f.label, span=f.span, cites=f.cites) for f in ordered)
+
+
+def _finding(
+    policy: Policy,
+    req: Requirement,
+    status: Status,
+    span: Any,
+    item: Fact | None,
+    trace: Trace,
+) -> Finding:
+    missing = tuple(
+        dict.fromkeys(f"{owner.label}: {field}" if owner else f"{field} block"
+                      for owner, field in trace.missing)
+    )
+    message = render_message(req, policy, item)
+    if status == "incomplete":
+        message = f"cannot decide: not encoded: {', '.join(missing) or 'a needed fact'}"
+    return Finding(
+        id=req.id,
+        status=status,
+        severity=req.spec.severity,
+        title=req.spec.title,
+        law=req.law,
+        article=req.spec.article,
+        message=message,
+        path=policy.path,
+        span=span,
+        subject=item.label if item is not None else None,
+        missing=missing,
+        evidence=_evidence(trace.touched.values()),
+    )
+
+
+class _Lenient(string.Formatter):
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if value is None:
+            return "(not encoded)"
+        if value is UNSTATED:
+            return "unstated"
+        if isinstance(value, tuple):
+            return ", ".join(str(v) for v in value) or "(none)"
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return str(value)
+
+
+def render_message(req: Requirement, policy: Policy, item: Fact | None) -> str:
+    values: dict[str, Any] = {
+        "document": policy.document.title,
+        "law": req.law,
+        "article": req.spec.article,
+        "id": req.id,
+        "label": item.label if item is not None else policy.document.title,
+        "name": item.name if item is not None else None,
+        "kind": item.KIND if item is not None else "document",
+    }
+    if item is not None:
+        values.update({k: getattr(item, k) for k in type(item).model_fields if k not in values})
+    return _Lenient().format(req.spec.message, **values)
+
+
+# --- Waivers --------------------------------------------------------------------------------
+
+WAIVER_CHECKS = {
+    "WAIVER-EXPIRED": ("error", "A waiver has passed its expiry date"),
+    "WAIVER-UNKNOWN": ("error", "A waiver names a requirement that does not exist"),
+    "WAIVER-UNUSED": ("warning", "A waiver no longer suppresses anything"),
+    "WAIVER-NOT-ALLOWED": ("error", "A waiver names a requirement that cannot be waived"),
+}
+
+
+def apply_waivers(
+    policy: Policy,
+    sets: list[RequirementSet],
+    outcomes: list[Outcome],
+    today: datetime.date,
+) -> tuple[list[Outcome], list[Finding]]:
+    known = {r.id: r for s in sets for r in s.requirements}
+    by_id = {o.id: i for i, o in enumerate(outcomes)}
+    extra: list[Finding] = []
+    for waiver in policy.of_kind("waiver"):
+        assert isinstance(waiver, Waiver)
+        target = waiver.requirement or ""
+        span = waiver.spans.get("requirement", waiver.span)
+
+        def problem(code: str, message: str, w: Waiver = waiver, s: Any = span) -> None:
+            severity, title = WAIVER_CHECKS[code]
+            extra.append(Finding(
+                id=code, status="fail", severity=severity, title=title,  # type: ignore[arg-type]
+                law="policycheck", article="waivers", message=message, path=policy.path,
+                span=s, subject=w.label))
+
+        if target not in known:
+            from checker.requirements import all_requirement_ids
+
+            if target not in all_requirement_ids():
+                problem("WAIVER-UNKNOWN", f"waiver names '{target}', which is no requirement")
+            continue
+        if waiver.expires is not None and waiver.expires < today:
+            problem("WAIVER-EXPIRED", f"waiver of {target} expired on {waiver.expires}",
+                    s=waiver.spans.get("expires", span))
+            continue
+        if not known[target].spec.waivable:
+            problem("WAIVER-NOT-ALLOWED", f"{target} may not be waived")
+            continue
+        index = by_id[target]
+        outcome = outcomes[index]
+        if outcome.status not in ("fail", "incomplete"):
+            problem("WAIVER-UNUSED", f"waiver of {target} suppresses nothing: it {outcome.status}"
+                    .replace("it pass", "it passes").replace("it not_applicable", "it does not apply"))
+            continue
+        who = f"{waiver.approver} until {waiver.expires}: {waiver.reason}"
+        outcomes[index] = outcome.model_copy(update={
+            "status": "waived",
+            "findings": tuple(f.model_copy(update={"status": "waived", "waived_by": who})
+                              for f in outcome.findings),
+        })
+    return outcomes, extra

@@ -1,0 +1,313 @@
+"""Requirement sets: legal obligations as data (requirements/*.yaml), loaded, validated, compiled.
+
+A requirement file names its law and holds requirements; each requirement cites its article with a
+short verbatim quote, says when it applies and what must hold (in the condition language, see
+grammar/condition.lark), and how to word a finding and its remedy. Loading checks every field
+against the schema below and every condition against the fact model; a mistake is a
+`CheckerError` with file:line:col and a did-you-mean. Nothing in a file is ever executed.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, StringConstraints, ValidationError
+
+from checker.conditions import Compiler, ConditionError, PathType, Test
+from checker.errors import CheckerError, ErrorList, did_you_mean, one_of
+from checker.facts import KIND_MODELS, SHAPES
+from checker.resources import shipped_dir
+from checker.spans import Span
+from checker.yamlsafe import Located, load_located
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
+RequirementId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*(-[A-Za-z0-9.]+)+$")]
+Condition = Annotated[str, StringConstraints(min_length=1)]
+
+
+class RequirementSpec(BaseModel, frozen=True, extra="forbid"):
+    """One obligation, as written in a requirement file."""
+
+    id: RequirementId
+    title: str
+    article: str
+    quote: str
+    """A short verbatim quote of the article, in the law's official language."""
+    gloss: str | None = None
+    """An English rendering of the quote, where the official text is not English (unofficial)."""
+    severity: Severity
+    for_each: str | None = None
+    """A statement kind: the requirement is checked once per statement of that kind."""
+    applies: Condition | None = None
+    require: Condition
+    message: str
+    remedy: str
+    not_formalised: str | None = None
+    """What part of the obligation needs human judgement and is not checked."""
+    waivable: bool = True
+    help_uri: str | None = None
+
+
+class RequirementFile(BaseModel, frozen=True, extra="forbid"):
+    set: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
+    law: str
+    title: str
+    jurisdictions: tuple[str, ...] = ()
+    source: str | None = None
+    """The most official source of the law's text (used as the rule's help link)."""
+    predicates: dict[str, Condition] = Field(default_factory=dict)
+    requirements: tuple[RequirementSpec, ...]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A loaded requirement: the spec, its law, compiled conditions and where it was defined."""
+
+    spec: RequirementSpec
+    law: str
+    set_name: str
+    law_title: str
+    source_uri: str | None
+    path: str
+    span: Span | None
+    applies: Test | None
+    require: Test
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def citation(self) -> str:
+        return f"{self.law} {self.spec.article}"
+
+
+@dataclass(frozen=True)
+class RequirementSet:
+    name: str
+    law: str
+    title: str
+    jurisdictions: tuple[str, ...]
+    requirements: tuple[Requirement, ...]
+    path: str
+
+
+def load_requirement_file(text: str, path: str) -> RequirementSet:
+    """Validate and compile one requirement file; raise `ErrorList` with every problem found."""
+    located = load_located(text, path)
+    try:
+        spec = RequirementFile.model_validate(located.value)
+    except ValidationError as exc:
+        raise ErrorList([_schema_error(e, located, path) for e in exc.errors()]) from None
+    errors: list[CheckerError] = []
+    compiler = Compiler(dict(spec.predicates))
+    reserved = set(KIND_MODELS) | {f for fields in SHAPES.values() for f in fields}
+    for name in spec.predicates:
+        if name in reserved or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            errors.append(CheckerError(
+                "E402", f"predicate name '{name}' is not free (a kind or field has that name)",
+                path, located.span(("predicates", name))))
+    for name, text_ in spec.predicates.items():
+        try:
+            compiler.compile(text_)
+        except ConditionError as exc:
+            if "is neither a statement kind" not in exc.message:  # may need an item scope
+                errors.append(_condition_error(exc, located, ("predicates", name), path, text_))
+    seen: dict[str, int] = {}
+    loaded: list[Requirement] = []
+    for index, req in enumerate(spec.requirements):
+        where = ("requirements", index)
+        if req.id in seen:
+            errors.append(CheckerError(
+                "E405", f"requirement id {req.id} is defined twice (first as entry {seen[req.id]})",
+                path, located.span(where + ("id",))))
+            continue
+        seen[req.id] = index + 1
+        try:
+            loaded.append(_compile(req, spec, compiler, located, where, path))
+        except CheckerError as exc:
+            errors.append(exc)
+    if errors:
+        raise ErrorList(errors)
+    return RequirementSet(spec.set, spec.law, spec.title, spec.jurisdictions, tuple(loaded), path)
+
+
+def _compile(
+    req: RequirementSpec,
+    spec: RequirementFile,
+    compiler: Compiler,
+    located: Located,
+    where: tuple[Any, ...],
+    path: str,
+) -> Requirement:
+    scope = None
+    if req.for_each is not None:
+        model = KIND_MODELS.get(req.for_each)
+        if model is None or model.SINGLE:
+            kinds = [k for k, m in KIND_MODELS.items() if not m.SINGLE]
+            raise CheckerError(
+                "E404", f"for_each: '{req.for_each}' is not a statement kind that can repeat",
+                path, located.span(where + ("for_each",)), expected=one_of(kinds, 30),
+                hint=did_you_mean(req.for_each, kinds))
+        scope = PathType("fact", req.for_each)
+    compiled: dict[str, Test | None] = {"applies": None}
+    for key in ("applies", "require"):
+        text = getattr(req, key)
+        if text is None:
+            continue
+        try:
+            compiled[key] = compiler.compile(text, scope)
+        except ConditionError as exc:
+            raise _condition_error(exc, located, where + (key,), path, text) from None
+    _check_template(req, located, where, path)
+    require = compiled["require"]
+    assert require is not None
+    return Requirement(
+        spec=req,
+        law=spec.law,
+        set_name=spec.set,
+        law_title=spec.title,
+        source_uri=req.help_uri or spec.source,
+        path=path,
+        span=located.span(where),
+        applies=compiled["applies"],
+        require=require,
+    )
+
+
+TEMPLATE_COMMON = ("label", "name", "kind", "document", "law", "article", "id")
+
+
+def _check_template(req: RequirementSpec, located: Located, where: tuple[Any, ...], path: str) -> None:
+    allowed = set(TEMPLATE_COMMON)
+    if req.for_each:
+        allowed |= set(SHAPES[req.for_each])
+    for _, field_name, _, _ in string.Formatter().parse(req.message):
+        if field_name is None:
+            continue
+        if field_name not in allowed:
+            raise CheckerError(
+                "E404", f"message names '{{{field_name}}}', which is not a field here",
+                path, located.span(where + ("message",)), expected=one_of(allowed, 40),
+                hint=did_you_mean(field_name, allowed))
+
+
+def _condition_error(
+    exc: ConditionError, located: Located, where: tuple[Any, ...], path: str, text: str
+) -> CheckerError:
+    span = located.span(where)
+    message = exc.message
+    if span is not None and "\n" not in text and span.line == span.end_line:
+        # A one-line scalar: point at the column inside the condition itself.
+        quote_offset = 1 if _is_quoted(span, text) else 0
+        span = Span.point(span.line, span.column + quote_offset + exc.column - 1)
+    else:  # a folded condition: show it, with a caret, under the message
+        message += f"\n      {' '.join(text.split())}\n      {' ' * (exc.column - 1)}^"
+    code = "E403" if exc.message == "condition does not parse" else "E404"
+    return CheckerError(code, message, path, span, expected=exc.expected, hint=exc.hint)
+
+
+def _is_quoted(span: Span, text: str) -> bool:
+    return span.end_column - span.column > len(text)
+
+
+def _schema_error(error: Any, located: Located, path: str) -> CheckerError:
+    loc = tuple(error["loc"])
+    span = located.span(loc)
+    kind = error["type"]
+    field_name = str(loc[-1]) if loc else ""
+    if kind == "extra_forbidden":
+        model = RequirementSpec if "requirements" in loc[:1] and len(loc) == 3 else RequirementFile
+        allowed = list(model.model_fields)
+        return CheckerError("E402", f"unknown key '{field_name}'", path, span,
+                            expected=one_of(allowed, 30), hint=did_you_mean(field_name, allowed))
+    if kind == "missing":
+        return CheckerError("E402", f"missing key '{field_name}'", path, span)
+    if kind == "literal_error" and field_name == "severity":
+        value = str(error.get("input"))
+        return CheckerError("E402", f"severity '{value}' is not one of error, warning, info",
+                            path, span, hint=did_you_mean(value, SEVERITIES))
+    where = ".".join(str(p) for p in loc)
+    return CheckerError("E402", f"{where}: {error['msg']}", path, span)
+
+
+# --- Finding and choosing sets --------------------------------------------------------------
+
+
+def shipped_sets() -> dict[str, Path]:
+    """Set name -> file, for the sets shipped with policycheck."""
+    folder = shipped_dir("requirements")
+    return {p.stem: p for p in sorted(folder.glob("*.yaml")) if p.stem not in _NOT_SETS}
+
+
+_NOT_SETS = frozenset({"sensitive_categories"})
+
+
+@cache
+def load_set_file(path: Path) -> RequirementSet:
+    from checker.files import read_text
+
+    try:
+        text = read_text(path)
+    except CheckerError as exc:
+        raise ErrorList([exc]) from None
+    return load_requirement_file(text, str(path))
+
+
+def resolve_sets(names: list[str]) -> list[RequirementSet]:
+    """Sets by name (shipped), file path or directory path, in the order given, deduplicated."""
+    shipped = shipped_sets()
+    chosen: list[RequirementSet] = []
+    errors: list[CheckerError] = []
+    for name in names:
+        paths: list[Path]
+        if name in shipped:
+            paths = [shipped[name]]
+        elif Path(name).is_dir():
+            paths = sorted(p for p in Path(name).glob("*.yaml") if p.stem not in _NOT_SETS)
+        elif Path(name).suffix in (".yaml", ".yml") or Path(name).exists():
+            paths = [Path(name)]
+        else:
+            errors.append(CheckerError(
+                "E605", f"unknown requirement set '{name}'", expected=one_of(shipped),
+                hint=did_you_mean(name, shipped)))
+            continue
+        for p in paths:
+            try:
+                loaded = load_set_file(p)
+            except ErrorList as exc:
+                errors.extend(exc.errors)
+                continue
+            if all(s.path != loaded.path for s in chosen):
+                chosen.append(loaded)
+    if errors:
+        raise ErrorList(errors)
+    return chosen
+
+
+def sets_for_jurisdictions(jurisdictions: tuple[str, ...]) -> list[str]:
+    """Names of the shipped sets whose jurisdictions meet the document's."""
+    names = []
+    for name, path in shipped_sets().items():
+        loaded = load_set_file(path)
+        if set(loaded.jurisdictions) & set(jurisdictions):
+            names.append(name)
+    return names
+
+
+@cache
+def all_requirement_ids() -> frozenset[str]:
+    """Ids of every shipped requirement (a waiver may name one of a set not being checked)."""
+    ids: set[str] = set()
+    for path in shipped_sets().values():
+        try:
+            ids.update(r.id for r in load_set_file(path).requirements)
+        except ErrorList:
+            continue
+    return frozenset(ids)

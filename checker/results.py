@@ -1,0 +1,73 @@
+"""Results of evaluation: what each requirement decided about each document, with evidence."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+from checker.facts import Citation
+from checker.spans import Span
+
+Status = Literal["pass", "fail", "not_applicable", "incomplete", "waived"]
+STATUSES: tuple[str, ...] = ("pass", "fail", "not_applicable", "incomplete", "waived")
+
+
+class Evidence(BaseModel, frozen=True, extra="forbid"):
+    """A fact the engine looked at: where it is in the policy and which notice words back it."""
+
+    label: str
+    span: Span
+    cites: tuple[Citation, ...] = ()
+
+
+class Finding(BaseModel, frozen=True, extra="forbid"):
+    """One reportable result at one place: a failure, an undecidable check, or a waiver problem."""
+
+    id: str
+    status: Status
+    severity: Literal["error", "warning", "info"]
+    title: str
+    law: str
+    article: str
+    message: str
+    path: str
+    span: Span
+    subject: str | None = None
+    """The statement checked, for requirements checked per statement (`transfer overseas`)."""
+    missing: tuple[str, ...] = ()
+    """Facts that were not encoded, for `incomplete` findings (`transfer overseas: consent`)."""
+    evidence: tuple[Evidence, ...] = ()
+    waived_by: str | None = None
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.span.line, self.span.column, self.id, self.subject or "")
+
+
+class Outcome(BaseModel, frozen=True, extra="forbid"):
+    """The verdict of one requirement on one document."""
+
+    id: str
+    status: Status
+    severity: Literal["error", "warning", "info"]
+    title: str
+    law: str
+    article: str
+    findings: tuple[Finding, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+
+
+class DocumentReport(BaseModel, frozen=True, extra="forbid"):
+    """Everything evaluated for one policy file."""
+
+    path: str
+    title: str
+    source: str
+    sets: tuple[str, ...]
+    outcomes: tuple[Outcome, ...]
+    extra: tuple[Finding, ...] = ()
+    """Findings about the policy file itself, such as expired or unused waivers."""
+
+    def findings(self) -> list[Finding]:
+        found = [f for o in self.outcomes for f in o.findings] + list(self.extra)
+        return sorted(found, key=Finding.sort_key)

@@ -1,0 +1,32 @@
+"""Every requirement case reaches its expected verdict; every requirement has both kinds of case."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from checker.cases import Case, all_cases, case_policy
+from checker.engine import check
+from checker.requirements import Requirement, load_set_file, shipped_sets
+
+REQUIREMENTS: dict[str, Requirement] = {
+    r.id: r for path in shipped_sets().values() for r in load_set_file(path).requirements
+}
+CASES = all_cases()
+TODAY = datetime.date(2026, 11, 22)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_case_reaches_its_verdict(case: Case) -> None:
+    requirement = REQUIREMENTS.get(case.requirement)
+    assert requirement is not None, f"case names unknown requirement {case.requirement}"
+    outcome = check(case_policy(case), requirement)
+    assert outcome.status == case.expect, [f.message for f in outcome.findings]
+
+
+@pytest.mark.parametrize("requirement_id", sorted(REQUIREMENTS))
+def test_every_requirement_has_a_passing_and_a_failing_case(requirement_id: str) -> None:
+    verdicts = {c.expect for c in CASES if c.requirement == requirement_id}
+    assert "pass" in verdicts, f"{requirement_id} has no passing case"
+    assert "fail" in verdicts, f"{requirement_id} has no failing case"
