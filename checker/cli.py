@@ -1,17 +1,28 @@
-"""The `policycheck` command line: the only place that reads files and writes output."""
+"""The `policycheck` command line: the only place that reads files and writes output.
+
+    policycheck lint [PATH ...]      check policies against requirement sets
+    policycheck fmt [--check] [--diff] [PATH ...]
+    policycheck coverage [--format json] [PATH ...]
+    policycheck explain ID [PATH]    a requirement or error code; why it passed or failed on PATH
+    policycheck rules [--format json]
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 input or usage error.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from checker import __version__
+from checker.config import FAIL_ON, Config, find_config, load_config
 from checker.errors import CheckerError, ErrorList
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR
-from checker.files import list_policy_files, load_policy
 from checker.fmt_command import run_fmt
+from checker.lint_command import CACHE_DIR, LintOptions, run_lint
 
 
 class _Parser(argparse.ArgumentParser):
@@ -23,48 +34,150 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_INPUT_ERROR)
 
 
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="policycheck", description=__doc__)
+    from checker.reporters import FORMATS
+
+    parser = _Parser(prog="policycheck", description="Check privacy notices encoded as facts "
+                     "against PIPL and GDPR requirement sets.")
     parser.add_argument("--version", action="version", version=f"policycheck {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     lint = commands.add_parser("lint", help="check policies against requirement sets")
-    lint.add_argument("paths", nargs="*", type=Path)
+    lint.add_argument("paths", nargs="*", type=Path, help="files or directories (default: config"
+                      " paths, else ./policies)")
+    lint.add_argument("--format", choices=sorted(FORMATS), default="text")
+    lint.add_argument("--output", type=Path, help="write the report to FILE")
+    lint.add_argument("--select", type=_csv, default=None, help="only these ids or prefixes")
+    lint.add_argument("--ignore", type=_csv, default=None, help="skip these ids or prefixes")
+    lint.add_argument("--fail-on", choices=FAIL_ON, default=None)
+    lint.add_argument("--requirements", type=_csv, default=None,
+                      help="sets by name, file or directory (default: by jurisdiction)")
+    lint.add_argument("--jobs", type=int, default=None, help="parallel processes (default: CPUs)")
+    lint.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    lint.add_argument("--show-passed", action="store_true", help="list passing requirements too")
+    lint.add_argument("--color", choices=("auto", "always", "never"), default="auto")
 
     fmt = commands.add_parser("fmt", help="format policies in the canonical layout")
     fmt.add_argument("paths", nargs="*", type=Path)
     fmt.add_argument("--check", action="store_true", help="only report files that would change")
     fmt.add_argument("--diff", action="store_true", help="print the changes instead of writing")
+
+    coverage = commands.add_parser("coverage", help="share of each notice's paragraphs accounted for")
+    coverage.add_argument("paths", nargs="*", type=Path)
+    coverage.add_argument("--format", choices=("text", "json"), default="text")
+
+    explain = commands.add_parser("explain", help="explain a requirement or an error code")
+    explain.add_argument("id")
+    explain.add_argument("path", nargs="?", type=Path)
+    explain.add_argument("--requirements", type=_csv, default=None)
+
+    rules = commands.add_parser("rules", help="list every requirement")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument("--requirements", type=_csv, default=None)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "fmt":
-            return run_fmt(args.paths or [Path("policies")], args.check, args.diff,
-                           sys.stdout, sys.stderr)
-        return run_lint(args.paths or [Path("policies")])
+        return _dispatch(args)
+    except (CheckerError, ErrorList) as exc:
+        errors = exc.errors if isinstance(exc, ErrorList) else [exc]
+        for error in ErrorList(errors).sorted():
+            sys.stderr.write(error.render(_read_for_excerpt(error.path)) + "\n")
+        return EXIT_INPUT_ERROR
     except KeyboardInterrupt:
         return EXIT_INPUT_ERROR
+    except BrokenPipeError:
+        return EXIT_CLEAN
 
 
-def run_lint(paths: list[Path]) -> int:
-    files = list_policy_files(paths)
-    errors: list[CheckerError] = []
-    texts: dict[str, str] = {}
-    for path in files:
+def _dispatch(args: argparse.Namespace) -> int:
+    paths: list[Path] = list(getattr(args, "paths", None) or [])
+    config = _config(paths)
+    default_paths = [config.root / p for p in config.paths] or [Path("policies")]
+    if args.command == "fmt":
+        return run_fmt(paths or default_paths, args.check, args.diff, sys.stdout, sys.stderr)
+    if args.command == "lint":
+        return _lint(args, paths or default_paths, config)
+    if args.command == "coverage":
+        from checker.coverage_command import run_coverage
+
+        return run_coverage(paths or default_paths, args.format, sys.stdout, sys.stderr)
+    if args.command == "explain":
+        from checker.explain import run_explain
+
+        return run_explain(args.id, args.path, args.requirements, sys.stdout)
+    from checker.explain import run_rules
+
+    return run_rules(args.format, args.requirements, sys.stdout)
+
+
+def _config(paths: list[Path]) -> Config:
+    start = paths[0] if paths else Path.cwd()
+    found = find_config(start if start.exists() else Path.cwd())
+    return load_config(found) if found else Config()
+
+
+def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
+    from checker.reporters import FORMATS
+
+    def rooted(values: tuple[str, ...]) -> tuple[str, ...]:
+        # Set names stay names; paths in a config file are relative to that file.
+        return tuple(v if "/" not in v and not v.endswith((".yaml", ".yml"))
+                     else str(config.root / v) for v in values)
+
+    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    if jobs < 1:
+        raise CheckerError("E604", "--jobs must be at least 1")
+    options = LintOptions(
+        paths=tuple(paths),
+        exclude=config.exclude,
+        requirements=tuple(args.requirements) if args.requirements else rooted(config.requirements),
+        extra_requirements=rooted(config.extra_requirements),
+        select=tuple(args.select) if args.select is not None else config.select,
+        ignore=tuple(args.ignore) if args.ignore is not None else config.ignore,
+        fail_on=args.fail_on or config.fail_on,
+        jobs=jobs,
+        cache_dir=None if args.no_cache else config.root / CACHE_DIR,
+        show_passed=args.show_passed,
+    )
+    run = run_lint(options)
+    for path in {f.path for f in run.findings()} - set(run.texts):
+        text = _read_for_excerpt(path)
+        if text is not None:
+            run.texts[path] = text
+    for error in run.errors:
+        sys.stderr.write(error.render(run.texts.get(error.path) or _read_for_excerpt(error.path))
+                         + "\n")
+    color = args.color == "always" or (
+        args.color == "auto" and args.output is None and sys.stdout.isatty()
+        and not os.environ.get("NO_COLOR")
+    )
+    rendered = FORMATS[args.format](run, color)
+    if args.output is not None:
         try:
-            _, text = load_policy(path)
-            texts[str(path)] = text
-        except ErrorList as exc:
-            errors.extend(exc.errors)
-    for error in ErrorList(errors).sorted():
-        text = texts.get(error.path)
-        if text is None and error.span is not None:
-            try:
-                text = Path(error.path).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                text = None
-        print(error.render(text), file=sys.stderr)
-    return EXIT_INPUT_ERROR if errors else EXIT_CLEAN if files else EXIT_FINDINGS
+            args.output.write_text(rendered, encoding="utf-8")
+        except OSError as exc:
+            raise CheckerError("E601", f"cannot write report: {exc.strerror}",
+                               str(args.output)) from None
+    else:
+        sys.stdout.write(rendered)
+    if run.errors:
+        return EXIT_INPUT_ERROR
+    if not run.reports and not run.errors:
+        sys.stderr.write("policycheck: no .policy files found\n")
+    return EXIT_FINDINGS if run.failing() else EXIT_CLEAN
+
+
+def _read_for_excerpt(path: str) -> str | None:
+    if not path:
+        return None
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None

@@ -58,6 +58,8 @@ class Trace:
     touched: dict[int, Fact] = field(default_factory=dict)
     missing: list[tuple[Fact | None, str]] = field(default_factory=list)
     culprit: tuple[Fact, str] | None = None
+    last_read: tuple[Fact, str] | None = None
+    """The fact and field most recently read: where a failing test points."""
     _data_all: tuple[CategoryInfo, ...] | None = None
 
     def touch(self, fact: Fact) -> None:
@@ -210,6 +212,7 @@ def _field(name: str, shape: Shape) -> Getter:
             return {"key": owner.key, "pipl_sensitive": bool(owner.pipl_sensitive),
                     "gdpr_special": bool(owner.gdpr_special)}[name]
         value = getattr(owner, name)
+        trace.last_read = (owner, name)
         if value is None:
             trace.missing.append((owner, name))
             return MISSING
@@ -367,6 +370,7 @@ class Compiler:
         wanted = str(state)
 
         def test(trace: Trace, s: Any) -> Truth:
+            trace.last_read = None
             value = getter(trace, s)
             if wanted == "encoded":
                 result = value is not MISSING
@@ -374,8 +378,11 @@ class Compiler:
                 result = value is UNSTATED
             else:
                 result = value is not MISSING and value is not UNSTATED and value != ()
-            if not result and isinstance(s, Fact):
-                trace.culprit = trace.culprit or (s, name_of(path))
+            if not result and trace.culprit is None:
+                if trace.last_read is not None:
+                    trace.culprit = trace.last_read
+                elif isinstance(s, Fact):
+                    trace.culprit = (s, name_of(path))
             return result != negate
 
         return test
@@ -511,6 +518,7 @@ def _value_test(
     field_name = name.split(".")[-1]
 
     def test(trace: Trace, scope: Any) -> Truth:
+        trace.last_read = None
         value = getter(trace, scope)
         if value is MISSING:
             return None
@@ -521,8 +529,11 @@ def _value_test(
                 result = bool(predicate(value))
             except TypeError:
                 result = False
-        if not result and isinstance(scope, Fact):
-            trace.culprit = trace.culprit or (scope, field_name)
+        if not result and trace.culprit is None:
+            if trace.last_read is not None:
+                trace.culprit = trace.last_read
+            elif isinstance(scope, Fact):
+                trace.culprit = (scope, field_name)
         return result
 
     return test

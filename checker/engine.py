@@ -88,7 +88,7 @@ def _anchor(policy: Policy, trace: Trace, item: Fact | None) -> Any:
     if trace.culprit is not None:
         fact, field = trace.culprit
         if item is None or fact is item:
-            return fact.spans.get(field, fact.span)
+            return fact.spans.get(field, fact.spans.get("name", fact.span))
     if item is not None:
         return item.spans.get("name", item.span)
     return policy.document.span
@@ -107,8 +107,9 @@ def _outcome(req: Requirement, status: Status, findings: tuple[Finding, ...], tr
     )
 
 
-def _evidence(facts: Iterable[Fact]) -> tuple[Evidence, ...]:
-    ordered = sorted(facts, key=lambda f: (f.span.line, f.span.column))
+def _evidence(facts: Iterable[Fact], first: Fact | None = None) -> tuple[Evidence, ...]:
+    """The facts looked at, in file order, with the deciding fact (if any) first."""
+    ordered = sorted(facts, key=lambda f: (f is not first, f.span.line, f.span.column))
     return tuple(Evidence(label=f.label, span=f.span, cites=f.cites) for f in ordered)
 
 
@@ -139,7 +140,7 @@ def _finding(
         span=span,
         subject=item.label if item is not None else None,
         missing=missing,
-        evidence=_evidence(trace.touched.values()),
+        evidence=_evidence(trace.touched.values(), first=trace.culprit[0] if trace.culprit else item),
     )
 
 

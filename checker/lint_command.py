@@ -1,0 +1,263 @@
+"""`policycheck lint`: read policies, evaluate them against requirement sets, report.
+
+Files are processed in parallel (`--jobs`) and the output does not depend on the number of jobs:
+reports are sorted by path. A report is cached (`.policycheck_cache/`) under a hash of everything
+it depends on — tool version, the policy file, its notice text, the requirement files, the chosen
+sets and the date (waivers expire) — so an unchanged corpus re-lints without parsing anything.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from checker import __version__
+from checker.engine import evaluate
+from checker.errors import CheckerError, ErrorList
+from checker.files import list_policy_files, load_policy
+from checker.requirements import (
+    Requirement,
+    RequirementSet,
+    load_set_file,
+    resolve_sets,
+    sets_for_jurisdictions,
+    shipped_sets,
+)
+from checker.resources import shipped_dir
+from checker.results import DocumentReport, Finding
+
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+CACHE_DIR = ".policycheck_cache"
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    paths: tuple[Path, ...]
+    exclude: tuple[str, ...] = ()
+    requirements: tuple[str, ...] = ()
+    """Sets by name, file or directory; empty means: by each document's jurisdictions."""
+    extra_requirements: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: str = "error"
+    jobs: int = 1
+    cache_dir: Path | None = None
+    show_passed: bool = False
+    today: datetime.date = field(default_factory=datetime.date.today)
+
+
+@dataclass
+class LintRun:
+    """What a lint run produced: one report per readable policy, and every input error."""
+
+    reports: list[DocumentReport]
+    errors: list[CheckerError]
+    requirements: list[Requirement]
+    texts: dict[str, str]
+    options: LintOptions
+
+    def findings(self) -> list[Finding]:
+        return [f for r in self.reports for f in r.findings()]
+
+    def failing(self) -> list[Finding]:
+        threshold = SEVERITY_RANK[self.options.fail_on]
+        return [
+            f
+            for f in self.findings()
+            if f.status in ("fail", "incomplete") and SEVERITY_RANK[f.severity] >= threshold
+        ]
+
+
+def selected(rule_id: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
+    """`--select`/`--ignore` by id or prefix (`PIPL`, `PIPL-17`, `GDPR-13-1-f`)."""
+
+    def matches(prefix: str) -> bool:
+        return rule_id == prefix or rule_id.startswith(prefix.rstrip("-") + "-")
+
+    select = list(select)
+    if select and not any(matches(p) for p in select):
+        return False
+    return not any(matches(p) for p in ignore)
+
+
+def run_lint(options: LintOptions) -> LintRun:
+    files = list_policy_files(list(options.paths), options.exclude)
+    errors: list[CheckerError] = []
+    for path in options.paths:
+        if not path.exists() and not path.is_symlink():
+            errors.append(CheckerError("E601", "no such file or directory", str(path)))
+    explicit = list(options.requirements)
+    extra = list(options.extra_requirements)
+    try:  # load every set named up front, so a broken requirement file is reported once
+        named = resolve_sets(explicit + extra) if explicit or extra else []
+    except ErrorList as exc:
+        return LintRun([], errors + exc.errors, [], {}, options)
+
+    jobs = [(str(p), explicit, extra, options.today, options.cache_dir) for p in files]
+    if options.jobs > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(max_workers=min(options.jobs, len(jobs))) as pool:
+            outputs = list(pool.map(_lint_one, jobs, chunksize=max(1, len(jobs) // (4 * options.jobs))))
+    else:
+        outputs = [_lint_one(job) for job in jobs]
+
+    reports: list[DocumentReport] = []
+    texts: dict[str, str] = {}
+    for name, report, file_errors, text in outputs:
+        if text is not None:
+            texts[name] = text
+        if report is not None:
+            reports.append(_filter(report, options))
+        errors.extend(file_errors)
+    used = {s for r in reports for s in r.sets}
+    requirements = [
+        req
+        for s in _sets_by_name(used, named)
+        for req in s.requirements
+        if selected(req.id, options.select, options.ignore)
+    ]
+    return LintRun(
+        sorted(reports, key=lambda r: r.path),
+        ErrorList(errors).sorted(),
+        sorted(requirements, key=lambda r: r.id),
+        texts,
+        options,
+    )
+
+
+def _sets_by_name(names: set[str], named: list[RequirementSet]) -> list[RequirementSet]:
+    found = {s.name: s for s in named}
+    shipped = shipped_sets()
+    for name in names - set(found):
+        if name in shipped:
+            found[name] = load_set_file(shipped[name])
+    return [found[n] for n in sorted(found) if n in names]
+
+
+def _filter(report: DocumentReport, options: LintOptions) -> DocumentReport:
+    if not options.select and not options.ignore:
+        return report
+    keep = [o for o in report.outcomes if selected(o.id, options.select, options.ignore)]
+    extra = [f for f in report.extra if selected(f.id, options.select, options.ignore)]
+    return report.model_copy(update={"outcomes": tuple(keep), "extra": tuple(extra)})
+
+
+Job = tuple[str, list[str], list[str], datetime.date, Path | None]
+
+
+def _lint_one(job: Job) -> tuple[str, DocumentReport | None, list[CheckerError], str | None]:
+    """Lint one file (runs in a worker process when --jobs > 1)."""
+    name, explicit, extra, today, cache_dir = job
+    path = Path(name)
+    key = None
+    if cache_dir is not None:
+        key = _cache_key(path, explicit, extra, today)
+        cached = _cache_get(cache_dir, key) if key else None
+        if cached is not None:
+            return name, cached, [], None
+    try:
+        policy, text = load_policy(path, name)
+    except ErrorList as exc:
+        text = None
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+        return name, None, exc.errors, text
+    try:
+        names = explicit or sets_for_jurisdictions(policy.document.jurisdictions or ())
+        sets = resolve_sets(names + extra)
+    except ErrorList as exc:
+        return name, None, exc.errors, text
+    report = evaluate(policy, sets, today)
+    if cache_dir is not None and key:
+        _cache_put(cache_dir, key, report, path, policy.document.source or "")
+    return name, report, [], text
+
+
+# --- Cache ----------------------------------------------------------------------------------
+
+
+def _digest(*parts: bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def _requirements_digest(explicit: list[str], extra: list[str]) -> bytes:
+    files = list(shipped_sets().values())
+    for name in explicit + extra:
+        p = Path(name)
+        files.extend(sorted(p.glob("*.yaml")) if p.is_dir() else [p] if p.exists() else [])
+    parts = []
+    for f in sorted(set(files)):
+        try:
+            parts.append(f.read_bytes())
+        except OSError:
+            parts.append(b"?")
+    return _digest(*parts).encode()
+
+
+@cache
+def _build_id() -> bytes:
+    """The tool version plus a digest of its code and grammars: a changed checker misses."""
+    here = Path(__file__).resolve().parent
+    files = sorted(here.rglob("*.py")) + sorted(shipped_dir("grammar").glob("*.lark"))
+    return (__version__ + _digest(*(f.read_bytes() for f in files))).encode()
+
+
+def _cache_key(path: Path, explicit: list[str], extra: list[str], today: datetime.date) -> str | None:
+    try:
+        policy_bytes = path.read_bytes()
+    except OSError:
+        return None
+    settings = json.dumps([explicit, extra, today.isoformat(), str(path)]).encode()
+    return _digest(_build_id(), settings, policy_bytes, _requirements_digest(explicit, extra))
+
+
+def _cache_get(cache_dir: Path, key: str) -> DocumentReport | None:
+    """A cached report, if present, intact, and its notice text unchanged; else None."""
+    entry = cache_dir / key[:2] / f"{key}.json"
+    try:
+        stored = json.loads(entry.read_text(encoding="utf-8"))
+        source = Path(stored["policy"]).parent / stored["source"]
+        if _digest(source.read_bytes()) != stored["source_digest"]:
+            return None
+        if _digest(stored["report"].encode()) != stored["report_digest"]:
+            return None  # truncated or edited: never trust it
+        return DocumentReport.model_validate_json(stored["report"])
+    except (OSError, ValueError, KeyError, TypeError, ValidationError):
+        return None
+
+
+def _cache_put(cache_dir: Path, key: str, report: DocumentReport, path: Path, source: str) -> None:
+    try:
+        source_bytes = (path.parent / source).read_bytes()
+        report_json = report.model_dump_json()
+        entry = {
+            "policy": str(path),
+            "source": source,
+            "source_digest": _digest(source_bytes),
+            "report": report_json,
+            "report_digest": _digest(report_json.encode()),
+        }
+        folder = cache_dir / key[:2]
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{key}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(entry), encoding="utf-8")
+        os.replace(tmp, folder / f"{key}.json")
+        gitignore = cache_dir / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n", encoding="utf-8")
+    except OSError:
+        pass  # a cache that cannot be written is only slower
