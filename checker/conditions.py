@@ -313,11 +313,12 @@ class Compiler:
         left, right = (self.node(c, scope) for c in tree.children)  # type: ignore[arg-type]
 
         def test(trace: Trace, s: Any) -> Truth:
+            # Both sides are always evaluated, so the evidence lists every fact the rule reads.
             a = left(trace, s)
-            if a is True:
-                return True
             b = right(trace, s)
-            return True if b is True else (None if a is None or b is None else False)
+            if a is True or b is True:
+                return True
+            return None if a is None or b is None else False
 
         return test
 
@@ -326,10 +327,10 @@ class Compiler:
 
         def test(trace: Trace, s: Any) -> Truth:
             a = left(trace, s)
-            if a is False:
-                return False
             b = right(trace, s)
-            return False if b is False else (None if a is None or b is None else True)
+            if a is False or b is False:
+                return False
+            return None if a is None or b is None else True
 
         return test
 
@@ -374,6 +375,8 @@ class Compiler:
             value = getter(trace, s)
             if wanted == "encoded":
                 result = value is not MISSING
+            elif value is MISSING:  # stated or silent? nobody has looked yet
+                return None
             elif wanted == "unstated":
                 result = value is UNSTATED
             else:

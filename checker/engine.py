@@ -139,7 +139,7 @@ def _finding(
         path=policy.path,
         span=span,
         subject=item.label if item is not None else None,
-        missing=missing,
+        missing=missing if status == "incomplete" else (),
         evidence=_evidence(trace.touched.values(), first=trace.culprit[0] if trace.culprit else item),
     )
 

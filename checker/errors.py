@@ -68,7 +68,7 @@ CATALOGUE: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, order=False)
+@dataclass(order=False)  # not frozen: Python sets __traceback__ on a raised exception
 class CheckerError(Exception):
     """One problem in one input file, at one position."""
 

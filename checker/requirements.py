@@ -100,7 +100,10 @@ class RequirementSet:
 
 def load_requirement_file(text: str, path: str) -> RequirementSet:
     """Validate and compile one requirement file; raise `ErrorList` with every problem found."""
-    located = load_located(text, path)
+    try:
+        located = load_located(text, path)
+    except CheckerError as exc:
+        raise ErrorList([exc]) from None
     try:
         spec = RequirementFile.model_validate(located.value)
     except ValidationError as exc:

@@ -1,0 +1,163 @@
+"""`policycheck explain` and `policycheck rules`: what a requirement or error code means, and why a
+requirement passed or failed on a document, fact by fact with the notice's words."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from pathlib import Path
+from typing import TextIO
+
+from checker.cases import all_cases
+from checker.engine import check
+from checker.errors import CATALOGUE, CheckerError, did_you_mean
+from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS
+from checker.facts import FIXED_FIELDS, UNSTATED, Fact
+from checker.files import load_policy
+from checker.requirements import Requirement, resolve_sets, shipped_sets
+from checker.resources import shipped_dir
+
+
+def _requirements(names: list[str] | None) -> list[Requirement]:
+    sets = resolve_sets(names or list(shipped_sets()))
+    return sorted((r for s in sets for r in s.requirements), key=lambda r: r.id)
+
+
+def run_rules(fmt: str, names: list[str] | None, out: TextIO) -> int:
+    requirements = _requirements(names)
+    if fmt == "json":
+        out.write(json.dumps([_rule_json(r) for r in requirements], indent=2,
+                             ensure_ascii=False) + "\n")
+        return EXIT_CLEAN
+    width = max((len(r.id) for r in requirements), default=0)
+    for r in requirements:
+        out.write(f"{r.id.ljust(width)}  {r.spec.severity:<7}  {r.citation:<22}  {r.spec.title}\n")
+    return EXIT_CLEAN
+
+
+def _rule_json(r: Requirement) -> dict[str, object]:
+    return {
+        "id": r.id,
+        "title": r.spec.title,
+        "law": r.law,
+        "article": r.spec.article,
+        "quote": r.spec.quote,
+        "gloss": r.spec.gloss,
+        "severity": r.spec.severity,
+        "set": r.set_name,
+        "waivable": r.spec.waivable,
+        "for_each": r.spec.for_each,
+        "help_uri": r.source_uri,
+    }
+
+
+def run_explain(ident: str, path: Path | None, names: list[str] | None, out: TextIO) -> int:
+    if re.fullmatch(r"E\d{3}", ident):
+        out.write(explain_error(ident))
+        return EXIT_CLEAN
+    requirements = {r.id: r for r in _requirements(names)}
+    requirement = requirements.get(ident)
+    if requirement is None:
+        raise CheckerError("E605", f"no requirement or error code '{ident}'",
+                           hint=did_you_mean(ident, list(requirements) + list(CATALOGUE)))
+    if path is None:
+        out.write(explain_requirement(requirement))
+        return EXIT_CLEAN
+    text, failed = explain_on(requirement, path)
+    out.write(text)
+    return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def explain_error(code: str) -> str:
+    if code not in CATALOGUE:
+        raise CheckerError("E605", f"no error code '{code}'", hint=did_you_mean(code, CATALOGUE))
+    doc = shipped_dir("docs") / "errors.md"
+    try:
+        text = doc.read_text(encoding="utf-8")
+    except OSError:
+        return f"{code} {CATALOGUE[code]}\n"
+    m = re.search(rf"^## {code}\b.*?(?=^## |\Z)", text, re.MULTILINE | re.DOTALL)
+    return (m.group().rstrip() + "\n") if m else f"{code} {CATALOGUE[code]}\n"
+
+
+def _wrap(label: str, text: str) -> list[str]:
+    lines = textwrap.wrap(" ".join(text.split()), 88) or [""]
+    pad = " " * 13
+    return [f"{label:<13}{lines[0]}"] + [pad + line for line in lines[1:]]
+
+
+def explain_requirement(r: Requirement) -> str:
+    s = r.spec
+    out = [f"{r.id} — {s.title}", ""]
+    out += _wrap("Law", f"{r.law_title} ({r.law}), {s.article}")
+    out += _wrap("Severity", f"{s.severity}; {'may' if s.waivable else 'may not'} be waived")
+    out += _wrap("Article", s.quote)
+    if s.gloss:
+        out += _wrap("", f"({s.gloss})")
+    applies = f"for each {s.for_each}" if s.for_each else "the whole notice"
+    if s.applies:
+        applies += f" where {s.applies}"
+    out += _wrap("Applies to", applies)
+    out += _wrap("Must hold", s.require)
+    out += _wrap("Remedy", s.remedy)
+    if s.not_formalised:
+        out += _wrap("Not checked", s.not_formalised)
+    if r.source_uri:
+        out += _wrap("Source", r.source_uri)
+    cases = [c for c in all_cases() if c.requirement == r.id]
+    for verdict, title in (("pass", "Passing example"), ("fail", "Failing example")):
+        case = next((c for c in cases if c.expect == verdict), None)
+        if case is not None:
+            out += ["", f"{title}: {case.name}"]
+            out += ["    " + line for line in case.policy.rstrip().splitlines()]
+    return "\n".join(out) + "\n"
+
+
+def _value(value: object) -> str:
+    if value is UNSTATED:
+        return "unstated"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value)
+
+
+def _fields(fact: Fact) -> list[str]:
+    shown = []
+    for name in type(fact).model_fields:
+        if name in FIXED_FIELDS:
+            continue
+        value = getattr(fact, name)
+        if value is not None:
+            shown.append(f"{name} = {_value(value)}")
+    return shown
+
+
+def explain_on(r: Requirement, path: Path) -> tuple[str, bool]:
+    """Why `r` passes or fails on the policy at `path`, with each fact and its notice quote."""
+    policy, _ = load_policy(path)
+    outcome = check(policy, r)
+    out = [f"{r.id} — {r.spec.title} [{r.citation}]", f"{path}: {outcome.status}", ""]
+    for finding in outcome.findings:
+        out.append(f"  {finding.path}:{finding.span.line}:{finding.span.column}: "
+                   f"{finding.status}: {finding.message}")
+    if outcome.findings:
+        out.append("")
+    out.append("Facts examined:")
+    for ev in outcome.evidence:
+        fact = next((f for f in policy.statements if f.span == ev.span), None)
+        out.append(f"  {ev.label} ({path}:{ev.span.line})")
+        if fact is not None:
+            out += [f"      {line}" for line in _fields(fact)]
+        for cite in ev.cites:
+            where = f", notice line {cite.notice_line}" if cite.notice_line else ""
+            out.append(f"      cited {cite.label}{where}: \"{cite.quote}\"")
+    if not outcome.evidence:
+        out.append("  (none: the notice has no statement this requirement looks at)")
+    if outcome.status == "fail":
+        out += ["", *_wrap("Remedy", r.spec.remedy)]
+    return "\n".join(out) + "\n", outcome.status in ("fail", "incomplete")
+
+

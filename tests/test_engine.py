@@ -1,0 +1,173 @@
+"""The engine: verdicts, evidence, locations, three-valued logic, waivers, order independence."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checker.engine import evaluate
+from checker.files import parse_policy
+from checker.requirements import RequirementSet, load_requirement_file
+from checker.results import DocumentReport
+
+DATA = Path(__file__).parent / "data"
+TODAY = datetime.date(2026, 11, 22)
+HEADER = 'document { title = "Shop" source = "notice.txt" jurisdictions = [other] }\n'
+
+
+def house() -> RequirementSet:
+    path = DATA / "house_rules.yaml"
+    return load_requirement_file(path.read_text(encoding="utf-8"), str(path))
+
+
+def report(body: str) -> DocumentReport:
+    return evaluate(parse_policy(HEADER + body, "shop.policy"), [house()], TODAY)
+
+
+def status(rep: DocumentReport, rule: str) -> str:
+    return next(o.status for o in rep.outcomes if o.id == rule)
+
+
+def test_a_transfer_with_bundled_consent_fails_at_its_consent_field() -> None:
+    rep = report(
+        'recipient p { legal_name = "P" cite "4" "our partner abroad" }\n'
+        "transfer t {\n  destination = outside_cn\n  recipient = p\n  consent = bundled\n"
+        '  cite "4" "send your data to our partner abroad"\n}\n'
+    )
+    outcome = next(o for o in rep.outcomes if o.id == "HOUSE-1")
+    assert outcome.status == "fail"
+    (finding,) = outcome.findings
+    assert (finding.span.line, finding.span.column) == (6, 13)  # `bundled`
+    assert finding.message == "transfer t goes abroad with consent bundled"
+    assert finding.subject == "transfer t"
+    assert {e.label for e in finding.evidence} == {"transfer t", "recipient p"}
+
+
+def test_each_failing_transfer_is_its_own_finding() -> None:
+    body = "".join(
+        f'transfer t{i} {{ destination = outside_cn consent = none recipient = unstated cite "4" "abroad" }}\n'
+        for i in range(3)
+    )
+    outcome = next(o for o in report(body).outcomes if o.id == "HOUSE-1")
+    assert [f.subject for f in outcome.findings] == ["transfer t0", "transfer t1", "transfer t2"]
+
+
+def test_a_domestic_transfer_does_not_apply() -> None:
+    rep = report('transfer t { destination = cn consent = none cite "4" "abroad" }\n')
+    assert status(rep, "HOUSE-1") == "not_applicable"
+
+
+def test_a_consent_not_encoded_is_incomplete_and_names_the_gap() -> None:
+    rep = report(
+        'recipient p { legal_name = "P" cite "4" "partner" }\n'
+        'transfer t { destination = outside_cn recipient = p cite "4" "abroad" }\n'
+    )
+    outcome = next(o for o in rep.outcomes if o.id == "HOUSE-1")
+    assert outcome.status == "incomplete"
+    assert outcome.findings[0].missing == ("transfer t: consent",)
+    assert "not encoded" in outcome.findings[0].message
+
+
+def test_a_missing_handler_block_is_incomplete_not_a_pass() -> None:
+    assert status(report(""), "HOUSE-2") == "incomplete"
+
+
+def test_an_unstated_contact_fails() -> None:
+    rep = report("handler { contact = unstated }\n")
+    assert status(rep, "HOUSE-2") == "fail"
+
+
+def test_unstated_satisfies_only_negative_tests() -> None:
+    rep = report('transfer t { destination = unstated consent = separate recipient = unstated cite "4" "abroad" }\n')
+    # destination != cn holds for an unstated destination, so the rule applies and fails.
+    assert status(rep, "HOUSE-1") == "fail"
+
+
+def test_sensitive_categories_are_inherited_from_the_taxonomy_table() -> None:
+    rep = report(
+        'collection pay { data = [user.financial.bank_account.number_x] consent = bundled cite "3" "bank card" }\n'
+        .replace(".number_x", "")
+    )
+    assert status(rep, "HOUSE-3") == "fail"
+    rep = report('collection mail { data = [user.contact.email] consent = bundled cite "2" "Write" }\n')
+    assert status(rep, "HOUSE-3") == "not_applicable"
+
+
+def test_quantifier_over_rights() -> None:
+    assert status(report('right access { channel = "by letter" cite "5" "see your data" }\n'),
+                  "HOUSE-4") == "pass"
+    assert status(report('right delete { channel = "by letter" cite "5" "see your data" }\n'),
+                  "HOUSE-4") == "fail"
+
+
+WAIVED_BODY = "handler {{ contact = unstated }}\nwaiver {{ requirement = \"{rule}\" reason = \"r\" approver = \"a\" expires = {date} }}\n"
+
+
+def test_a_waiver_turns_a_failure_into_waived_and_says_who() -> None:
+    rep = report(WAIVED_BODY.format(rule="HOUSE-2", date="2027-01-01"))
+    outcome = next(o for o in rep.outcomes if o.id == "HOUSE-2")
+    assert outcome.status == "waived"
+    assert outcome.findings[0].waived_by == "a until 2027-01-01: r"
+    assert rep.extra == ()
+
+
+def test_an_expired_waiver_is_a_finding_and_suppresses_nothing() -> None:
+    rep = report(WAIVED_BODY.format(rule="HOUSE-2", date="2026-01-01"))
+    assert status(rep, "HOUSE-2") == "fail"
+    assert [f.id for f in rep.extra] == ["WAIVER-EXPIRED"]
+
+
+def test_waivers_of_unknown_unused_and_unwaivable_requirements_are_findings() -> None:
+    assert [f.id for f in report(WAIVED_BODY.format(rule="HOUSE-99", date="2027-01-01")).extra] == [
+        "WAIVER-UNKNOWN"
+    ]
+    unused = WAIVED_BODY.format(rule="HOUSE-4", date="2027-01-01") + (
+        'right access { channel = "x" cite "5" "see your data" }\n'
+    )
+    assert [f.id for f in report(unused).extra] == ["WAIVER-UNUSED"]
+    body = (
+        'transfer t { destination = outside_cn consent = none recipient = unstated cite "4" "abroad" }\n'
+        + WAIVED_BODY.format(rule="HOUSE-1", date="2027-01-01")
+    )
+    rep = report(body)
+    assert [f.id for f in rep.extra] == ["WAIVER-NOT-ALLOWED"]
+    assert status(rep, "HOUSE-1") == "fail"
+
+
+STATEMENTS = [
+    'handler { legal_name = "Shop" contact = ["privacy@shop.example"] cite "2" "Shop Ltd" }',
+    'recipient p { legal_name = unstated cite "4" "partner" }',
+    'transfer t1 { destination = outside_cn recipient = p consent = bundled cite "4" "abroad" }',
+    'transfer t2 { destination = outside_cn consent = separate cite "4" "abroad" }',
+    'collection pay { data = [user.financial.bank_account] consent = bundled cite "3" "bank" }',
+    'collection mail { data = [user.contact.email] cite "2" "Write" }',
+    'right access { channel = unstated cite "5" "see your data" }',
+    'right delete { channel = "letter" cite "5" "see your data" }',
+]
+
+
+def _signature(rep: DocumentReport) -> list[tuple[str, str, tuple[tuple[str | None, str], ...]]]:
+    return [
+        (o.id, o.status, tuple(sorted((f.subject, f.message) for f in o.findings)))
+        for o in rep.outcomes
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_the_order_of_statements_does_not_change_the_verdicts(rnd: random.Random) -> None:
+    shuffled = STATEMENTS[:]
+    rnd.shuffle(shuffled)
+    assert _signature(report("\n".join(shuffled))) == _signature(report("\n".join(STATEMENTS)))
+
+
+def test_evaluation_is_deterministic_and_sorted() -> None:
+    first = report("\n".join(STATEMENTS))
+    assert first == report("\n".join(STATEMENTS))
+    assert [o.id for o in first.outcomes] == sorted(o.id for o in first.outcomes)
+    keys = [f.sort_key() for f in first.findings()]
+    assert keys == sorted(keys)
