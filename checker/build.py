@@ -310,6 +310,13 @@ class _Builder:
                 return _BAD
         elif shape.scalar == "int":
             if value.kind == "number":
+                # Python refuses to convert strings of more than 4300 digits (and no notice
+                # needs a number that long): report it rather than crash.
+                if len(text) > 18:
+                    shown = text if len(text) <= 24 else text[:23] + "…"
+                    self.error("E203", f"the number {shown} is too large", value.span,
+                               expected=expected)
+                    return _BAD
                 return int(text)
         elif shape.scalar == "date":
             if value.kind == "date":

@@ -37,14 +37,14 @@ DEFAULT_HEADER = (
 )
 
 
-class Case(BaseModel, frozen=True, extra="forbid"):
+class Case(BaseModel, frozen=True, extra="forbid", defer_build=True):
     requirement: str
     name: str
     expect: Literal["pass", "fail", "not_applicable", "incomplete"]
     policy: str
 
 
-class CaseFile(BaseModel, frozen=True, extra="forbid"):
+class CaseFile(BaseModel, frozen=True, extra="forbid", defer_build=True):
     cases: tuple[Case, ...]
 
 

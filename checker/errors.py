@@ -17,8 +17,10 @@ docs/errors.md, printed by `policycheck explain CODE`.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from checker.spans import Span
 
@@ -38,6 +40,8 @@ CATALOGUE: dict[str, str] = {
     "E111": "incomplete citation",
     "E112": "missing ',' between list items",
     "E113": "field or citation outside a block",
+    "E114": "missing opening brace",
+    "E115": "invalid escape in a string",
     "E201": "unknown statement kind",
     "E202": "unknown field",
     "E203": "value of the wrong type",
@@ -68,7 +72,7 @@ CATALOGUE: dict[str, str] = {
 }
 
 
-@dataclass(order=False)  # not frozen: Python sets __traceback__ on a raised exception
+@dataclass(unsafe_hash=True)  # not frozen: Python sets __traceback__ on a raised exception
 class CheckerError(Exception):
     """One problem in one input file, at one position."""
 
@@ -101,13 +105,15 @@ class CheckerError(Exception):
 
     def render(self, text: str | None = None) -> str:
         """`path:line:col: error[CODE] message`, then the line with a caret, expectation and hint."""
-        lines = [str(self)]
+        # A message may quote the input (a quote, a key): control characters there would reach the
+        # terminal as escape sequences, so they are shown escaped like in the excerpt.
+        lines = [_printable(str(self))]
         if text is not None and self.span is not None:
             lines.extend(excerpt(text, self.span))
         if self.expected:
-            lines.append(f"   = expected: {self.expected}")
+            lines.append(_printable(f"   = expected: {self.expected}"))
         if self.hint:
-            lines.append(f"   = help: {self.hint}")
+            lines.append(_printable(f"   = help: {self.hint}"))
         return "\n".join(lines)
 
 
@@ -121,35 +127,54 @@ class ErrorList(Exception):
         return "\n".join(str(e) for e in self.sorted())
 
     def sorted(self) -> list[CheckerError]:
-        return sorted(self.errors, key=CheckerError.sort_key)
+        """The errors by position; the same error reached by two routes is reported once."""
+        unique = {(e.code, e.message, e.path, e.span, e.expected, e.hint): e for e in self.errors}
+        return sorted(unique.values(), key=CheckerError.sort_key)
 
 
 def excerpt(text: str, span: Span, width: int = 120) -> list[str]:
-    """The span's first line with a caret under it; long lines are cut around the column."""
-    all_lines = text.splitlines() or [""]
+    """The span's first line with a caret under it; long lines are cut around the column.
+
+    Lines are split at line feeds only, as the parser counts them (`str.splitlines` would also split at
+    form feeds and U+2028, putting the caret on the wrong line). Invisible characters are shown
+    as escapes and wide (CJK) characters take two columns, and the caret is placed by the width
+    of what is shown, so it stays under the right character.
+    """
+    all_lines = _lines(text)
     if not 1 <= span.line <= len(all_lines) + 1:
         return []
     source = all_lines[span.line - 1] if span.line <= len(all_lines) else ""
-    start = span.column - 1
-    length = span.end_column - span.column if span.end_line == span.line else len(source) - start
-    length = max(1, min(length, width))
-    shift = 0
+    start = min(max(span.column - 1, 0), len(source))
+    end = span.end_column - 1 if span.end_line == span.line else len(source)
+    end = max(start + 1, min(end, len(source)))
+    low, high = 0, len(source)
     if len(source) > width:  # keep the caret on screen for very long lines
-        shift = max(0, start - width // 2)
-        source = ("…" if shift else "") + source[shift : shift + width]
-        if shift:
-            shift -= 1
-    shown = escape_invisible(source)
+        low = max(0, min(start - width // 2, len(source) - width))
+        high = low + width
+    before = ("…" if low else "") + escape_invisible(source[low:start])
+    marked = escape_invisible(source[start : min(end, high)])
+    shown = before + marked + escape_invisible(source[min(end, high) : high])
+    shown += "…" if high < len(source) else ""
     gutter = str(span.line)
     pad = " " * len(gutter)
     return [
         f" {pad} |",
-        f" {gutter} | {shown}",
-        f" {pad} | {' ' * (start - shift)}{'^' * length}",
+        f" {gutter} | {shown}".rstrip(),
+        f" {pad} | {' ' * display_width(before)}{'^' * max(1, display_width(marked))}",
     ]
 
 
+@lru_cache(maxsize=8)
+def _lines(text: str) -> list[str]:
+    """The lines of a text as the parser numbers them; cached, since every error of a file
+    renders an excerpt of the same text (re-splitting it per error would be quadratic)."""
+    if text.startswith("\ufeff"):  # positions are counted without a byte order mark
+        text = text[1:]
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
 _INVISIBLE = {"\t": " ", "\r": ""}
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
 
 
 def escape_invisible(line: str) -> str:
@@ -159,22 +184,35 @@ def escape_invisible(line: str) -> str:
         if ch in _INVISIBLE:
             out.append(_INVISIBLE[ch])
         elif is_invisible(ch):
-            out.append(f"\\u{ord(ch):04x}")
+            out.append(escaped(ch))
         else:
             out.append(ch)
     return "".join(out)
 
 
-def is_invisible(ch: str) -> bool:
+def escaped(ch: str) -> str:
+    """`\\u200b`: how a character that cannot be seen is written in messages."""
     code = ord(ch)
-    return (
-        code < 0x20
-        or code == 0x7F
-        or 0x200B <= code <= 0x200F
-        or 0x202A <= code <= 0x202E
-        or 0x2066 <= code <= 0x2069
-        or code == 0xFEFF
-    )
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def is_invisible(ch: str) -> bool:
+    """Control, format (bidirectional, zero-width), separator, private and unassigned characters."""
+    return unicodedata.category(ch) in _HIDDEN_CATEGORIES
+
+
+def display_width(shown: str) -> int:
+    """Terminal columns taken by already escaped text: wide characters take two, marks none."""
+    width = 0
+    for ch in shown:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def _printable(message: str) -> str:
+    return "\n".join(escape_invisible(line) for line in message.split("\n"))
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from checker.spans import Span
 
 
-class Unstated(BaseModel, frozen=True, extra="forbid"):
+class Unstated(BaseModel, frozen=True, extra="forbid", defer_build=True):
     """The notice is silent on this point (an encoding decision a reviewer can see)."""
 
     unstated: Literal[True] = True
@@ -186,7 +186,7 @@ PurposeRefs = Annotated[tuple[str, ...], RefTo("purpose")]
 RecipientRef = Annotated[str, RefTo("recipient")]
 
 
-class Citation(BaseModel, frozen=True, extra="forbid"):
+class Citation(BaseModel, frozen=True, extra="forbid", defer_build=True):
     """`cite "label" "quote"`: the clause of the notice a fact rests on, in its own words."""
 
     label: str
@@ -197,7 +197,7 @@ class Citation(BaseModel, frozen=True, extra="forbid"):
     """Line of the source text where the quote was found (set by quote anchoring)."""
 
 
-class Fact(BaseModel, frozen=True, extra="forbid"):
+class Fact(BaseModel, frozen=True, extra="forbid", defer_build=True):
     """Common part of every statement: where it is, what it is called, what it cites."""
 
     KIND: ClassVar[str] = ""
@@ -593,7 +593,7 @@ Statement = Annotated[
 ]
 
 
-class Policy(BaseModel, frozen=True, extra="forbid"):
+class Policy(BaseModel, frozen=True, extra="forbid", defer_build=True):
     """One encoded notice: its header and every statement, in file order."""
 
     path: str

@@ -36,6 +36,8 @@ def read_text(path: Path, shown: str | None = None) -> str:
         raise
     except OSError as exc:
         raise CheckerError("E601", _os_reason(exc), name) from None
+    except ValueError:  # a NUL character in the path (a `source = "..."` may hold one)
+        raise CheckerError("E601", "the path contains a NUL character", name) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -55,7 +57,7 @@ def read_text(path: Path, shown: str | None = None) -> str:
 def _os_reason(exc: OSError) -> str:
     if exc.errno == errno.ELOOP:
         return "symbolic link loop"
-    if exc.errno == errno.ENOENT:
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):  # ENOTDIR: a parent is a file
         return "no such file or directory"
     if exc.errno == errno.EACCES:
         return "permission denied"
@@ -66,6 +68,8 @@ def _os_reason(exc: OSError) -> str:
 
 def parse_policy(text: str, path: str) -> Policy:
     """Syntax and meaning of one policy text (no file access, no quote anchoring)."""
+    # Positions are counted without a byte order mark, however the text was read.
+    text = text.removeprefix("\ufeff")
     try:
         tree = parse_syntax(text)
     except CheckerError as exc:

@@ -13,7 +13,7 @@ Status = Literal["pass", "fail", "not_applicable", "incomplete", "waived"]
 STATUSES: tuple[str, ...] = ("pass", "fail", "not_applicable", "incomplete", "waived")
 
 
-class Evidence(BaseModel, frozen=True, extra="forbid"):
+class Evidence(BaseModel, frozen=True, extra="forbid", defer_build=True):
     """A fact the engine looked at: where it is in the policy and which notice words back it."""
 
     label: str
@@ -21,7 +21,7 @@ class Evidence(BaseModel, frozen=True, extra="forbid"):
     cites: tuple[Citation, ...] = ()
 
 
-class Finding(BaseModel, frozen=True, extra="forbid"):
+class Finding(BaseModel, frozen=True, extra="forbid", defer_build=True):
     """One reportable result at one place: a failure, an undecidable check, or a waiver problem."""
 
     id: str
@@ -44,7 +44,7 @@ class Finding(BaseModel, frozen=True, extra="forbid"):
         return (self.path, self.span.line, self.span.column, self.id, self.subject or "")
 
 
-class Outcome(BaseModel, frozen=True, extra="forbid"):
+class Outcome(BaseModel, frozen=True, extra="forbid", defer_build=True):
     """The verdict of one requirement on one document."""
 
     id: str
@@ -57,7 +57,7 @@ class Outcome(BaseModel, frozen=True, extra="forbid"):
     evidence: tuple[Evidence, ...] = ()
 
 
-class DocumentReport(BaseModel, frozen=True, extra="forbid"):
+class DocumentReport(BaseModel, frozen=True, extra="forbid", defer_build=True):
     """Everything evaluated for one policy file."""
 
     path: str

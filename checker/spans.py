@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 
-class Span(BaseModel, frozen=True, extra="forbid"):
+class Span(BaseModel, frozen=True, extra="forbid", defer_build=True):
     """A region of a file; lines and columns start at 1, the end column is exclusive."""
 
     line: int

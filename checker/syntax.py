@@ -13,9 +13,9 @@ from functools import cache
 from typing import Any
 
 from lark import Lark, Token, Transformer
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
-from checker.errors import CheckerError, did_you_mean, is_invisible
+from checker.errors import CheckerError, did_you_mean, escaped, is_invisible
 from checker.resources import grammar_text
 from checker.spans import Span, end_of_text, position_at
 
@@ -220,7 +220,10 @@ _TOKEN_WORDS = {
     "$END": "the end of the file",
 }
 
-# Typical mistakes, labelled by example (lark's match_examples). Each label is a code.
+# Typical mistakes, labelled by example (the idea of lark's `match_examples`). Each label is a
+# code; each example fails at the token the label is about. An error gets a label when it fails
+# in the same parser state and at the same kind of token as an example; labels in _ANY_TOKEN also
+# match any token in that state (after `=` any token but a value is a missing value).
 _EXAMPLES: dict[str, list[str]] = {
     "E102": [
         'handler {\n  name = "x"\n',
@@ -228,19 +231,21 @@ _EXAMPLES: dict[str, list[str]] = {
         "handler {",
         "a { b { }",
         'handler { name = ["a", "b"] ',
+        "handler { age = 18",
+        "handler { name = x",
+        "handler { since = 2020-01-01",
     ],
     "E104": [
         "handler = {",
-        'handler = { name = "x" }',
+        'handler { name = { "x" } }',
         "transfer t = {",
     ],
     "E105": [
         "handler { name = }",
         "name =",
-        "handler { name = \n }",
         'handler { name = ,"x" }',
         "handler { name = ] }",
-        'handler { a = b = "c" }',
+        "handler { name = cite }",
     ],
     "E107": [
         'handler { cit "a" "b" }',
@@ -254,20 +259,31 @@ _EXAMPLES: dict[str, list[str]] = {
     ],
     "E110": [
         'handler { name "x" }',
-        'handler { name = "x" "y" }',
         'name "x"',
+        "minors { threshold 14 }",
+        "document { effective 2020-01-01 }",
+        "handler { contact [a] }",
     ],
     "E111": [
         'handler { cite "only a label" }',
         'cite "only a label"',
         'handler { cite "a" }',
         "handler { cite }",
+        "handler { cite label quote }",
     ],
     "E112": [
         'handler { name = ["a" "b"] }',
         "handler { data = [a b] }",
     ],
+    "E114": [
+        'purpose service "x" {',
+        "purpose service description",
+        "purpose service",
+        "purpose service }",
+        "transfer overseas abroad {",
+    ],
 }
+_ANY_TOKEN = frozenset({"E105", "E111", "E112", "E114"})
 _MESSAGES = {
     "E102": ("missing closing brace", "'}' to close the block"),
     "E104": (
@@ -275,7 +291,7 @@ _MESSAGES = {
         "a value after '=' (a string, a name, a number, a date or a [list])",
     ),
     "E105": ("missing value after '='", "a string, a name, a number, a date or a [list]"),
-    "E107": ("misspelt keyword", "'cite \"label\" \"quote\"', a field `key = value`, or a block"),
+    "E107": ("misspelt keyword", '\'cite "label" "quote"\', a field `key = value`, or a block'),
     "E108": ("unmatched closing brace", "a field, a citation, or a new block"),
     "E110": ("missing '=' between a field and its value", "'='"),
     "E111": (
@@ -283,6 +299,10 @@ _MESSAGES = {
         'cite "clause label" "verbatim quote from the notice"',
     ),
     "E112": ("missing ',' between list items", "',' or ']'"),
+    "E114": (
+        "missing '{' after the statement's kind and name",
+        "'{' (a statement is written `kind name { ... }`)",
+    ),
 }
 
 
@@ -296,17 +316,24 @@ def syntax_error(text: str, exc: UnexpectedInput) -> CheckerError:
     if isinstance(exc, UnexpectedCharacters):
         return _character_error(text, exc, span)
 
-    label = exc.match_examples(
-        # The same parser: LALR state numbers are only comparable within one table.
-        policy_parser().parse, _EXAMPLES, use_accepts=True)
     token = getattr(exc, "token", None)
-    if token is not None and getattr(token, "type", "") != "$END" and len(token):
+    at_end = token is None or token.type == "$END"
+    if at_end:  # lark places the end-of-input token at the last real token
+        span = end_of_text(text)
+    elif len(token):
         span = _span(token)
-    expected = _expected_words(exc)
+    label = _label(exc)
+    if label is None and at_end and _unclosed_brace(text):
+        label = "E102"  # any state: the file ends while a block is open
     if label is None:
-        found = "the end of the file" if token is None or token.type == "$END" else repr(str(token))
-        return CheckerError("E100", f"unexpected {found}", span=span, expected=expected)
-    message, default_expected = _MESSAGES[label]
+        return CheckerError(
+            "E100",
+            f"unexpected {_describe_token(token)}",
+            span=span,
+            expected=_expected_words(exc),
+            hint=_generic_hint(text, token),
+        )
+    message, expected = _MESSAGES[label]
     hint = None
     if label == "E102":
         opened = _unclosed_brace(text)
@@ -317,32 +344,85 @@ def syntax_error(text: str, exc: UnexpectedInput) -> CheckerError:
         # `name "x"` and `cit "a" "b"` leave the parser in the same state: a name followed by a
         # string. A name close to `cite` is a misspelt keyword; any other lacks its '='.
         previous = _previous_name(text, exc) or ""
-        hint = did_you_mean(previous, ["cite"])
+        is_string = token is not None and token.type == "STRING"
+        hint = did_you_mean(previous, ["cite"]) if is_string else None
         label = "E107" if hint else "E110"
-        message, default_expected = _MESSAGES[label]
+        message, expected = _MESSAGES[label]
         if label == "E107":
             message = f"unknown keyword '{previous}'"
-    return CheckerError(label, message, span=span, expected=default_expected, hint=hint)
+        elif previous and token is not None:
+            value = "[...]" if token.type == "LSQB" else _short(str(token))
+            hint = f"write `{previous} = {value}`"
+    elif label == "E114" and not at_end:
+        hint = "a block's name is one word; fields go inside the braces"
+    return CheckerError(label, message, span=span, expected=expected, hint=hint)
+
+
+def _parser_state(exc: UnexpectedInput) -> Any:
+    """The LALR state an error happened in. Only the top of the stack is compared: lark's own
+    `match_examples` also compares the stack depth, so an example written at the start of a file
+    would never match the same mistake after a block, or inside one."""
+    state = getattr(exc, "state", None)
+    return getattr(state, "position", state)
+
+
+@cache
+def _example_table() -> tuple[dict[tuple[Any, str], str], dict[Any, str]]:
+    """(state, token type) -> label, and state -> label for labels that take any token."""
+    exact: dict[tuple[Any, str], str] = {}
+    by_state: dict[Any, str] = {}
+    for label, examples in _EXAMPLES.items():
+        for example in examples:
+            try:
+                policy_parser().parse(example)
+            except UnexpectedInput as exc:
+                state = _parser_state(exc)
+                token = getattr(exc, "token", None)
+                kind = token.type if token is not None else "$END"
+                exact.setdefault((state, kind), label)
+                if label in _ANY_TOKEN:
+                    by_state.setdefault(state, label)
+    return exact, by_state
+
+
+def _label(exc: UnexpectedInput) -> str | None:
+    exact, by_state = _example_table()
+    state = _parser_state(exc)
+    token = getattr(exc, "token", None)
+    kind = token.type if token is not None else "$END"
+    return exact.get((state, kind)) or by_state.get(state)
+
+
+def _describe_token(token: Token | None) -> str:
+    if token is None or token.type == "$END":
+        return "end of file"
+    words = {"NAME": "name", "STRING": "string", "NUMBER": "number", "DATE": "date"}
+    if token.type in words:
+        return f"{words[token.type]} {_short(str(token))}"
+    return f"'{token}'"
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _generic_hint(text: str, token: Token | None) -> str | None:
+    if token is None:
+        return None
+    if token.type == "LSQB" and getattr(token, "start_pos", None) is not None:
+        before = text[max(0, token.start_pos - 200) : token.start_pos].rstrip()
+        if before.endswith(("[", ",")):
+            return "a list holds single values; lists do not nest"
+    return None
 
 
 def _character_error(text: str, exc: UnexpectedCharacters, span: Span) -> CheckerError:
     char = exc.char
+    line_start = text.rfind("\n", 0, exc.pos_in_stream) + 1
     if char == '"':
-        end = text.find("\n", exc.pos_in_stream)
-        end_col = (end if end != -1 else len(text)) - (text.rfind("\n", 0, exc.pos_in_stream) + 1)
-        return CheckerError(
-            "E101",
-            "unterminated string",
-            span=Span(
-                line=span.line,
-                column=span.column,
-                end_line=span.line,
-                end_column=max(span.column + 1, end_col + 1),
-            ),
-            expected="a closing '\"' on the same line",
-            hint='strings end on the line they start; write \\" for a quote inside a string',
-        )
-    if char == ":":
+        return _string_error(text, exc.pos_in_stream, line_start, span)
+    before = text[line_start : exc.pos_in_stream]
+    if char == ":" and "=" not in before and '"' not in before:
         return CheckerError(
             "E103",
             "':' used between a field and its value",
@@ -350,23 +430,77 @@ def _character_error(text: str, exc: UnexpectedCharacters, span: Span) -> Checke
             expected="'=' (fields are written `key = value`)",
             hint="replace ':' with '='",
         )
-    shown = f"\\u{ord(char):04x}" if is_invisible(char) or not char.isprintable() else char
+    shown = escaped(char) if is_invisible(char) or not char.isprintable() else char
     allowed = sorted(_TOKEN_WORDS.get(t, t) for t in (exc.allowed or ()))
-    hint = None
-    if is_invisible(char):
-        hint = "remove the invisible character (zero-width, bidirectional or control)"
-    elif char in "“”":
-        hint = 'use straight double quotes ("...") around strings'
     return CheckerError(
         "E106",
         f"unexpected character '{shown}'",
         span=span,
         expected=", ".join(allowed) if allowed else None,
-        hint=hint,
+        hint=_character_hint(char, before),
+    )
+
+
+def _character_hint(char: str, before: str) -> str | None:
+    if is_invisible(char):
+        return "remove the invisible character (zero-width, bidirectional or control)"
+    if char in "“”„‟":
+        return 'use straight double quotes ("...") around strings'
+    if char in "'‘’":
+        return 'strings are written in double quotes ("...")'
+    if char == ";":
+        return "remove the ';' (statements end at the end of a line or a block)"
+    if char == "/" and "=" not in before:
+        return "comments start with '#'"
+    if "=" in before:
+        return 'put text in double quotes: `key = "words"`'
+    if not char.isascii():
+        return "names use ASCII letters, digits, '_' and '.'; other text goes in double quotes"
+    return None
+
+
+def _string_error(text: str, at: int, line_start: int, span: Span) -> CheckerError:
+    """A '"' that does not begin a valid string: it is not closed on its line, or holds an
+    escape other than \\" and \\\\."""
+    end = text.find("\n", at)
+    end = len(text) if end == -1 else end
+    i = at + 1
+    while i < end:
+        ch = text[i]
+        if ch == '"':
+            break
+        if ch == "\\":
+            if i + 1 < end and text[i + 1] in '"\\':
+                i += 2
+                continue
+            shown = text[i : i + 2] if i + 1 < end else "\\"
+            column = i - line_start + 1
+            return CheckerError(
+                "E115",
+                f"invalid escape '{shown}' in a string",
+                span=Span(line=span.line, column=column, end_line=span.line,
+                          end_column=column + len(shown)),
+                expected='\\" for a double quote, \\\\ for a backslash',
+                hint="write \\\\ for a backslash (a Windows path: write / instead)",
+            )
+        i += 1
+    return CheckerError(
+        "E101",
+        "unterminated string",
+        span=Span(
+            line=span.line,
+            column=span.column,
+            end_line=span.line,
+            end_column=max(span.column + 1, end - line_start + 1),
+        ),
+        expected="a closing '\"' on the same line",
+        hint='strings end on the line they start; write \\" for a quote inside a string',
     )
 
 
 def _expected_words(exc: UnexpectedInput) -> str | None:
+    # `accepts` (tokens that let the parse go on) is exact; `expected` lists every token with an
+    # action in the LALR state, which merged states make too generous.
     names = getattr(exc, "accepts", None) or getattr(exc, "expected", None) or ()
     words = sorted({_TOKEN_WORDS.get(n, n.lower()) for n in names})
     return ", ".join(words) if words else None
@@ -376,8 +510,10 @@ def _previous_name(text: str, exc: UnexpectedInput) -> str | None:
     token = getattr(exc, "token", None)
     if token is None or getattr(token, "start_pos", None) is None:
         return None
-    before = text[: token.start_pos].rstrip()
-    m = re.search(r"[A-Za-z_][A-Za-z0-9_.]*$", before)
+    # Only the last few hundred characters: a regex anchored at the end of a long prefix
+    # would be tried from every position in it.
+    before = text[max(0, token.start_pos - 256) : token.start_pos].rstrip()
+    m = re.search(r"[A-Za-z_][A-Za-z0-9_.]*\Z", before)
     return m.group() if m else None
 
 

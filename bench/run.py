@@ -1,0 +1,478 @@
+"""Speed benchmarks of policycheck against the targets of DESIGN.md §7, with their baselines.
+
+    .venv/bin/python bench/run.py [--docs N] [--out FILE] [--repeat R] [--seed S] [--quick]
+
+Every figure is a ratio to a baseline measured in the same run on the same machine, so the
+numbers mean the same on a laptop and in CI. In-process measurements and the single-process
+subprocesses run pinned to one CPU; only `--jobs 2` is given every CPU.
+
+  a. bare parse: `lark.Lark(grammar/policy.lark, parser="lalr", propagate_positions=True).parse()`
+     of each corpus file (read from disk, as the pipeline reads it) - the baseline;
+  b. pipeline: per file read -> checker.files.load_policy -> checker.engine.evaluate against the
+     sets `policycheck lint` would choose, and run_lint(LintOptions(jobs=1, cache_dir=None)) over
+     the corpus (the lint path itself); throughput ratio to (a), target >= 2.0;
+  c. cold start: `policycheck lint --no-cache --jobs 1 SMALL.policy` against
+     `python -c "import lark, pydantic, yaml"`, subprocesses, target <= 1.5x;
+  d. scaling: lint throughput at 1x, 4x and 16x the corpus (should stay flat);
+  e. cache: a second `policycheck lint --jobs 1` over the unchanged corpus against the first with a
+     fresh cache directory, target < 1/3;
+  f. `--jobs 2` against `--jobs 1` over the corpus (no cache).
+
+Corpora come from bench/generate.py and are kept under bench/out/ (git-ignored) between runs.
+Results are printed as a table and written as JSON (default bench/out/results.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import gc
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402  (bench/ is not a package)
+
+# --- Measuring --------------------------------------------------------------------------------
+
+
+def timed(action: Callable[[], object], repeat: int, warmup: int = 1) -> list[float]:
+    """Wall times of `repeat` calls of `action` after `warmup` untimed ones."""
+    for _ in range(warmup):
+        action()
+    samples = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def summary(samples: list[float]) -> dict[str, Any]:
+    ordered = sorted(samples)
+    return {
+        "median_s": statistics.median(ordered),
+        "min_s": ordered[0],
+        "max_s": ordered[-1],
+        "samples_s": [round(s, 6) for s in samples],
+    }
+
+
+def pin_to_one_cpu() -> int | None:
+    """Run on one CPU from here on (inherited by subprocesses); returns the CPU, if supported."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    cpu = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cpu})
+    return cpu
+
+
+ALL_CPUS: set[int] = set(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else set()
+
+
+def _all_cpus() -> None:
+    if ALL_CPUS:
+        os.sched_setaffinity(0, ALL_CPUS)
+
+
+def run_command(argv: list[str], cwd: Path, every_cpu: bool = False) -> tuple[float, int]:
+    """Wall time and exit code of one subprocess (output discarded)."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        argv,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=_all_cpus if every_cpu else None,
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} exited {done.returncode}:\n{done.stderr.decode()}")
+    return elapsed, done.returncode
+
+
+# --- Corpora --------------------------------------------------------------------------------
+
+
+def corpus(count: int, seed: int) -> tuple[Path, list[Path]]:
+    """A generated corpus of `count` documents, reused when the generator has not changed."""
+    folder = OUT / f"corpus-{count}-seed{seed}"
+    stamp = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()
+    manifest = folder / "manifest.json"
+    wanted = {"count": count, "seed": seed, "generator": stamp}
+    try:
+        if json.loads(manifest.read_text(encoding="utf-8")) == wanted:
+            return folder, sorted(folder.glob("doc_*.policy"))
+    except (OSError, ValueError):
+        pass
+    if folder.exists():
+        shutil.rmtree(folder)
+    print(f"  generating {count} documents in {folder.relative_to(ROOT)} ...", flush=True)
+    paths = generate.write_corpus(folder, count, seed)
+    # Its own (empty) configuration: the lint cache then lives in this folder.
+    (folder / ".policycheck.toml").write_text("# benchmark corpus\n", encoding="utf-8")
+    manifest.write_text(json.dumps(wanted), encoding="utf-8")
+    return folder, paths
+
+
+def size_of(paths: list[Path]) -> int:
+    return sum(p.stat().st_size for p in paths)
+
+
+# --- a/b: parse and pipeline throughput -------------------------------------------------------
+
+
+def bare_parser() -> Any:
+    import lark
+
+    grammar = (ROOT / "grammar" / "policy.lark").read_text(encoding="utf-8")
+    return lark.Lark(grammar, parser="lalr", propagate_positions=True)
+
+
+def bare_pass(parser: Any, files: list[Path]) -> Callable[[], None]:
+    def run() -> None:
+        for path in files:
+            parser.parse(path.read_text(encoding="utf-8"))
+
+    return run
+
+
+def forget_content_caches() -> None:
+    """Drop caches keyed on file content, so each pass does the work a real run does once."""
+    from checker import anchoring
+
+    clear = getattr(getattr(anchoring, "prepare", None), "cache_clear", None)
+    if clear is not None:
+        clear()
+
+
+def pipeline_pass(files: list[Path], today: datetime.date) -> Callable[[], None]:
+    """read -> load_policy (parse, facts, anchoring) -> evaluate, the sets chosen as lint does."""
+    from checker.engine import evaluate
+    from checker.files import load_policy
+    from checker.requirements import resolve_sets, sets_for_jurisdictions
+
+    def run() -> None:
+        forget_content_caches()
+        for path in files:
+            policy, _ = load_policy(path, str(path))
+            names = sets_for_jurisdictions(policy.document.jurisdictions or ())
+            evaluate(policy, resolve_sets(names), today)
+
+    return run
+
+
+def lint_pass(files: list[Path]) -> Callable[[], Any]:
+    from checker.lint_command import LintOptions, run_lint
+
+    options = LintOptions(paths=tuple(files), jobs=1, cache_dir=None)
+
+    def run() -> Any:
+        forget_content_caches()
+        return run_lint(options)
+
+    return run
+
+
+def check_lint(files: list[Path]) -> dict[str, Any]:
+    """Lint once; refuse to benchmark a corpus with input errors. Returns what was evaluated."""
+    run = lint_pass(files)()
+    if run.errors:
+        for error in run.errors[:20]:
+            print(error.render(run.texts.get(error.path)), file=sys.stderr)
+        raise SystemExit(f"{len(run.errors)} input errors in the corpus: not benchmarking it")
+    outcomes = sum(len(r.outcomes) for r in run.reports)
+    return {
+        "documents": len(run.reports),
+        "requirement_sets": sorted({s for r in run.reports for s in r.sets}),
+        "requirements": len(run.requirements),
+        "outcomes_evaluated": outcomes,
+        "findings": len(run.findings()),
+    }
+
+
+def throughput(name: str, samples: list[float], nbytes: int, docs: int) -> dict[str, Any]:
+    result = summary(samples)
+    median = result["median_s"]
+    result.update(
+        {
+            "name": name,
+            "bytes": nbytes,
+            "documents": docs,
+            "mb_per_s": nbytes / median / 1e6,
+            "docs_per_s": docs / median,
+        }
+    )
+    return result
+
+
+# --- The benchmark --------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    import lark
+    import pydantic
+
+    from checker import __version__
+
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": model,
+        "cpus_available": len(ALL_CPUS) or os.cpu_count(),
+        "python": platform.python_version(),
+        "lark": lark.__version__,
+        "pydantic": pydantic.VERSION,
+        "policycheck": __version__,
+        "platform": platform.platform(),
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+    }
+
+
+def command_path() -> str:
+    beside = Path(sys.executable).parent / "policycheck"
+    found = str(beside) if beside.exists() else shutil.which("policycheck")
+    if not found:
+        raise SystemExit("policycheck is not installed (run bench/run.py with .venv/bin/python)")
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=50, help="documents in the 1x corpus")
+    parser.add_argument("--out", type=Path, default=OUT / "results.json")
+    parser.add_argument("--repeat", type=int, default=7, help="timed repetitions (medians)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions, no 16x corpus")
+    args = parser.parse_args(argv)
+    repeat = 3 if args.quick else args.repeat
+    today = datetime.date.today()
+    cpu = pin_to_one_cpu()
+    results: dict[str, Any] = {"machine": machine(), "pinned_cpu": cpu, "targets": TARGETS}
+    policycheck = command_path()
+
+    print("corpus")
+    folder, files = corpus(args.docs, args.seed)
+    scales = (1, 4) if args.quick else (1, 4, 16)
+    big_folder, big_files = corpus(args.docs * scales[-1], args.seed)
+    nbytes = size_of(files)
+    notice_bytes = size_of(sorted((folder / "sources").glob("doc_*.txt")))
+    evaluated = check_lint(files)
+    results["corpus"] = {
+        "folder": str(folder.relative_to(ROOT)),
+        "documents": len(files),
+        "policy_bytes": nbytes,
+        "notice_bytes": notice_bytes,
+        "seed": args.seed,
+        **evaluated,
+    }
+    print(f"  {len(files)} documents, {nbytes / 1e6:.2f} MB of policies, "
+          f"{notice_bytes / 1e6:.2f} MB of notices; {evaluated['requirements']} requirements "
+          f"in sets {evaluated['requirement_sets'] or '(none shipped)'}, "
+          f"{evaluated['outcomes_evaluated']} outcomes")
+
+    # a, b ------------------------------------------------------------------------------------
+    print("a/b. throughput, in-process, one CPU")
+    bare = bare_parser()
+    a = throughput("bare lark parse", timed(bare_pass(bare, files), repeat), nbytes, len(files))
+    b1 = throughput("pipeline per file", timed(pipeline_pass(files, today), repeat), nbytes,
+                    len(files))
+    b2 = throughput("run_lint jobs=1", timed(lint_pass(files), repeat), nbytes, len(files))
+    results["throughput"] = {
+        "bare": a,
+        "pipeline": b1,
+        "lint": b2,
+        "ratio_pipeline_over_bare": b1["mb_per_s"] / a["mb_per_s"],
+        "ratio_lint_over_bare": b2["mb_per_s"] / a["mb_per_s"],
+    }
+    results["throughput"]["real_policies"] = real_corpus(bare, today, repeat)
+
+    # c ---------------------------------------------------------------------------------------
+    print("c. cold start, subprocesses, one CPU")
+    small = min(files, key=lambda p: p.stat().st_size)
+    cold_runs = max(repeat * 3, 11)
+    commands = {
+        "baseline": [sys.executable, "-c", "import lark, pydantic, yaml"],
+        "import_checker": [sys.executable, "-c", "import checker.cli"],
+        "lint_one_file": [policycheck, "lint", "--no-cache", "--jobs", "1", str(small)],
+    }
+    cold: dict[str, list[float]] = {k: [] for k in commands}
+    for _ in range(3):  # warm the page cache, the .pyc files and lark's table cache
+        for argv_ in commands.values():
+            run_command(argv_, folder)
+    for _ in range(cold_runs):  # interleaved, so drift affects all three alike
+        for key, argv_ in commands.items():
+            cold[key].append(run_command(argv_, folder)[0])
+    results["cold_start"] = {
+        "file": str(small.relative_to(ROOT)),
+        "file_bytes": small.stat().st_size,
+        **{k: summary(v) for k, v in cold.items()},
+        "ratio": statistics.median(cold["lint_one_file"]) / statistics.median(cold["baseline"]),
+    }
+
+    # d ---------------------------------------------------------------------------------------
+    print("d. scaling, in-process, one CPU")
+    scaling = []
+    for scale in scales:
+        chosen = big_files[: args.docs * scale]
+        reps = max(2, repeat // scale) if scale > 1 else repeat
+        size = size_of(chosen)
+        row = {
+            "scale": scale,
+            "bare": throughput("bare", timed(bare_pass(bare, chosen), reps), size, len(chosen)),
+            "lint": throughput("lint", timed(lint_pass(chosen), reps), size, len(chosen)),
+        }
+        scaling.append(row)
+        print(f"  {scale:>2}x: {len(chosen)} documents, lint {row['lint']['mb_per_s']:.2f} MB/s")
+    base = scaling[0]["lint"]["mb_per_s"]
+    for row in scaling:
+        row["lint_mb_per_s_relative_to_1x"] = row["lint"]["mb_per_s"] / base
+    results["scaling"] = scaling
+
+    # e ---------------------------------------------------------------------------------------
+    print("e. cache, subprocesses, one CPU")
+    cache_dir = folder / ".policycheck_cache"
+    lint_dir = [policycheck, "lint", "--jobs", "1", str(folder)]
+    first: list[float] = []
+    second: list[float] = []
+    run_command(lint_dir, folder)  # warm-up
+    for _ in range(max(3, repeat // 2)):
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        first.append(run_command(lint_dir, folder)[0])
+        entries = sum(1 for _ in cache_dir.rglob("*.json"))
+        second.append(run_command(lint_dir, folder)[0])
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    results["cache"] = {
+        "cache_entries": entries,
+        "first": summary(first),
+        "second": summary(second),
+        "ratio": statistics.median(second) / statistics.median(first),
+    }
+
+    # f ---------------------------------------------------------------------------------------
+    print(f"f. --jobs 2 vs --jobs 1, subprocesses, {len(ALL_CPUS) or '?'} CPUs")
+    jobs: dict[str, list[float]] = {"jobs_1": [], "jobs_2": []}
+    for n in (1, 2):  # warm-up
+        run_command([policycheck, "lint", "--no-cache", "--jobs", str(n), str(folder)], folder, True)
+    for _ in range(max(3, repeat // 2)):
+        for n in (1, 2):
+            argv_ = [policycheck, "lint", "--no-cache", "--jobs", str(n), str(folder)]
+            jobs[f"jobs_{n}"].append(run_command(argv_, folder, every_cpu=True)[0])
+    results["jobs"] = {
+        "cpus": len(ALL_CPUS) or None,
+        **{k: summary(v) for k, v in jobs.items()},
+        "speedup": statistics.median(jobs["jobs_1"]) / statistics.median(jobs["jobs_2"]),
+    }
+
+    results["verdicts"] = verdicts(results)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print()
+    print(table(results))
+    print(f"\nresults written to {args.out}")
+    return 0
+
+
+def real_corpus(bare: Any, today: datetime.date, repeat: int) -> dict[str, Any] | None:
+    """The same two measurements on the hand-encoded notices in policies/, when they lint."""
+    files = sorted((ROOT / "policies").glob("*.policy"))
+    if not files:
+        return None
+    from checker.lint_command import LintOptions, run_lint
+
+    if run_lint(LintOptions(paths=tuple(files), jobs=1, cache_dir=None)).errors:
+        return {"skipped": "policies/ has input errors right now"}
+    size = size_of(files)
+    a = throughput("bare", timed(bare_pass(bare, files), repeat), size, len(files))
+    b = throughput("lint", timed(lint_pass(files), repeat), size, len(files))
+    return {"bare": a, "lint": b, "ratio_lint_over_bare": b["mb_per_s"] / a["mb_per_s"]}
+
+
+TARGETS = {
+    "throughput_ratio": ">= 2.0 (lint MB/s over bare lark parse MB/s)",
+    "cold_start_ratio": "<= 1.5 (one small file linted over `import lark, pydantic, yaml`)",
+    "scaling": "flat MB/s from 1x to 16x",
+    "cache_ratio": "< 0.333 (second run over first run)",
+}
+
+
+def verdicts(r: dict[str, Any]) -> dict[str, bool]:
+    relative = [row["lint_mb_per_s_relative_to_1x"] for row in r["scaling"]]
+    return {
+        "throughput_ratio": r["throughput"]["ratio_lint_over_bare"] >= 2.0,
+        "cold_start_ratio": r["cold_start"]["ratio"] <= 1.5,
+        # Linear cost: throughput at the largest corpus within 20% of the 1x figure.
+        "scaling": min(relative) >= 0.8,
+        "cache_ratio": r["cache"]["ratio"] < 1 / 3,
+    }
+
+
+def table(r: dict[str, Any]) -> str:
+    m, c, t = r["machine"], r["corpus"], r["throughput"]
+    ok = {True: "met", False: "NOT met"}
+    v = r["verdicts"]
+    lines = [
+        f"policycheck {m['policycheck']} on {m['cpu']} ({m['cpus_available']} CPUs), "
+        f"Python {m['python']}, lark {m['lark']}, pydantic {m['pydantic']}",
+        f"corpus: {c['documents']} documents, {c['policy_bytes'] / 1e6:.2f} MB policies, "
+        f"{c['notice_bytes'] / 1e6:.2f} MB notices, {c['requirements']} requirements, "
+        f"{c['outcomes_evaluated']} outcomes, {c['findings']} findings",
+        "",
+        f"{'measure':<44}{'median':>10}{'MB/s':>9}{'docs/s':>9}  ratio / target",
+    ]
+
+    def row(label: str, s: dict[str, Any], note: str = "") -> None:
+        rate = f"{s['mb_per_s']:>9.2f}{s['docs_per_s']:>9.1f}" if "mb_per_s" in s else " " * 18
+        lines.append(f"{label:<44}{s['median_s'] * 1000:>8.1f}ms{rate}  {note}")
+
+    row("a. bare lark parse (baseline)", t["bare"])
+    row("b. pipeline per file", t["pipeline"], f"{t['ratio_pipeline_over_bare']:.2f}x")
+    row("b. run_lint jobs=1", t["lint"], f"{t['ratio_lint_over_bare']:.2f}x  >= 2.0  "
+        f"{ok[v['throughput_ratio']]}")
+    real = t.get("real_policies")
+    if real and "bare" in real:
+        row("   policies/ bare lark parse", real["bare"])
+        row("   policies/ run_lint jobs=1", real["lint"], f"{real['ratio_lint_over_bare']:.2f}x")
+    cs = r["cold_start"]
+    row("c. python -c 'import lark, pydantic, yaml'", cs["baseline"])
+    row("   python -c 'import checker.cli'", cs["import_checker"])
+    row("c. policycheck lint one small file", cs["lint_one_file"],
+        f"{cs['ratio']:.2f}x  <= 1.5  {ok[v['cold_start_ratio']]}")
+    for s in r["scaling"]:
+        row(f"d. run_lint at {s['scale']}x ({s['lint']['documents']} docs)", s["lint"],
+            f"{s['lint_mb_per_s_relative_to_1x']:.2f} of 1x"
+            + (f"  {ok[v['scaling']]}" if s is r["scaling"][-1] else ""))
+    ca = r["cache"]
+    row("e. policycheck lint, fresh cache", ca["first"])
+    row("e. policycheck lint, second run (cached)", ca["second"],
+        f"{ca['ratio']:.2f}x  < 0.33  {ok[v['cache_ratio']]}")
+    j = r["jobs"]
+    row("f. policycheck lint --jobs 1", j["jobs_1"])
+    row("f. policycheck lint --jobs 2", j["jobs_2"], f"{j['speedup']:.2f}x speed-up")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

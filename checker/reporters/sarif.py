@@ -1,0 +1,361 @@
+"""`--format sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+
+One run. Each requirement checked becomes a rule (`reportingDescriptor`) whose help quotes the
+article and says how to fix the notice; the WAIVER-* checks are rules too. Each finding becomes a
+result at its place in the .policy file, with the facts it looked at as related locations (their
+notice quotes in the message). Waived findings are kept, with an `inSource` suppression, so code
+scanning shows them as dismissed rather than as fixed. Input errors are tool execution
+notifications, and make `executionSuccessful` false.
+
+Code scanning matches results across commits by `partialFingerprints`; ours hash the rule, the
+file, the statement and the message, never a line number, so inserting a line above a finding
+does not turn it into a new alert. Paths are relative to `%SRCROOT%` (the directory the command
+ran in, the repository root in CI) with forward slashes: code scanning rejects absolute paths.
+Limits from GitHub's "SARIF support for code scanning": at most 25,000 results per run and
+1,000 locations per result (100 displayed), 20 tags per rule (10 displayed), descriptions of
+at most 1,024 characters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from functools import cache
+from importlib import metadata
+from typing import Any
+from urllib.parse import quote, urlparse
+
+from checker import __version__
+from checker.engine import WAIVER_CHECKS
+from checker.errors import CATALOGUE, CheckerError
+from checker.lint_command import SEVERITY_RANK, LintRun
+from checker.requirements import Requirement
+from checker.results import Evidence, Finding
+from checker.spans import Span
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT = "policycheckFinding/v1"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+MAX_RESULTS = 25_000
+MAX_RELATED = 100
+MAX_DESCRIPTION = 1024
+
+WAIVER_REMEDIES = {
+    "WAIVER-EXPIRED": "Renew the waiver with a new expiry date and a fresh approval, or fix what "
+    "it excused and delete it.",
+    "WAIVER-UNKNOWN": "Correct the requirement id (`policycheck rules` lists them) or delete the "
+    "waiver.",
+    "WAIVER-UNUSED": "Delete the waiver: the requirement it names no longer fails.",
+    "WAIVER-NOT-ALLOWED": "Delete the waiver and fix the finding: this requirement may not be "
+    "waived.",
+}
+
+JSONObject = dict[str, Any]
+
+
+def render(run: LintRun, color: bool = False) -> str:
+    return json.dumps(sarif_log(run), ensure_ascii=False, indent=2) + "\n"
+
+
+def sarif_log(run: LintRun) -> JSONObject:
+    """The lint run as a SARIF log (what `render` serialises)."""
+    rules = [_rule(r) for r in run.requirements] + [_waiver_rule(c) for c in WAIVER_CHECKS]
+    index = {rule["id"]: i for i, rule in enumerate(rules)}
+    findings = run.findings()
+    for finding in findings:  # a finding whose requirement is not listed still needs its rule
+        if finding.id not in index:
+            index[finding.id] = len(rules)
+            rules.append(_fallback_rule(finding))
+
+    kept = findings
+    if len(findings) > MAX_RESULTS:  # keep the most severe; code scanning rejects the rest
+        ranked = sorted(findings, key=lambda f: -SEVERITY_RANK[f.severity])
+        kept = sorted(ranked[:MAX_RESULTS], key=Finding.sort_key)
+    seen: dict[str, int] = {}
+    results = [_result(f, index[f.id], seen) for f in kept]
+
+    codes = sorted({e.code for e in run.errors})
+    notification_index = {code: i for i, code in enumerate(codes)}
+    notifications = [_notification(e, notification_index[e.code]) for e in run.errors]
+    if len(kept) < len(findings):
+        notifications.append(
+            {
+                "level": "warning",
+                "message": {
+                    "text": f"{len(findings) - len(kept)} of {len(findings)} findings were "
+                    f"left out: code scanning accepts at most {MAX_RESULTS} results per run"
+                },
+            }
+        )
+
+    driver: JSONObject = {
+        "name": "policycheck",
+        "version": __version__,
+        "semanticVersion": __version__,
+        "informationUri": information_uri(),
+        "rules": rules,
+    }
+    if codes:
+        driver["notifications"] = [
+            {
+                "id": code,
+                "name": pascal_case(CATALOGUE[code]),
+                "shortDescription": {"text": CATALOGUE[code]},
+            }
+            for code in codes
+        ]
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": driver},
+                "invocations": [
+                    {
+                        "executionSuccessful": not run.errors,
+                        "toolExecutionNotifications": notifications,
+                    }
+                ],
+                "originalUriBaseIds": {
+                    SRCROOT: {
+                        "description": {
+                            "text": "The directory policycheck ran in (the repository root in CI)."
+                        }
+                    },
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+
+
+# --- Rules ----------------------------------------------------------------------------------
+
+
+def _rule(req: Requirement) -> JSONObject:
+    spec = req.spec
+    quoted = f'{req.citation}: "{spec.quote}"' + (f" ({spec.gloss})" if spec.gloss else "")
+    text = [f"{req.citation} ({req.law_title})", f'"{spec.quote}"']
+    markdown = [f"**{req.citation}** — {req.law_title}", "", *_blockquote(spec.quote)]
+    if spec.gloss:
+        text.append(f"Unofficial translation: {spec.gloss}")
+        markdown += [">", *_blockquote(f"*{spec.gloss}* (unofficial translation)")]
+    text.append(f"How to fix: {spec.remedy}")
+    markdown += ["", f"**How to fix:** {spec.remedy}"]
+    if spec.not_formalised:
+        text.append(f"Not checked (needs human judgement): {spec.not_formalised}")
+        markdown += ["", f"**Not checked (needs human judgement):** {spec.not_formalised}"]
+    if not spec.waivable:
+        text.append("This requirement may not be waived.")
+        markdown += ["", "This requirement may not be waived."]
+    rule: JSONObject = {
+        "id": req.id,
+        "name": pascal_case(spec.title) or pascal_case(req.id),
+        "shortDescription": {"text": _cut(spec.title)},
+        "fullDescription": {"text": _cut(quoted)},
+        "help": {"text": "\n".join(text), "markdown": "\n".join(markdown)},
+        "defaultConfiguration": {"level": LEVELS[spec.severity]},
+        "properties": {
+            "tags": _tags(req.law, "privacy"),
+            "law": req.law,
+            "article": spec.article,
+            "set": req.set_name,
+            "waivable": spec.waivable,
+        },
+    }
+    if req.source_uri and _is_absolute_uri(req.source_uri):
+        rule["helpUri"] = req.source_uri
+    return rule
+
+
+def _waiver_rule(check_id: str) -> JSONObject:
+    severity, title = WAIVER_CHECKS[check_id]
+    remedy = WAIVER_REMEDIES.get(check_id, "Correct or delete the waiver.")
+    return {
+        "id": check_id,
+        "name": pascal_case(check_id),
+        "shortDescription": {"text": title},
+        "fullDescription": {
+            "text": f"{title}. Waivers live next to the facts they excuse; "
+            "a waiver that no longer holds is itself a finding."
+        },
+        "help": {
+            "text": f"{title}.\nHow to fix: {remedy}",
+            "markdown": f"{title}.\n\n**How to fix:** {remedy}",
+        },
+        "defaultConfiguration": {"level": LEVELS[severity]},
+        "properties": {"tags": _tags("policycheck", "waiver")},
+    }
+
+
+def _fallback_rule(finding: Finding) -> JSONObject:
+    citation = f"{finding.law} {finding.article}"
+    return {
+        "id": finding.id,
+        "name": pascal_case(finding.title) or pascal_case(finding.id),
+        "shortDescription": {"text": _cut(finding.title)},
+        "fullDescription": {"text": _cut(f"{citation}: {finding.title}")},
+        "help": {
+            "text": f"{citation}: {finding.title}",
+            "markdown": f"**{citation}**: {finding.title}",
+        },
+        "defaultConfiguration": {"level": LEVELS[finding.severity]},
+        "properties": {"tags": _tags(finding.law, "privacy")},
+    }
+
+
+def pascal_case(text: str) -> str:
+    """`Personal information sent abroad` -> `PersonalInformationSentAbroad`; `WAIVER-UNUSED` ->
+    `WaiverUnused` (acronyms inside a sentence, such as GDPR, are kept)."""
+    if text.isupper():
+        text = text.lower()
+    text = text.replace("'", "").replace("\u2019", "")  # handler's -> Handlers
+    return "".join(w[:1].upper() + w[1:] for w in re.split(r"[\W_]+", text) if w)
+
+
+def _tags(*tags: str) -> list[str]:
+    return list(dict.fromkeys(t for t in tags if t))[:10]
+
+
+def _blockquote(text: str) -> list[str]:
+    return [f"> {line}".rstrip() for line in text.splitlines() or [""]]
+
+
+def _cut(text: str, limit: int = MAX_DESCRIPTION) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _is_absolute_uri(uri: str | None) -> bool:
+    if not uri:
+        return False
+    parsed = urlparse(uri)
+    return bool(parsed.scheme) and bool(parsed.netloc or parsed.path)
+
+
+@cache
+def information_uri() -> str:
+    """The project's home page from the installed distribution's metadata, else its PyPI page."""
+    try:
+        urls: list[str] = metadata.metadata("policycheck").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        urls = []
+    for entry in urls:
+        url = str(entry).partition(",")[2].strip()
+        if _is_absolute_uri(url):
+            return url
+    return "https://pypi.org/project/policycheck/"
+
+
+# --- Results --------------------------------------------------------------------------------
+
+
+def repository_path(path: str) -> str:
+    """A path relative to the working directory, with forward slashes (code scanning's form)."""
+    if os.path.isabs(path):
+        try:
+            path = os.path.relpath(path)
+        except ValueError:  # another drive on Windows: keep what we can
+            path = os.path.splitdrive(path)[1].lstrip("\\/")
+    if os.sep != "/":
+        path = path.replace(os.sep, "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path
+
+
+def artifact_uri(path: str) -> str:
+    """The relative URI reference of a file: percent-encoded, so spaces and CJK names survive."""
+    return quote(repository_path(path), safe="/")
+
+
+def _region(span: Span) -> JSONObject:
+    line = max(1, span.line)
+    column = max(1, span.column)
+    end_line = max(line, span.end_line)
+    end_column = max(1, span.end_column)
+    if end_line == line:
+        end_column = max(column, end_column)
+    return {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column}
+
+
+def _location(path: str, span: Span | None) -> JSONObject:
+    physical: JSONObject = {"artifactLocation": {"uri": artifact_uri(path), "uriBaseId": SRCROOT}}
+    if span is not None:
+        physical["region"] = _region(span)
+    return {"physicalLocation": physical}
+
+
+def fingerprint(finding: Finding, occurrence: int = 1) -> str:
+    """A hash of what the finding is about, never of where it sits, so line moves keep it."""
+    parts = [finding.id, repository_path(finding.path), finding.subject or "", finding.message]
+    if occurrence > 1:  # two identical findings in one file must still be told apart
+        parts.append(str(occurrence))
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def _evidence_message(evidence: Evidence) -> str:
+    cites = []
+    for cite in evidence.cites:
+        where = f" (line {cite.notice_line})" if cite.notice_line else ""
+        cites.append(f'notice {cite.label}{where}: "{cite.quote}"')
+    return evidence.label + (" — " + "; ".join(cites) if cites else "")
+
+
+def _result(finding: Finding, rule_index: int, seen: dict[str, int]) -> JSONObject:
+    base = fingerprint(finding)
+    seen[base] = seen.get(base, 0) + 1
+    location = _location(finding.path, finding.span)
+    if finding.subject:
+        location["message"] = {"text": finding.subject}
+    result: JSONObject = {
+        "ruleId": finding.id,
+        "ruleIndex": rule_index,
+        "level": LEVELS[finding.severity],
+        "message": {"text": f"{finding.message} [{finding.law} {finding.article}]"},
+        "locations": [location],
+        "partialFingerprints": {FINGERPRINT: fingerprint(finding, seen[base])},
+        "properties": {"status": finding.status, "incomplete": finding.status == "incomplete"},
+    }
+    related = [
+        {"id": i, **_location(finding.path, ev.span), "message": {"text": _evidence_message(ev)}}
+        for i, ev in enumerate(finding.evidence[:MAX_RELATED], start=1)
+    ]
+    if related:
+        result["relatedLocations"] = related
+    if finding.subject:
+        result["properties"]["subject"] = finding.subject
+    if finding.missing:
+        result["properties"]["missing"] = list(finding.missing)
+    if finding.status == "waived":
+        result["suppressions"] = [
+            {
+                "kind": "inSource",
+                "status": "accepted",
+                "justification": finding.waived_by or "waived in the policy file",
+            }
+        ]
+    return result
+
+
+def _notification(error: CheckerError, index: int) -> JSONObject:
+    text = f"error[{error.code}] {error.message}"
+    if error.expected:
+        text += f"; expected: {error.expected}"
+    if error.hint:
+        text += f"; help: {error.hint}"
+    notification: JSONObject = {
+        "level": "error",
+        "message": {"text": text},
+        "descriptor": {"id": error.code, "index": index},
+    }
+    advice = {k: v for k, v in (("expected", error.expected), ("hint", error.hint)) if v}
+    if advice:
+        notification["properties"] = advice
+    if error.path:
+        notification["locations"] = [_location(error.path, error.span)]
+    return notification
