@@ -31,6 +31,7 @@ import hashlib
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -48,28 +49,64 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402  (bench/ is not a package)
 
 # --- Measuring --------------------------------------------------------------------------------
+#
+# The machine may be shared, so every comparison is interleaved: each repetition runs the
+# baseline and the measured action back to back (in rotating order), and drift or a busy
+# neighbour hits both alike. Wall time (time.perf_counter) is the figure; CPU time
+# (time.process_time, or the children's rusage for subprocesses) is kept beside it because it is
+# far less disturbed by other load.
 
 
-def timed(action: Callable[[], object], repeat: int, warmup: int = 1) -> list[float]:
-    """Wall times of `repeat` calls of `action` after `warmup` untimed ones."""
+def measure(
+    actions: dict[str, Callable[[], object]], repeat: int, warmup: int = 1
+) -> dict[str, dict[str, Any]]:
+    """Interleaved in-process timings: name -> summary of wall and CPU seconds."""
     for _ in range(warmup):
-        action()
-    samples = []
+        for action in actions.values():
+            action()
+    walls: dict[str, list[float]] = {k: [] for k in actions}
+    cpus: dict[str, list[float]] = {k: [] for k in actions}
+    names = list(actions)
+    for i in range(repeat):
+        for name in names[i % len(names) :] + names[: i % len(names)]:
+            gc.collect()
+            wall, cpu = time.perf_counter(), time.process_time()
+            actions[name]()
+            walls[name].append(time.perf_counter() - wall)
+            cpus[name].append(time.process_time() - cpu)
+    return {k: summary(walls[k], cpus[k]) for k in actions}
+
+
+def measure_commands(
+    commands: dict[str, list[str]], cwd: Path, repeat: int, warmup: int = 1,
+    every_cpu: bool = False, before: Callable[[str], None] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Interleaved subprocess timings (in the order given: `before` may prepare each one)."""
+    for _ in range(warmup):
+        for name, argv in commands.items():
+            if before:
+                before(name)
+            run_command(argv, cwd, every_cpu)
+    walls: dict[str, list[float]] = {k: [] for k in commands}
+    cpus: dict[str, list[float]] = {k: [] for k in commands}
     for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - start)
-    return samples
+        for name, argv in commands.items():
+            if before:
+                before(name)
+            wall, cpu = run_command(argv, cwd, every_cpu)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    return {k: summary(walls[k], cpus[k]) for k in commands}
 
 
-def summary(samples: list[float]) -> dict[str, Any]:
-    ordered = sorted(samples)
+def summary(walls: list[float], cpus: list[float]) -> dict[str, Any]:
     return {
-        "median_s": statistics.median(ordered),
-        "min_s": ordered[0],
-        "max_s": ordered[-1],
-        "samples_s": [round(s, 6) for s in samples],
+        "median_s": statistics.median(walls),
+        "min_s": min(walls),
+        "max_s": max(walls),
+        "cpu_median_s": statistics.median(cpus),
+        "samples_s": [round(s, 5) for s in walls],
+        "cpu_samples_s": [round(s, 5) for s in cpus],
     }
 
 
@@ -90,8 +127,9 @@ def _all_cpus() -> None:
         os.sched_setaffinity(0, ALL_CPUS)
 
 
-def run_command(argv: list[str], cwd: Path, every_cpu: bool = False) -> tuple[float, int]:
-    """Wall time and exit code of one subprocess (output discarded)."""
+def run_command(argv: list[str], cwd: Path, every_cpu: bool = False) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, the process and its children) of one subprocess."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
         argv,
@@ -102,9 +140,15 @@ def run_command(argv: list[str], cwd: Path, every_cpu: bool = False) -> tuple[fl
         check=False,
     )
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(argv)} exited {done.returncode}:\n{done.stderr.decode()}")
-    return elapsed, done.returncode
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
+
+
+def ratio(top: dict[str, Any], bottom: dict[str, Any], key: str = "median_s") -> float:
+    return float(top[key]) / float(bottom[key])
 
 
 # --- Corpora --------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, Field
@@ -600,14 +601,22 @@ class Policy(BaseModel, frozen=True, extra="forbid", defer_build=True):
     document: Document
     statements: tuple[Statement, ...]
 
+    @cached_property
+    def _by_kind(self) -> dict[str, tuple[Fact, ...]]:
+        index: dict[str, list[Fact]] = {}
+        for s in self.statements:
+            index.setdefault(s.KIND, []).append(s)
+        return {kind: tuple(facts) for kind, facts in index.items()}
+
+    @cached_property
+    def _by_name(self) -> dict[tuple[str, str], Fact]:
+        return {(s.KIND, s.name): s for s in reversed(self.statements) if s.name is not None}
+
     def of_kind(self, kind: str) -> tuple[Fact, ...]:
-        return tuple(s for s in self.statements if s.KIND == kind)
+        return self._by_kind.get(kind, ())
 
     def named(self, kind: str, name: str) -> Fact | None:
-        for s in self.statements:
-            if s.KIND == kind and s.name == name:
-                return s
-        return None
+        return self._by_name.get((kind, name))
 
 
 # --- Field shapes: the one description of each field that the builder and rules both use ------

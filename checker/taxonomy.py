@@ -49,6 +49,17 @@ def classify(key: str, extensions: dict[str, tuple[bool | None, bool | None]] | 
 
     `extensions` maps project-declared keys to their own (pipl_sensitive, gdpr_special) marks.
     """
+    if not extensions or key not in extensions:
+        return _classify_shipped(key)
+    return _classify(key, extensions)
+
+
+@cache
+def _classify_shipped(key: str) -> CategoryInfo:
+    return _classify(key, None)
+
+
+def _classify(key: str, extensions: dict[str, tuple[bool | None, bool | None]] | None) -> CategoryInfo:
     table = sensitivity_table()
     names = taxonomy_keys()
     pipl: str | None = None

@@ -16,7 +16,6 @@ broken policy, plus a missing file and an unknown requirement set (no path, no p
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from pathlib import Path
 
 from checker.anchoring import anchor
