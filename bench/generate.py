@@ -76,7 +76,7 @@ DATA: list[tuple[str, str, bool]] = [
 
 # Project-declared categories (`category` blocks): key under an existing Fides key, description.
 EXTENSIONS: list[tuple[str, str, str, bool, bool]] = [
-    ("user.content.private.chat_records", "chat records", "records of chats with sellers", True, False),
+    ("user.content.private.chat_records", "chat records", "chats with sellers", True, False),
     ("user.financial.credit_score", "credit score", "credit assessment results", True, False),
     ("user.location.precise.trajectory", "travel trajectory", "routes travelled", True, False),
     ("user.biometric.face_image", "face image", "facial images for identity checks", True, True),
@@ -90,11 +90,19 @@ PURPOSES: list[tuple[str, str, str, bool]] = [
     ("payment", "complete payments and refunds", "service", True),
     ("support", "answer your questions and complaints", "service", True),
     ("security", "keep your account secure and prevent fraud", "security", True),
-    ("legal", "comply with laws, regulations and requests of competent authorities",
-     "legal_compliance", True),
+    (
+        "legal",
+        "comply with laws, regulations and requests of competent authorities",
+        "legal_compliance",
+        True,
+    ),
     ("marketing", "send you offers, coupons and promotional messages", "marketing", False),
-    ("recommendation", "recommend products and content that may interest you",
-     "personalisation", False),
+    (
+        "recommendation",
+        "recommend products and content that may interest you",
+        "personalisation",
+        False,
+    ),
     ("analytics", "understand how our services are used and improve them", "analytics", False),
     ("research", "carry out statistical research on user preferences", "research", False),
     ("identity", "verify your real identity as required by law", "legal_compliance", True),
@@ -116,16 +124,68 @@ TRIGGERS = [
     "join our membership programme",
 ]
 
-SYLLABLES = ["ya", "lin", "shu", "tech", "bao", "mei", "xin", "net", "hua", "zhi", "kang", "ro",
-             "vel", "tor", "qi", "an", "lu", "mo", "sen", "da"]
-SUFFIXES = ["Technology Co., Ltd.", "Information Technology Co., Ltd.", "Network Co., Ltd.",
-            "Ltd.", "GmbH", "Inc.", "B.V.", "Pte. Ltd.", "S.A.S."]
-CITIES = [("Shanghai", "cn"), ("Hangzhou", "cn"), ("Shenzhen", "cn"), ("Beijing", "cn"),
-          ("Dublin", "eu"), ("Amsterdam", "eu"), ("Berlin", "eu"), ("Singapore", "sg"),
-          ("Hong Kong", "hk"), ("London", "uk"), ("San Jose", "us")]
-RIGHTS = ["know", "access", "copy", "portability", "correct", "delete", "restrict", "object",
-          "object_marketing", "withdraw", "explain", "account_cancellation", "complain",
-          "not_automated"]
+SYLLABLES = [
+    "ya",
+    "lin",
+    "shu",
+    "tech",
+    "bao",
+    "mei",
+    "xin",
+    "net",
+    "hua",
+    "zhi",
+    "kang",
+    "ro",
+    "vel",
+    "tor",
+    "qi",
+    "an",
+    "lu",
+    "mo",
+    "sen",
+    "da",
+]
+SUFFIXES = [
+    "Technology Co., Ltd.",
+    "Information Technology Co., Ltd.",
+    "Network Co., Ltd.",
+    "Ltd.",
+    "GmbH",
+    "Inc.",
+    "B.V.",
+    "Pte. Ltd.",
+    "S.A.S.",
+]
+CITIES = [
+    ("Shanghai", "cn"),
+    ("Hangzhou", "cn"),
+    ("Shenzhen", "cn"),
+    ("Beijing", "cn"),
+    ("Dublin", "eu"),
+    ("Amsterdam", "eu"),
+    ("Berlin", "eu"),
+    ("Singapore", "sg"),
+    ("Hong Kong", "hk"),
+    ("London", "uk"),
+    ("San Jose", "us"),
+]
+RIGHTS = [
+    "know",
+    "access",
+    "copy",
+    "portability",
+    "correct",
+    "delete",
+    "restrict",
+    "object",
+    "object_marketing",
+    "withdraw",
+    "explain",
+    "account_cancellation",
+    "complain",
+    "not_automated",
+]
 RIGHT_WORDS = {
     "know": "know how we process your personal information",
     "access": "access the personal information we hold about you",
@@ -142,31 +202,52 @@ RIGHT_WORDS = {
     "complain": "lodge a complaint with the competent data protection authority",
     "not_automated": "refuse decisions made solely by automated means",
 }
-CHANNELS = ["Settings > Privacy in the app", "the Help Centre page of our website",
-            "an email to {email}", "our customer service hotline {phone}",
-            "the online form at {url}/privacy-request", "My Account > Personal Information"]
+CHANNELS = [
+    "Settings > Privacy in the app",
+    "the Help Centre page of our website",
+    "an email to {email}",
+    "our customer service hotline {phone}",
+    "the online form at {url}/privacy-request",
+    "My Account > Personal Information",
+]
 GROUNDS = [
     ("national_security", "where it is directly related to national security or national defence"),
-    ("public_interest", "where it is directly related to public safety, public health or major "
-     "public interests"),
-    ("criminal_investigation", "where it is directly related to criminal investigation, "
-     "prosecution, trial or the enforcement of judgments"),
-    ("emergency", "where it is necessary to protect your life, health or property or that of "
-     "others in an emergency"),
-    ("public_info", "where the personal information has been disclosed to the public by you or "
-     "lawfully made public"),
+    (
+        "public_interest",
+        "where it is directly related to public safety, public health or major public interests",
+    ),
+    (
+        "criminal_investigation",
+        "where it is directly related to criminal investigation, "
+        "prosecution, trial or the enforcement of judgments",
+    ),
+    (
+        "emergency",
+        "where it is necessary to protect your life, health or property or that of "
+        "others in an emergency",
+    ),
+    (
+        "public_info",
+        "where the personal information has been disclosed to the public by you or "
+        "lawfully made public",
+    ),
     ("news_reporting", "where it is necessary for news reporting in the public interest"),
     ("contract", "where it is necessary to conclude or perform a contract at your request"),
     ("legal_duty", "where it is necessary to fulfil our legal duties or obligations"),
     ("litigation", "where it is directly related to litigation or arbitration"),
     ("other", "in other circumstances provided for by laws and regulations"),
 ]
-MEASURES = [("encryption", "SSL/TLS encryption"), ("access_control", "strict access controls"),
-            ("de_identification", "de-identification"), ("backup", "off-site backups"),
-            ("audit", "regular security audits"), ("training", "staff privacy training"),
-            ("incident_response", "an incident response plan"),
-            ("certification", "ISO/IEC 27001 certification"),
-            ("network_security", "firewalls and intrusion detection")]
+MEASURES = [
+    ("encryption", "SSL/TLS encryption"),
+    ("access_control", "strict access controls"),
+    ("de_identification", "de-identification"),
+    ("backup", "off-site backups"),
+    ("audit", "regular security audits"),
+    ("training", "staff privacy training"),
+    ("incident_response", "an incident response plan"),
+    ("certification", "ISO/IEC 27001 certification"),
+    ("network_security", "firewalls and intrusion detection"),
+]
 FILLER = [
     "Please read this Privacy Policy carefully before using our services, in particular the "
     "terms marked in bold, which may significantly affect your rights and interests.",
@@ -183,9 +264,18 @@ FILLER = [
     "by, or are under common control with {company}.",
 ]
 # Boilerplate that pads a notice to its size: an opener and a clause, never twice in a notice.
-OPENERS = ["", "In addition, ", "Please note that ", "For the avoidance of doubt, ",
-           "In particular, ", "As a general rule, ", "Where applicable, ", "To be clear, ",
-           "Unless otherwise stated, ", "Within the scope permitted by law, "]
+OPENERS = [
+    "",
+    "In addition, ",
+    "Please note that ",
+    "For the avoidance of doubt, ",
+    "In particular, ",
+    "As a general rule, ",
+    "Where applicable, ",
+    "To be clear, ",
+    "Unless otherwise stated, ",
+    "Within the scope permitted by law, ",
+]
 CLAUSES = [
     "we will not collect personal information that is unrelated to the services you use",
     "the examples given in this section are not exhaustive and depend on the features you use",
@@ -232,12 +322,12 @@ DATA_CLAUSES = [
     "your {data} is deleted when you cancel your account, unless the law requires otherwise",
 ]
 JUDGEMENTS = [
-    "# Judgement: \"may ask you to provide\" read as required for this feature.",
+    '# Judgement: "may ask you to provide" read as required for this feature.',
     "# The notice gives no period; `unstated` rather than a guess.",
     "# Read with the preamble, which attaches the general purpose to all collection.",
-    "# Open list (\"including but not limited to\"); only the items named are encoded.",
+    '# Open list ("including but not limited to"); only the items named are encoded.',
     "# Reading chosen: the sentence names the recipient class only, not an entity.",
-    "# The notice speaks of \"partners\" without saying whether they are processors.",
+    '# The notice speaks of "partners" without saying whether they are processors.',
 ]
 
 
@@ -307,9 +397,21 @@ class Plan:
         return counts.get(kind, 1)
 
 
-OPTIONAL_KINDS = ["officer", "representative", "consent", "recipient", "disclosure", "transfer",
-                  "storage", "automated", "exception", "disclaimer", "category", "waiver",
-                  "irrelevant"]
+OPTIONAL_KINDS = [
+    "officer",
+    "representative",
+    "consent",
+    "recipient",
+    "disclosure",
+    "transfer",
+    "storage",
+    "automated",
+    "exception",
+    "disclaimer",
+    "category",
+    "waiver",
+    "irrelevant",
+]
 
 
 # --- One document ----------------------------------------------------------------------------
@@ -328,14 +430,15 @@ class Writer:
         self.brand = stem
         self.city, self.region = rng.choice(CITIES)
         suffix = rng.choice(SUFFIXES)
-        self.company = f"{self.city} {stem} {suffix}" if rng.random() < 0.5 else \
-            f"{stem} {suffix}"
+        self.company = f"{self.city} {stem} {suffix}" if rng.random() < 0.5 else f"{stem} {suffix}"
         self.domain = stem.lower() + rng.choice([".com", ".cn", ".eu", ".net"])
         self.email = f"privacy@{self.domain}"
-        self.phone = f"+{rng.choice([86, 49, 353, 65])} {rng.randint(100, 999)} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
+        digits = [rng.randint(100, 999), rng.randint(1000, 9999), rng.randint(1000, 9999)]
+        self.phone = f"+{rng.choice([86, 49, 353, 65])} " + " ".join(map(str, digits))
         self.url = f"https://www.{self.domain}"
-        self.jurisdictions = rng.choice([["cn"], ["cn"], ["eu"], ["cn", "eu"], ["eu", "uk"],
-                                         ["cn", "hk"], ["cn", "eu", "us"]])
+        self.jurisdictions = rng.choice(
+            [["cn"], ["cn"], ["eu"], ["cn", "eu"], ["eu", "uk"], ["cn", "hk"], ["cn", "eu", "us"]]
+        )
         self.typographic = rng.random() < 0.8
         self.wrap = rng.choice([0, 0, 72, 90, 100])
         self.purposes: list[tuple[str, str, str, bool]] = []
@@ -354,8 +457,9 @@ class Writer:
     def say(self, sentence: str, new_paragraph: bool = True) -> tuple[str, str]:
         """Add a sentence to the current section; return its clause label and the sentence."""
         sec = self.sections[-1]
-        sentence = sentence.format(company=self.company, brand=self.brand, email=self.email,
-                                   phone=self.phone, url=self.url)
+        sentence = sentence.format(
+            company=self.company, brand=self.brand, email=self.email, phone=self.phone, url=self.url
+        )
         sentence = (sentence[0].upper() + sentence[1:]).replace("..", ".")
         if new_paragraph or not sec.paragraphs:
             sec.paragraphs.append([])
@@ -465,21 +569,31 @@ class Writer:
         rng = self.rng
         effective = datetime.date(2019, 1, 1) + datetime.timedelta(days=rng.randint(0, 1800))
         self.effective = effective
-        self.out.append(f"# {self.brand} Privacy Policy, encoded for the benchmarks "
-                        "(synthetic notice).\n#\n# Encoding decisions that apply throughout:\n"
-                        "# - fields the notice is silent on are `unstated`;\n"
-                        "# - consent wording is read as in the notice, not as a compliant "
-                        "notice would put it.\n")
-        self.block("document", None, [
-            ("title", S(f"{self.brand} Privacy Policy")),
-            ("source", S("sources/{stem}.txt")),  # filled in by the caller
-            ("language", "en"),
-            ("version", self.maybe(S(f"V{rng.randint(1, 9)}.{rng.randint(0, 9)}"), 0.6)),
-            ("effective", self.maybe(effective, 0.7)),
-            ("updated", self.maybe(effective + datetime.timedelta(days=rng.randint(0, 300)), 0.5)),
-            ("jurisdictions", list(self.jurisdictions)),
-            ("url", self.maybe(S(self.url + "/privacy"), 0.5)),
-        ], [])
+        self.out.append(
+            f"# {self.brand} Privacy Policy, encoded for the benchmarks "
+            "(synthetic notice).\n#\n# Encoding decisions that apply throughout:\n"
+            "# - fields the notice is silent on are `unstated`;\n"
+            "# - consent wording is read as in the notice, not as a compliant "
+            "notice would put it.\n"
+        )
+        self.block(
+            "document",
+            None,
+            [
+                ("title", S(f"{self.brand} Privacy Policy")),
+                ("source", S("sources/{stem}.txt")),  # filled in by the caller
+                ("language", "en"),
+                ("version", self.maybe(S(f"V{rng.randint(1, 9)}.{rng.randint(0, 9)}"), 0.6)),
+                ("effective", self.maybe(effective, 0.7)),
+                (
+                    "updated",
+                    self.maybe(effective + datetime.timedelta(days=rng.randint(0, 300)), 0.5),
+                ),
+                ("jurisdictions", list(self.jurisdictions)),
+                ("url", self.maybe(S(self.url + "/privacy"), 0.5)),
+            ],
+            [],
+        )
 
     def who_we_are(self) -> None:
         rng = self.rng
@@ -487,8 +601,13 @@ class Writer:
         named = rng.random() < 0.85
         street = rng.choice(["Century", "Binjiang", "Harbour", "Garden"])
         address = f"No. {rng.randint(1, 999)} {street} Avenue, {self.city}"
-        s1 = self.say(f"{{brand}} is operated by {{company}}, registered at {address} "
-                      '("we" or "us").') if named else None
+        s1 = (
+            self.say(
+                f'{{brand}} is operated by {{company}}, registered at {address} ("we" or "us").'
+            )
+            if named
+            else None
+        )
         s2 = self.say("You can contact us at {email} or by calling {phone}.", new_paragraph=False)
         fields: list[tuple[str, Value]] = [
             ("legal_name", S(self.company) if named else UNSTATED),
@@ -500,25 +619,42 @@ class Writer:
         self.block("handler", None, fields, cites, comment=rng.choice([None, JUDGEMENTS[4]]))
         if self.has("officer"):
             role = "dpo" if "eu" in self.jurisdictions else "pi_protection_officer"
-            words = "data protection officer" if role == "dpo" else \
-                "personal information protection officer"
+            words = (
+                "data protection officer"
+                if role == "dpo"
+                else "personal information protection officer"
+            )
             person = rng.choice(["Ms. Li Na", "Mr. Jan de Vries", "Dr. Chen Wei", None])
-            s = self.say(f"We have appointed a {words}{f', {person},' if person else ''} who can "
-                         "be reached at dpo@" + self.domain + ".")
-            self.block("officer", role, [
-                ("person", S(person) if person else UNSTATED),
-                ("contact", S("dpo@" + self.domain)),
-            ], [self.cite(s)])
+            s = self.say(
+                f"We have appointed a {words}{f', {person},' if person else ''} who can "
+                "be reached at dpo@" + self.domain + "."
+            )
+            self.block(
+                "officer",
+                role,
+                [
+                    ("person", S(person) if person else UNSTATED),
+                    ("contact", S("dpo@" + self.domain)),
+                ],
+                [self.cite(s)],
+            )
         if self.has("representative"):
             region = "eu" if "cn" in self.jurisdictions else "cn"
             where = "the European Union" if region == "eu" else "mainland China"
             rep = f"{self.brand} {'Europe B.V.' if region == 'eu' else '(Shanghai) Co., Ltd.'}"
-            s = self.say(f"Our representative in {where} is {rep}, which you may contact at "
-                         f"rep@{self.domain} on all matters relating to your personal information.")
-            self.block("representative", region, [
-                ("legal_name", S(rep)),
-                ("contact", self.maybe(S(f"rep@{self.domain}"))),
-            ], [self.cite(s)])
+            s = self.say(
+                f"Our representative in {where} is {rep}, which you may contact at "
+                f"rep@{self.domain} on all matters relating to your personal information."
+            )
+            self.block(
+                "representative",
+                region,
+                [
+                    ("legal_name", S(rep)),
+                    ("contact", self.maybe(S(f"rep@{self.domain}"))),
+                ],
+                [self.cite(s)],
+            )
 
     def collection_and_use(self) -> None:
         rng = self.rng
@@ -526,24 +662,36 @@ class Writer:
         chosen = rng.sample(PURPOSES, min(len(PURPOSES), self.plan.count("purpose")))
         self.purposes = chosen
         for name, words, category, necessary in chosen:
-            s = self.say(f"We use your personal information to {words}.",
-                         new_paragraph=rng.random() < 0.6)
-            self.block("purpose", name, [
-                ("description", S(words)),
-                ("category", self.maybe(category, 0.9)),
-                ("necessary", self.maybe(necessary, 0.75)),
-            ], [self.cite(s)])
+            s = self.say(
+                f"We use your personal information to {words}.", new_paragraph=rng.random() < 0.6
+            )
+            self.block(
+                "purpose",
+                name,
+                [
+                    ("description", S(words)),
+                    ("category", self.maybe(category, 0.9)),
+                    ("necessary", self.maybe(necessary, 0.75)),
+                ],
+                [self.cite(s)],
+            )
         self.section("Information We Collect")
         if self.has("category"):
             for key, words, description, pipl, gdpr in rng.sample(
                 EXTENSIONS, min(len(EXTENSIONS), self.plan.count("category"))
             ):
                 self.extensions.append((key, words, description, pipl, gdpr))
-                self.block("category", key, [
-                    ("description", S(description)),
-                    ("pipl_sensitive", pipl),
-                    ("gdpr_special", gdpr),
-                ], [], comment="# Declared here: the taxonomy has no key for " + words + ".")
+                self.block(
+                    "category",
+                    key,
+                    [
+                        ("description", S(description)),
+                        ("pipl_sensitive", pipl),
+                        ("gdpr_special", gdpr),
+                    ],
+                    [],
+                    comment="# Declared here: the taxonomy has no key for " + words + ".",
+                )
         pool = DATA + [(k, w, p) for k, w, _, p, _ in self.extensions]
         for index in range(self.plan.count("collection")):
             self.collection(index, pool)
@@ -557,8 +705,11 @@ class Writer:
         if index == 0 and self.extensions:
             items[0] = next(d for d in pool if d[0] == self.extensions[0][0])
         keys = list(dict.fromkeys(k for k, _, _ in items))
-        words = ", ".join(w for _, w, _ in items[:-1]) + (" and " if len(items) > 1 else "") + \
-            items[-1][1]
+        words = (
+            ", ".join(w for _, w, _ in items[:-1])
+            + (" and " if len(items) > 1 else "")
+            + items[-1][1]
+        )
         trigger = rng.choice(TRIGGERS)
         purposes = rng.sample(self.purposes, rng.randint(1, min(2, len(self.purposes))))
         pwords = " and to ".join(p[1] for p in purposes)
@@ -567,16 +718,22 @@ class Writer:
             s1 = self.say(f"When you {trigger}, we will collect your {words} in order to {pwords}.")
             method = f"you provide it when you {trigger}"
         elif source == "automatic":
-            s1 = self.say(f"When you use {{brand}}, we automatically collect your {words} through "
-                          f"server logs, in order to {pwords}.")
+            s1 = self.say(
+                f"When you use {{brand}}, we automatically collect your {words} through "
+                f"server logs, in order to {pwords}."
+            )
             method = "automatically, through server logs"
         elif source == "third_party":
-            s1 = self.say(f"With your authorisation, our partners may share your {words} with us "
-                          f"when you {trigger}, so that we can {pwords}.")
+            s1 = self.say(
+                f"With your authorisation, our partners may share your {words} with us "
+                f"when you {trigger}, so that we can {pwords}."
+            )
             method = f"received from partners when you {trigger}"
         else:
-            s1 = self.say(f"Third-party SDKs embedded in the app may collect your {words} when "
-                          f"you {trigger}, in order to {pwords}.")
+            s1 = self.say(
+                f"Third-party SDKs embedded in the app may collect your {words} when "
+                f"you {trigger}, in order to {pwords}."
+            )
             method = "collected by SDKs embedded in the app"
         cites = [self.cite(s1)]
         required = rng.random() < 0.6
@@ -584,14 +741,21 @@ class Writer:
         if_refused: Value = UNSTATED
         if rng.random() < 0.6:
             if required:
-                s = self.say(f"If you refuse to provide this information, you will not be able to "
-                             f"{trigger}, but this will not affect your use of other features.",
-                             new_paragraph=False)
-                consequence, if_refused = S(f"you will not be able to {trigger}"), \
-                    "feature_unavailable"
+                s = self.say(
+                    f"If you refuse to provide this information, you will not be able to "
+                    f"{trigger}, but this will not affect your use of other features.",
+                    new_paragraph=False,
+                )
+                consequence, if_refused = (
+                    S(f"you will not be able to {trigger}"),
+                    "feature_unavailable",
+                )
             else:
-                s = self.say("Providing this information is optional, and refusing will not "
-                             "affect your use of our basic services.", new_paragraph=False)
+                s = self.say(
+                    "Providing this information is optional, and refusing will not "
+                    "affect your use of our basic services.",
+                    new_paragraph=False,
+                )
                 consequence, if_refused = S("no effect on basic services"), "no_effect"
             cites.append(self.cite(s))
         retention: Value = UNSTATED
@@ -599,34 +763,44 @@ class Writer:
         if rng.random() < 0.5:
             days = rng.choice([30, 90, 180, 365, 730, 1095])
             if rng.random() < 0.5:
-                s = self.say(f"We keep this information for {days} days after your last use of "
-                             f"the relevant service, after which we delete or anonymise it.",
-                             new_paragraph=False)
-                retention, basis = S(f"{days} days after the last use of the service"), \
-                    "fixed_period"
+                s = self.say(
+                    f"We keep this information for {days} days after your last use of "
+                    f"the relevant service, after which we delete or anonymise it.",
+                    new_paragraph=False,
+                )
+                retention, basis = (
+                    S(f"{days} days after the last use of the service"),
+                    "fixed_period",
+                )
             else:
-                s = self.say("We retain this information only for as long as necessary to achieve "
-                             "the purposes described above, unless a longer period is required "
-                             "by law.", new_paragraph=False)
-                retention, basis = S("as long as necessary for the purposes"), \
-                    "as_long_as_necessary"
+                s = self.say(
+                    "We retain this information only for as long as necessary to achieve "
+                    "the purposes described above, unless a longer period is required "
+                    "by law.",
+                    new_paragraph=False,
+                )
+                retention, basis = (
+                    S("as long as necessary for the purposes"),
+                    "as_long_as_necessary",
+                )
             cites.append(self.cite(s))
         sensitive = [w for _, w, sens in items if sens]
         necessity: Value = UNSTATED
         impact: Value = UNSTATED
         if sensitive and rng.random() < 0.7:
-            s = self.say(f"Your {sensitive[0]} is sensitive personal information: we process it "
-                         f"only because it is necessary to {purposes[0][1]}, and its leakage "
-                         "could harm your dignity or the safety of your property.",
-                         new_paragraph=False)
+            s = self.say(
+                f"Your {sensitive[0]} is sensitive personal information: we process it "
+                f"only because it is necessary to {purposes[0][1]}, and its leakage "
+                "could harm your dignity or the safety of your property.",
+                new_paragraph=False,
+            )
             necessity = S(f"necessary to {purposes[0][1]}")
             impact = S("leakage could harm dignity or the safety of property")
             cites.append(self.cite(s))
         gdpr: Value = UNSTATED
         interest: Value = UNSTATED
         if any(j in self.jurisdictions for j in ("eu", "uk")):
-            choice = rng.choice(["contract", "consent", "legitimate_interests",
-                                 "legal_obligation"])
+            choice = rng.choice(["contract", "consent", "legitimate_interests", "legal_obligation"])
             wording = {
                 "contract": "necessary for the performance of our contract with you",
                 "consent": "based on your consent",
@@ -645,70 +819,107 @@ class Writer:
             pipl = [rng.choice(["consent", "contract", "legal_duty"])]
         consent = rng.choice(["explicit", "separate", "bundled", "deemed_by_use", "unspecified"])
         name = f"{trigger.split(' ')[0]}_{purposes[0][0]}_{index}"
-        self.block("collection", name, [
-            ("data", keys),
-            ("source", [source]),
-            ("method", S(method)),
-            ("purposes", [p[0] for p in purposes]),
-            ("basis_pipl", pipl),
-            ("basis_gdpr", gdpr),
-            ("legitimate_interest", interest),
-            ("consent", self.maybe(consent, 0.8)),
-            ("required", self.maybe(required, 0.8)),
-            ("consequence", consequence),
-            ("if_refused", if_refused),
-            ("retention", retention),
-            ("retention_basis", basis),
-            ("sensitive_necessity", necessity),
-            ("sensitive_impact", impact),
-        ], cites)
+        self.block(
+            "collection",
+            name,
+            [
+                ("data", keys),
+                ("source", [source]),
+                ("method", S(method)),
+                ("purposes", [p[0] for p in purposes]),
+                ("basis_pipl", pipl),
+                ("basis_gdpr", gdpr),
+                ("legitimate_interest", interest),
+                ("consent", self.maybe(consent, 0.8)),
+                ("required", self.maybe(required, 0.8)),
+                ("consequence", consequence),
+                ("if_refused", if_refused),
+                ("retention", retention),
+                ("retention_basis", basis),
+                ("sensitive_necessity", necessity),
+                ("sensitive_impact", impact),
+            ],
+            cites,
+        )
 
     def automated(self, index: int) -> None:
-        s1 = self.say("We analyse your browsing and order history to build a profile of your "
-                      "preferences and show you personalised recommendations and advertising.")
-        s2 = self.say("If you do not want personalised content, you can turn off personalised "
-                      "recommendations under Settings > Privacy > Personalisation.",
-                      new_paragraph=False)
+        s1 = self.say(
+            "We analyse your browsing and order history to build a profile of your "
+            "preferences and show you personalised recommendations and advertising."
+        )
+        s2 = self.say(
+            "If you do not want personalised content, you can turn off personalised "
+            "recommendations under Settings > Privacy > Personalisation.",
+            new_paragraph=False,
+        )
         marketing = [p[0] for p in self.purposes if p[2] in ("personalisation", "marketing")]
-        self.block("automated", f"recommendations_{index}", [
-            ("purposes", marketing or UNSTATED),
-            ("push_or_marketing", True),
-            ("non_personalised_option", True),
-            ("opt_out", S("Settings > Privacy > Personalisation")),
-            ("significant_effect", self.maybe(False, 0.5)),
-            ("explanation", UNSTATED),
-            ("logic", self.maybe(S("profile built from browsing and order history"), 0.6)),
-            ("differential_pricing", self.maybe(False, 0.3)),
-        ], [self.cite(s1), self.cite(s2)])
+        self.block(
+            "automated",
+            f"recommendations_{index}",
+            [
+                ("purposes", marketing or UNSTATED),
+                ("push_or_marketing", True),
+                ("non_personalised_option", True),
+                ("opt_out", S("Settings > Privacy > Personalisation")),
+                ("significant_effect", self.maybe(False, 0.5)),
+                ("explanation", UNSTATED),
+                ("logic", self.maybe(S("profile built from browsing and order history"), 0.6)),
+                ("differential_pricing", self.maybe(False, 0.3)),
+            ],
+            [self.cite(s1), self.cite(s2)],
+        )
 
     def consents(self) -> None:
         rng = self.rng
         self.section("Your Consent")
         forms = [
-            ("bundled", "By clicking \"Agree\" on the registration page, you accept all the terms "
-             "of this Privacy Policy and of our User Agreement."),
-            ("deemed_by_use", "By continuing to use {brand} after reading this policy, you agree "
-             "to the collection and use of your information as described in it."),
-            ("deemed_by_silence", "If we do not receive any objection from you within seven days "
-             "of a notice, you shall be deemed to have agreed to the processing described."),
-            ("explicit", "Before we process your information for a new purpose, we will ask for "
-             "your explicit consent through a pop-up window in the app."),
-            ("separate", "Before we process sensitive personal information or provide your "
-             "information to others, we will obtain your separate consent."),
+            (
+                "bundled",
+                'By clicking "Agree" on the registration page, you accept all the terms '
+                "of this Privacy Policy and of our User Agreement.",
+            ),
+            (
+                "deemed_by_use",
+                "By continuing to use {brand} after reading this policy, you agree "
+                "to the collection and use of your information as described in it.",
+            ),
+            (
+                "deemed_by_silence",
+                "If we do not receive any objection from you within seven days "
+                "of a notice, you shall be deemed to have agreed to the processing described.",
+            ),
+            (
+                "explicit",
+                "Before we process your information for a new purpose, we will ask for "
+                "your explicit consent through a pop-up window in the app.",
+            ),
+            (
+                "separate",
+                "Before we process sensitive personal information or provide your "
+                "information to others, we will obtain your separate consent.",
+            ),
         ]
         for index in range(self.plan.count("consent")):
             mechanism, sentence = rng.choice(forms)
             s1 = self.say(sentence)
-            s2 = self.say("You can withdraw your consent at any time under Settings > Privacy > "
-                          "Permissions; withdrawal does not affect processing carried out before "
-                          "it.", new_paragraph=False)
-            self.block("consent", f"{mechanism}_{index}", [
-                ("mechanism", mechanism),
-                ("covers", self.maybe(S("the processing described in this policy"))),
-                ("withdrawal", S("Settings > Privacy > Permissions")),
-                ("if_refused", self.maybe("feature_unavailable", 0.5)),
-                ("refusal_consequence", UNSTATED),
-            ], [self.cite(s1), self.cite(s2)])
+            s2 = self.say(
+                "You can withdraw your consent at any time under Settings > Privacy > "
+                "Permissions; withdrawal does not affect processing carried out before "
+                "it.",
+                new_paragraph=False,
+            )
+            self.block(
+                "consent",
+                f"{mechanism}_{index}",
+                [
+                    ("mechanism", mechanism),
+                    ("covers", self.maybe(S("the processing described in this policy"))),
+                    ("withdrawal", S("Settings > Privacy > Permissions")),
+                    ("if_refused", self.maybe("feature_unavailable", 0.5)),
+                    ("refusal_consequence", UNSTATED),
+                ],
+                [self.cite(s1), self.cite(s2)],
+            )
 
     def sharing(self) -> None:
         rng = self.rng
@@ -716,8 +927,9 @@ class Writer:
         self.say(self.filler())
         if self.has("recipient"):
             for index in range(self.plan.count("recipient")):
-                role = rng.choice(["processor", "handler", "affiliate", "sdk_provider",
-                                   "processor"])
+                role = rng.choice(
+                    ["processor", "handler", "affiliate", "sdk_provider", "processor"]
+                )
                 partner = "".join(rng.choice(SYLLABLES) for _ in range(2)).capitalize()
                 partner_name = f"{partner} {rng.choice(SUFFIXES)}"
                 what = {
@@ -727,233 +939,395 @@ class Writer:
                     "sdk_provider": "which provides the push notification SDK used in the app",
                 }[role]
                 located, loc = rng.choice(CITIES)
-                s1 = self.say(f"We share information with {partner_name}, {what}, located in "
-                              f"{located} and reachable at service@{partner.lower()}.com.")
+                s1 = self.say(
+                    f"We share information with {partner_name}, {what}, located in "
+                    f"{located} and reachable at service@{partner.lower()}.com."
+                )
                 name = f"{partner.lower()}_{index}"
                 self.recipients.append(name)
-                self.block("recipient", name, [
-                    ("legal_name", S(partner_name)),
-                    ("contact", self.maybe(S(f"service@{partner.lower()}.com"))),
-                    ("role", role),
-                    ("location", self.maybe(loc, 0.8)),
-                ], [self.cite(s1)])
+                self.block(
+                    "recipient",
+                    name,
+                    [
+                        ("legal_name", S(partner_name)),
+                        ("contact", self.maybe(S(f"service@{partner.lower()}.com"))),
+                        ("role", role),
+                        ("location", self.maybe(loc, 0.8)),
+                    ],
+                    [self.cite(s1)],
+                )
                 items = rng.sample(DATA, rng.randint(1, 4))
                 p = rng.choice(self.purposes)
-                s2 = self.say(f"We provide your {', '.join(w for _, w, _ in items)} to "
-                              f"{partner_name} so that it can help us {p[1]}.",
-                              new_paragraph=False)
-                self.block("sharing", f"to_{name}", [
-                    ("recipient", name),
-                    ("data", [k for k, _, _ in items]),
-                    ("purposes", [p[0]]),
-                    ("method", self.maybe(S("encrypted interface"), 0.4)),
-                    ("consent", self.maybe(rng.choice(["separate", "explicit", "bundled"]), 0.7)),
-                ], [self.cite(s2)])
+                s2 = self.say(
+                    f"We provide your {', '.join(w for _, w, _ in items)} to "
+                    f"{partner_name} so that it can help us {p[1]}.",
+                    new_paragraph=False,
+                )
+                self.block(
+                    "sharing",
+                    f"to_{name}",
+                    [
+                        ("recipient", name),
+                        ("data", [k for k, _, _ in items]),
+                        ("purposes", [p[0]]),
+                        ("method", self.maybe(S("encrypted interface"), 0.4)),
+                        (
+                            "consent",
+                            self.maybe(rng.choice(["separate", "explicit", "bundled"]), 0.7),
+                        ),
+                    ],
+                    [self.cite(s2)],
+                )
         else:
-            s = self.say("We may share your personal information with our partners to provide "
-                         "our services, only for legitimate, necessary and specific purposes.")
-            self.block("sharing", "partners", [
-                ("recipient", UNSTATED),
-                ("data", "all"),
-                ("purposes", [self.purposes[0][0]]),
-                ("method", UNSTATED),
-                ("consent", UNSTATED),
-            ], [self.cite(s)], comment=JUDGEMENTS[5])
+            s = self.say(
+                "We may share your personal information with our partners to provide "
+                "our services, only for legitimate, necessary and specific purposes."
+            )
+            self.block(
+                "sharing",
+                "partners",
+                [
+                    ("recipient", UNSTATED),
+                    ("data", "all"),
+                    ("purposes", [self.purposes[0][0]]),
+                    ("method", UNSTATED),
+                    ("consent", UNSTATED),
+                ],
+                [self.cite(s)],
+                comment=JUDGEMENTS[5],
+            )
         if self.has("disclosure"):
-            s = self.say("We will only publicly disclose your personal information with your "
-                         "separate consent or where required by law.")
-            self.block("disclosure", "public", [
-                ("data", "all"),
-                ("purposes", UNSTATED),
-                ("consent", "separate"),
-                ("by_default", False),
-            ], [self.cite(s)])
+            s = self.say(
+                "We will only publicly disclose your personal information with your "
+                "separate consent or where required by law."
+            )
+            self.block(
+                "disclosure",
+                "public",
+                [
+                    ("data", "all"),
+                    ("purposes", UNSTATED),
+                    ("consent", "separate"),
+                    ("by_default", False),
+                ],
+                [self.cite(s)],
+            )
         if self.has("exception"):
-            s0 = self.say("In accordance with laws and regulations, we may process your personal "
-                          "information without your consent in the following circumstances:")
+            s0 = self.say(
+                "In accordance with laws and regulations, we may process your personal "
+                "information without your consent in the following circumstances:"
+            )
             del s0
-            for ground, words in rng.sample(GROUNDS, min(len(GROUNDS),
-                                                         self.plan.count("exception"))):
+            for ground, words in rng.sample(
+                GROUNDS, min(len(GROUNDS), self.plan.count("exception"))
+            ):
                 s = self.say(f"({chr(97 + rng.randint(0, 9))}) {words};", new_paragraph=False)
-                self.block("exception", ground, [
-                    ("ground", ground),
-                    ("open_ended", ground == "other"),
-                ], [self.cite(s)])
-        s = self.say("If we are involved in a merger, acquisition or bankruptcy liquidation, we "
-                     "will inform you of the name and contact details of the new holder of your "
-                     "information and require it to remain bound by this policy.")
+                self.block(
+                    "exception",
+                    ground,
+                    [
+                        ("ground", ground),
+                        ("open_ended", ground == "other"),
+                    ],
+                    [self.cite(s)],
+                )
+        s = self.say(
+            "If we are involved in a merger, acquisition or bankruptcy liquidation, we "
+            "will inform you of the name and contact details of the new holder of your "
+            "information and require it to remain bound by this policy."
+        )
         has_merger = rng.random() < 0.7
-        self.block("merger", None, [
-            ("notify_recipient", True if has_merger else UNSTATED),
-            ("successor_bound", True if has_merger else UNSTATED),
-        ], [self.cite(s)] if has_merger else [])
+        self.block(
+            "merger",
+            None,
+            [
+                ("notify_recipient", True if has_merger else UNSTATED),
+                ("successor_bound", True if has_merger else UNSTATED),
+            ],
+            [self.cite(s)] if has_merger else [],
+        )
 
     def storage_and_transfer(self) -> None:
         rng = self.rng
         self.section("Storage and Transfer of Your Information")
         if self.has("storage"):
             for index in range(self.plan.count("storage")):
-                where, loc = rng.choice([("mainland China", "cn"), ("the European Union", "eu"),
-                                         ("Singapore", "sg"), ("the United States", "us")])
-                s = self.say(f"Personal information collected in the course of our operations is "
-                             f"stored on servers located in {where}.")
-                self.block("storage", f"servers_{index}", [
-                    ("location", loc),
-                    ("data", "all" if index == 0 else [rng.choice(DATA)[0]]),
-                ], [self.cite(s)])
+                where, loc = rng.choice(
+                    [
+                        ("mainland China", "cn"),
+                        ("the European Union", "eu"),
+                        ("Singapore", "sg"),
+                        ("the United States", "us"),
+                    ]
+                )
+                s = self.say(
+                    f"Personal information collected in the course of our operations is "
+                    f"stored on servers located in {where}."
+                )
+                self.block(
+                    "storage",
+                    f"servers_{index}",
+                    [
+                        ("location", loc),
+                        ("data", "all" if index == 0 else [rng.choice(DATA)[0]]),
+                    ],
+                    [self.cite(s)],
+                )
         if self.has("transfer"):
             for index in range(self.plan.count("transfer")):
-                where, loc = rng.choice([("outside mainland China", "outside_cn"),
-                                         ("to Singapore", "sg"), ("to the United States", "us"),
-                                         ("outside the European Economic Area", "outside_eu")])
+                where, loc = rng.choice(
+                    [
+                        ("outside mainland China", "outside_cn"),
+                        ("to Singapore", "sg"),
+                        ("to the United States", "us"),
+                        ("outside the European Economic Area", "outside_eu"),
+                    ]
+                )
                 recipient = rng.choice(self.recipients) if self.recipients else UNSTATED
-                s1 = self.say(f"Because our service providers operate globally, your personal "
-                              f"information may be transferred {where} and processed there.")
-                s2 = self.say("We will obtain your separate consent before such a transfer and "
-                              "sign standard contractual clauses with the recipient to ensure an "
-                              "adequate level of protection.", new_paragraph=False)
-                s3 = self.say("You may exercise your rights against the overseas recipient by "
-                              "writing to {email}.", new_paragraph=False)
-                self.block("transfer", f"abroad_{index}", [
-                    ("destination", loc),
-                    ("recipient", recipient),
-                    ("data", "all"),
-                    ("purposes", [self.purposes[0][0]]),
-                    ("method", self.maybe(S("encrypted transmission"), 0.3)),
-                    ("consent", "separate"),
-                    ("mechanism_pipl", self.maybe("standard_contract", 0.6)),
-                    ("mechanism_gdpr", self.maybe("scc", 0.6)),
-                    ("safeguards", S("standard contractual clauses with the recipient")),
-                    ("rights_procedure", S(f"writing to {self.email}")),
-                ], [self.cite(s1), self.cite(s2), self.cite(s3)])
+                s1 = self.say(
+                    f"Because our service providers operate globally, your personal "
+                    f"information may be transferred {where} and processed there."
+                )
+                s2 = self.say(
+                    "We will obtain your separate consent before such a transfer and "
+                    "sign standard contractual clauses with the recipient to ensure an "
+                    "adequate level of protection.",
+                    new_paragraph=False,
+                )
+                s3 = self.say(
+                    "You may exercise your rights against the overseas recipient by "
+                    "writing to {email}.",
+                    new_paragraph=False,
+                )
+                self.block(
+                    "transfer",
+                    f"abroad_{index}",
+                    [
+                        ("destination", loc),
+                        ("recipient", recipient),
+                        ("data", "all"),
+                        ("purposes", [self.purposes[0][0]]),
+                        ("method", self.maybe(S("encrypted transmission"), 0.3)),
+                        ("consent", "separate"),
+                        ("mechanism_pipl", self.maybe("standard_contract", 0.6)),
+                        ("mechanism_gdpr", self.maybe("scc", 0.6)),
+                        ("safeguards", S("standard contractual clauses with the recipient")),
+                        ("rights_procedure", S(f"writing to {self.email}")),
+                    ],
+                    [self.cite(s1), self.cite(s2), self.cite(s3)],
+                )
 
     def rights(self) -> None:
         rng = self.rng
         self.section("Your Rights")
         count = min(len(RIGHTS), self.plan.count("right"))
         days = rng.choice([15, 15, 30, 30, 10])
-        s_time = self.say(f"We will respond to your request within {days} working days after "
-                          "verifying your identity.")
+        s_time = self.say(
+            f"We will respond to your request within {days} working days after "
+            "verifying your identity."
+        )
         for right in rng.sample(RIGHTS, count):
             channel = rng.choice(CHANNELS).format(email=self.email, phone=self.phone, url=self.url)
-            s = self.say(f"You have the right to {RIGHT_WORDS[right]}; you can do so through "
-                         f"{channel}.", new_paragraph=rng.random() < 0.5)
+            s = self.say(
+                f"You have the right to {RIGHT_WORDS[right]}; you can do so through {channel}.",
+                new_paragraph=rng.random() < 0.5,
+            )
             timed = rng.random() < 0.7
-            self.block("right", right, [
-                ("channel", S(channel)),
-                ("response_time", S(f"{days} working days") if timed else UNSTATED),
-                ("response_days", days if timed else UNSTATED),
-                ("conditions", self.maybe(S("after verifying your identity"), 0.4)),
-            ], [self.cite(s)] + ([self.cite(s_time)] if timed else []))
+            self.block(
+                "right",
+                right,
+                [
+                    ("channel", S(channel)),
+                    ("response_time", S(f"{days} working days") if timed else UNSTATED),
+                    ("response_days", days if timed else UNSTATED),
+                    ("conditions", self.maybe(S("after verifying your identity"), 0.4)),
+                ],
+                [self.cite(s)] + ([self.cite(s_time)] if timed else []),
+            )
 
     def minors(self) -> None:
         rng = self.rng
         self.section("Protection of Minors")
         if rng.random() < 0.2:  # the notice is silent: every field unstated, no citation
             self.say(self.filler())
-            self.block("minors", None, [
-                ("threshold", UNSTATED), ("may_process", UNSTATED),
-                ("guardian_consent", UNSTATED), ("dedicated_rules", UNSTATED),
-                ("age_verification", UNSTATED),
-            ], [], comment="# The notice says nothing about minors.")
+            self.block(
+                "minors",
+                None,
+                [
+                    ("threshold", UNSTATED),
+                    ("may_process", UNSTATED),
+                    ("guardian_consent", UNSTATED),
+                    ("dedicated_rules", UNSTATED),
+                    ("age_verification", UNSTATED),
+                ],
+                [],
+                comment="# The notice says nothing about minors.",
+            )
             return
         age = rng.choice([14, 14, 16, 18])
-        s1 = self.say(f"If you are under the age of {age}, please read this policy with your "
-                      "parent or guardian and use our services only with their consent.")
+        s1 = self.say(
+            f"If you are under the age of {age}, please read this policy with your "
+            "parent or guardian and use our services only with their consent."
+        )
         dedicated = rng.random() < 0.4
         cites = [self.cite(s1)]
         if dedicated:
-            cites.append(self.cite(self.say("We have adopted dedicated rules for the protection "
-                                            "of children's personal information.",
-                                            new_paragraph=False)))
-        self.block("minors", None, [
-            ("threshold", age),
-            ("may_process", True),
-            ("guardian_consent", True),
-            ("dedicated_rules", dedicated if dedicated else UNSTATED),
-            ("age_verification", UNSTATED),
-        ], cites)
+            cites.append(
+                self.cite(
+                    self.say(
+                        "We have adopted dedicated rules for the protection "
+                        "of children's personal information.",
+                        new_paragraph=False,
+                    )
+                )
+            )
+        self.block(
+            "minors",
+            None,
+            [
+                ("threshold", age),
+                ("may_process", True),
+                ("guardian_consent", True),
+                ("dedicated_rules", dedicated if dedicated else UNSTATED),
+                ("age_verification", UNSTATED),
+            ],
+            cites,
+        )
 
     def cookies(self) -> None:
         rng = self.rng
         self.section("Cookies and Similar Technologies")
-        s1 = self.say("We use cookies and similar technologies to remember your preferences and "
-                      "to keep you signed in.")
-        s2 = self.say("Most browsers let you refuse or delete cookies in their settings, but "
-                      "some features may then stop working.", new_paragraph=False)
+        s1 = self.say(
+            "We use cookies and similar technologies to remember your preferences and "
+            "to keep you signed in."
+        )
+        s2 = self.say(
+            "Most browsers let you refuse or delete cookies in their settings, but "
+            "some features may then stop working.",
+            new_paragraph=False,
+        )
         third = rng.random() < 0.5
         cites = [self.cite(s1), self.cite(s2)]
         if third:
-            cites.append(self.cite(self.say("Our analytics partners may also place cookies on "
-                                            "your device.", new_paragraph=False)))
-        self.block("cookies", None, [
-            ("used", True),
-            ("third_party", third if third else UNSTATED),
-            ("consent", self.maybe(rng.choice(["deemed_by_use", "explicit"]), 0.6)),
-            ("opt_out", S("browser settings")),
-        ], cites)
+            cites.append(
+                self.cite(
+                    self.say(
+                        "Our analytics partners may also place cookies on your device.",
+                        new_paragraph=False,
+                    )
+                )
+            )
+        self.block(
+            "cookies",
+            None,
+            [
+                ("used", True),
+                ("third_party", third if third else UNSTATED),
+                ("consent", self.maybe(rng.choice(["deemed_by_use", "explicit"]), 0.6)),
+                ("opt_out", S("browser settings")),
+            ],
+            cites,
+        )
 
     def security(self) -> None:
         rng = self.rng
         self.section("How We Protect Your Information")
         chosen = rng.sample(MEASURES, rng.randint(2, 5))
-        s1 = self.say("We protect your personal information with industry-standard measures, "
-                      f"including {', '.join(w for _, w in chosen)}.")
-        self.block("security", None, [
-            ("measures", [m for m, _ in chosen]),
-            ("description", S(", ".join(w for _, w in chosen))),
-        ], [self.cite(s1)])
+        s1 = self.say(
+            "We protect your personal information with industry-standard measures, "
+            f"including {', '.join(w for _, w in chosen)}."
+        )
+        self.block(
+            "security",
+            None,
+            [
+                ("measures", [m for m, _ in chosen]),
+                ("description", S(", ".join(w for _, w in chosen))),
+            ],
+            [self.cite(s1)],
+        )
         notify = rng.random() < 0.75
         if notify:
-            s2 = self.say("If a personal information security incident occurs, we will inform you "
-                          "by email, text message or push notification, and report it to the "
-                          "regulatory authorities as required.")
-        self.block("breach", None, [
-            ("notify_individuals", True if notify else UNSTATED),
-            ("notify_authority", True if notify else UNSTATED),
-            ("channel", S("email, text message or push notification") if notify else UNSTATED),
-        ], [self.cite(s2)] if notify else [])
+            s2 = self.say(
+                "If a personal information security incident occurs, we will inform you "
+                "by email, text message or push notification, and report it to the "
+                "regulatory authorities as required."
+            )
+        self.block(
+            "breach",
+            None,
+            [
+                ("notify_individuals", True if notify else UNSTATED),
+                ("notify_authority", True if notify else UNSTATED),
+                ("channel", S("email, text message or push notification") if notify else UNSTATED),
+            ],
+            [self.cite(s2)] if notify else [],
+        )
         if self.has("disclaimer"):
             for index in range(self.plan.count("disclaimer")):
-                s3 = self.say("We shall not be liable for any leakage of personal information "
-                              "caused by hacker attacks, computer viruses or force majeure.")
-                self.block("disclaimer", f"liability_{index}", [
-                    ("covers", ["hacking", "force_majeure"]),
-                ], [self.cite(s3)])
+                s3 = self.say(
+                    "We shall not be liable for any leakage of personal information "
+                    "caused by hacker attacks, computer viruses or force majeure."
+                )
+                self.block(
+                    "disclaimer",
+                    f"liability_{index}",
+                    [
+                        ("covers", ["hacking", "force_majeure"]),
+                    ],
+                    [self.cite(s3)],
+                )
 
     def changes(self) -> None:
         rng = self.rng
         self.section("Changes to This Policy")
-        s1 = self.say("We may update this Privacy Policy from time to time; for material changes "
-                      "we will notify you by a pop-up notice in the app or by email.")
-        s2 = self.say("If you continue to use our services after the update takes effect, you "
-                      "agree to be bound by the updated policy.", new_paragraph=False)
-        self.block("changes", None, [
-            ("notify", True),
-            ("channel", S("pop-up notice in the app or email")),
-            ("acceptance", rng.choice(["continued_use", "continued_use", "notice_only"])),
-        ], [self.cite(s1), self.cite(s2)])
+        s1 = self.say(
+            "We may update this Privacy Policy from time to time; for material changes "
+            "we will notify you by a pop-up notice in the app or by email."
+        )
+        s2 = self.say(
+            "If you continue to use our services after the update takes effect, you "
+            "agree to be bound by the updated policy.",
+            new_paragraph=False,
+        )
+        self.block(
+            "changes",
+            None,
+            [
+                ("notify", True),
+                ("channel", S("pop-up notice in the app or email")),
+                ("acceptance", rng.choice(["continued_use", "continued_use", "notice_only"])),
+            ],
+            [self.cite(s1), self.cite(s2)],
+        )
         self.section("Contact Us")
-        self.say("If you have any questions, comments or complaints about this policy, please "
-                 "contact us at {email}; we will reply within fifteen working days.")
+        self.say(
+            "If you have any questions, comments or complaints about this policy, please "
+            "contact us at {email}; we will reply within fifteen working days."
+        )
 
     def waivers(self) -> None:
         rng = self.rng
         self.out.append("\n# Accepted deviations, reviewed by legal.\n")
         for index in range(self.plan.count("waiver")):
-            requirement = rng.choice(["PIPL-17-1-2c", "PIPL-39", "GDPR-13-1-f", "PIPL-52",
-                                      "GDPR-13-2-a"])
-            self.block("waiver", f"w{index}_{requirement.lower().replace('-', '_')}", [
-                ("requirement", S(requirement)),
-                ("reason", S("retention schedule under review with the business owner")),
-                ("approver", S(rng.choice(["Legal Counsel", "DPO", "Head of Compliance"]))),
-                ("expires", datetime.date(2031, rng.randint(1, 12), rng.randint(1, 28))),
-            ], [])
+            requirement = rng.choice(
+                ["PIPL-17-1-2c", "PIPL-39", "GDPR-13-1-f", "PIPL-52", "GDPR-13-2-a"]
+            )
+            self.block(
+                "waiver",
+                f"w{index}_{requirement.lower().replace('-', '_')}",
+                [
+                    ("requirement", S(requirement)),
+                    ("reason", S("retention schedule under review with the business owner")),
+                    ("approver", S(rng.choice(["Legal Counsel", "DPO", "Head of Compliance"]))),
+                    ("expires", datetime.date(2031, rng.randint(1, 12), rng.randint(1, 28))),
+                ],
+                [],
+            )
 
     def irrelevant(self) -> None:
         cites = [(f"{s.number}", f"{s.number}. {s.heading}") for s in self.sections]
-        self.block("irrelevant", "headings", [("reason", S("title and section headings"))],
-                   cites)
+        self.block("irrelevant", "headings", [("reason", S("title and section headings"))], cites)
 
 
 # --- Rendering the notice --------------------------------------------------------------------
@@ -998,8 +1372,9 @@ def render_notice(writer: Writer, target: int) -> str:
         for paragraph in sec.paragraphs:
             text = typeset(" ".join(paragraph), writer.typographic)
             if writer.wrap:
-                lines += textwrap.wrap(text, writer.wrap, break_long_words=False,
-                                       break_on_hyphens=False)
+                lines += textwrap.wrap(
+                    text, writer.wrap, break_long_words=False, break_on_hyphens=False
+                )
             else:
                 lines.append(text)
             lines.append("")
@@ -1103,23 +1478,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("count", type=int, help="number of documents")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "corpus")
-    parser.add_argument("--policy-kb", type=parse_range, default=POLICY_KB,
-                        help="size range of the .policy files in KB, MIN:MAX (default 5:20)")
+    parser.add_argument(
+        "--policy-kb",
+        type=parse_range,
+        default=POLICY_KB,
+        help="size range of the .policy files in KB, MIN:MAX (default 5:20)",
+    )
     parser.add_argument("--no-verify", action="store_true", help="do not lint the result")
     args = parser.parse_args(argv)
     paths = write_corpus(args.out, args.count, args.seed, args.policy_kb)
     policy_bytes = sum(p.stat().st_size for p in paths)
     notice_bytes = sum(p.stat().st_size for p in (args.out / "sources").glob("doc_*.txt"))
-    print(f"wrote {len(paths)} documents to {args.out}: policies {policy_bytes / 1024:.0f} KB, "
-          f"notices {notice_bytes / 1024:.0f} KB")
+    print(
+        f"wrote {len(paths)} documents to {args.out}: policies {policy_bytes / 1024:.0f} KB, "
+        f"notices {notice_bytes / 1024:.0f} KB"
+    )
     if args.no_verify:
         return 0
     errors = verify(args.out)
     for error in errors:
         print(error, file=sys.stderr)
     if errors:
-        print(f"{len(errors)} input errors: the generator and the language disagree",
-              file=sys.stderr)
+        print(
+            f"{len(errors)} input errors: the generator and the language disagree", file=sys.stderr
+        )
         return 2
     print(f"verified: no input errors; statement kinds used: {len(kinds_in(paths))}")
     return 0

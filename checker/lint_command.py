@@ -174,6 +174,17 @@ def _lint_one(job: Job) -> tuple[str, DocumentReport | None, list[CheckerError],
         return name, None, exc.errors, text
     try:
         names = explicit or sets_for_jurisdictions(policy.document.jurisdictions or ())
+        if not names and not extra:
+            # A policy checked against nothing must not pass silently.
+            jurisdictions = ", ".join(policy.document.jurisdictions or ())
+            raise ErrorList([CheckerError(
+                "E605",
+                f"no requirement set applies to jurisdictions [{jurisdictions}]",
+                name,
+                policy.document.spans.get("jurisdictions", policy.document.span),
+                expected="a jurisdiction of a shipped set (cn, eu, eea) or --requirements SET",
+                hint="choose sets with --requirements or `requirements = [...]` in the config",
+            )])
         sets = resolve_sets(names + extra)
     except ErrorList as exc:
         return name, None, exc.errors, text

@@ -4,7 +4,7 @@ Files are composed with PyYAML's safe loader and turned into plain Python values
 every value keeps its line and column for error messages. Only the standard scalar tags are
 accepted (a `!!python/...` or any other tag is refused before anything is built), and anchors and
 aliases are refused outright: requirement files do not need them, and refusing them rules out
-alias bombs.
+alias bombs. Values are built from the parser's events without recursion, and nesting is limited.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from checker.errors import CheckerError
-from checker.spans import Span
+from checker.errors import CheckerError, escaped
+from checker.spans import Span, position_at
 
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
@@ -26,6 +26,8 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 MAX_NODES = 200_000
+MAX_DEPTH = 64
+"""Mappings and lists nest at most this deep (requirement files use four or five levels)."""
 # libyaml's safe loader when PyYAML was built with it (ten times faster; same node tree and marks).
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -49,70 +51,172 @@ class Located:
 
 def load_located(text: str, path: str, code: str = "E401") -> Located:
     """Parse one YAML document safely, or raise `CheckerError` with the position of the problem."""
+    located = Located(None)
+    builder = _Builder(path, located.positions)
     try:
-        node = yaml.compose(text, Loader=_LOADER)
+        for event in yaml.parse(text, Loader=_LOADER):
+            builder.feed(event)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         span = Span.point(mark.line + 1, mark.column + 1) if mark else None
         raise CheckerError(code, f"not valid YAML: {exc.problem or exc}", path, span) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, ...)
+        line, column = position_at(text, exc.position)
+        raise CheckerError(
+            code,
+            f"not valid YAML: character {escaped(chr(exc.character))} is not allowed"
+            if isinstance(exc.character, int)
+            else f"not valid YAML: {exc.reason}",
+            path,
+            Span.point(line, column),
+        ) from None
     except yaml.YAMLError as exc:
         raise CheckerError(code, f"not valid YAML: {exc}", path) from None
-    located = Located(None)
-    if node is None:
-        return located
-    builder = _Builder(path, located.positions)
-    located.value = builder.build(node, ())
+    located.value = builder.result
     return located
 
 
-def _span(node: yaml.Node) -> Span:
-    start, end = node.start_mark, node.end_mark
+def _span(start: yaml.Mark, end: yaml.Mark) -> Span:
     return Span(
         line=start.line + 1,
         column=start.column + 1,
         end_line=end.line + 1,
-        end_column=max(end.column + 1, start.column + 2) if end.line == start.line else end.column + 1,
+        end_column=max(end.column + 1, start.column + 2)
+        if end.line == start.line
+        else end.column + 1,
     )
+
+
+def _shown_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
+
+
+_YAML_TAG = "tag:yaml.org,2002:"
+_NO_KEY: Any = object()
+
+
+@dataclass
+class _Open:
+    """A mapping or sequence whose end has not been read yet."""
+
+    location: Location
+    start: yaml.Mark
+    value: dict[Any, Any] | list[Any]
+    key: Any = _NO_KEY
+    """In a mapping: the key read, waiting for its value."""
 
 
 @dataclass
 class _Builder:
+    """Builds plain values from parser events, without recursion.
+
+    PyYAML's composer and libyaml's are recursive: deeply nested input exhausts Python's stack,
+    and libyaml's crashes the interpreter (a segmentation fault at 50,000 nested '['). Their
+    scanners also slow down quadratically with depth. Reading events and refusing anything nested
+    deeper than MAX_DEPTH as soon as it opens avoids all three.
+    """
+
     path: str
     positions: dict[Location, Span]
-    seen: set[int] = field(default_factory=set)
+    result: Any = None
+    stack: list[_Open] = field(default_factory=list)
     count: int = 0
+    documents: int = 0
+    resolver: yaml.resolver.Resolver = field(default_factory=yaml.resolver.Resolver)
     constructor: yaml.SafeLoader = field(default_factory=lambda: yaml.SafeLoader(""))
 
-    def refuse(self, node: yaml.Node, message: str, code: str = "E402") -> CheckerError:
-        return CheckerError(code, message, self.path, _span(node))
+    def refuse(
+        self, start: yaml.Mark, end: yaml.Mark, message: str, code: str = "E402"
+    ) -> CheckerError:
+        return CheckerError(code, message, self.path, _span(start, end))
 
-    def build(self, node: yaml.Node, location: Location) -> Any:
-        if id(node) in self.seen:
-            raise self.refuse(node, "anchors and aliases (&name, *name) are not allowed here")
-        self.seen.add(id(node))
+    def feed(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.StreamStartEvent | yaml.StreamEndEvent | yaml.DocumentEndEvent):
+            return
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise self.refuse(event.start_mark, event.end_mark,
+                                  "a file holds one YAML document; remove the second '---'")
+            return
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise self.refuse(event.start_mark, event.end_mark,
+                              "anchors and aliases (&name, *name) are not allowed here", "E406")
+        if isinstance(event, yaml.CollectionEndEvent):
+            done = self.stack.pop()
+            self.place(done.value, done.start, event.end_mark)
+            return
         self.count += 1
         if self.count > MAX_NODES:
-            raise self.refuse(node, f"more than {MAX_NODES} values in one file", "E109")
-        self.positions[location] = _span(node)
-        if isinstance(node, yaml.MappingNode):
-            if node.tag != "tag:yaml.org,2002:map":
-                raise self.refuse(node, f"tag {node.tag} is not allowed", "E406")
-            result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                key = self.build(key_node, location + ("<key>",))
-                if not isinstance(key, str | int):
-                    raise self.refuse(key_node, "mapping keys must be plain words")
-                if key in result:
-                    raise self.refuse(key_node, f"key '{key}' appears twice")
-                self.positions[location + (key,)] = _span(value_node)
-                result[key] = self.build(value_node, location + (key,))
-            self.positions[location] = _span(node)
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != "tag:yaml.org,2002:seq":
-                raise self.refuse(node, f"tag {node.tag} is not allowed", "E406")
-            return [self.build(child, location + (i,)) for i, child in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)
-        if node.tag not in _SCALAR_TAGS:
-            raise self.refuse(node, f"tag {node.tag} is not allowed (files are data only)", "E406")
-        return self.constructor.construct_object(node, deep=True)
+            raise self.refuse(event.start_mark, event.end_mark,
+                              f"more than {MAX_NODES} values in one file", "E109")
+        if isinstance(event, yaml.ScalarEvent):
+            self.place(self.scalar(event), event.start_mark, event.end_mark)
+            return
+        assert isinstance(event, yaml.CollectionStartEvent)
+        is_map = isinstance(event, yaml.MappingStartEvent)
+        default = _YAML_TAG + ("map" if is_map else "seq")
+        if event.tag not in (None, "!", default):
+            raise self.refuse(event.start_mark, event.end_mark,
+                              f"tag {_shown_tag(event.tag)} is not allowed (files are data only)",
+                              "E406")
+        top = self.stack[-1] if self.stack else None
+        if top is not None and isinstance(top.value, dict) and top.key is _NO_KEY:
+            raise self.refuse(event.start_mark, event.end_mark, "mapping keys must be plain words")
+        if len(self.stack) >= MAX_DEPTH:
+            raise self.refuse(event.start_mark, event.end_mark,
+                              f"values nested more than {MAX_DEPTH} deep", "E109")
+        self.stack.append(_Open(self._child_location(), event.start_mark, {} if is_map else []))
+
+    def _child_location(self) -> Location:
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if isinstance(top.value, list):
+            return (*top.location, len(top.value))
+        return (*top.location, top.key)
+
+    def place(self, value: Any, start: yaml.Mark, end: yaml.Mark) -> None:
+        """Put a finished value where it belongs: the document, a list, or a mapping."""
+        span = _span(start, end)
+        if not self.stack:
+            self.result = value
+            self.positions[()] = span
+            return
+        top = self.stack[-1]
+        if isinstance(top.value, list):
+            self.positions[(*top.location, len(top.value))] = span
+            top.value.append(value)
+        elif top.key is _NO_KEY:
+            if not isinstance(value, str | int):
+                raise self.refuse(start, end, "mapping keys must be plain words")
+            if value in top.value:
+                raise self.refuse(start, end, f"key '{value}' appears twice")
+            self.positions[(*top.location, "<key>")] = span
+            top.key = value
+        else:
+            self.positions[(*top.location, top.key)] = span
+            top.value[top.key] = value
+            top.key = _NO_KEY
+
+    def scalar(self, event: yaml.ScalarEvent) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag not in _SCALAR_TAGS:
+            raise self.refuse(event.start_mark, event.end_mark,
+                              f"tag {_shown_tag(tag)} is not allowed (files are data only)", "E406")
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, TypeError, KeyError, OverflowError, yaml.YAMLError):
+            # An implicit timestamp like 2024-13-45, or `!!int abc`: the text is not what its
+            # tag says it is.
+            value = event.value if len(event.value) <= 40 else event.value[:39] + "…"
+            raise CheckerError(
+                "E401",
+                f"'{value}' is not a valid {_shown_tag(tag).removeprefix('!!')}",
+                self.path,
+                _span(event.start_mark, event.end_mark),
+                hint="put it in quotes to keep it as text",
+            ) from None

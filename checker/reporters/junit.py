@@ -45,7 +45,7 @@ def _finding_text(finding: Finding) -> list[str]:
         for cite in evidence.cites[:1]:
             where = f" (line {cite.notice_line})" if cite.notice_line else ""
             lines.append(f'  notice {cite.label}{where}: "{cite.quote}"')
-    return lines
+    return list(dict.fromkeys(lines))  # a sharing and its recipient may cite the same sentence
 
 
 def _citation(req: Requirement | None) -> list[str]:

@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import re
+from collections import Counter
 from functools import cache
 from importlib import metadata
 from typing import Any
@@ -70,6 +71,7 @@ def sarif_log(run: LintRun) -> JSONObject:
         if finding.id not in index:
             index[finding.id] = len(rules)
             rules.append(_fallback_rule(finding))
+    _distinct_names(rules)
 
     kept = findings
     if len(findings) > MAX_RESULTS:  # keep the most severe; code scanning rejects the rest
@@ -207,6 +209,14 @@ def _fallback_rule(finding: Finding) -> JSONObject:
         "defaultConfiguration": {"level": LEVELS[finding.severity]},
         "properties": {"tags": _tags(finding.law, "privacy")},
     }
+
+
+def _distinct_names(rules: list[JSONObject]) -> None:
+    """Two laws may word an obligation alike (PIPL and GDPR on children): suffix the id then."""
+    counts = Counter(rule["name"] for rule in rules)
+    for rule in rules:
+        if counts[rule["name"]] > 1:
+            rule["name"] += pascal_case(rule["id"])
 
 
 def pascal_case(text: str) -> str:

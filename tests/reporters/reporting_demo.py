@@ -197,7 +197,9 @@ def input_errors() -> list[CheckerError]:
     else:  # pragma: no cover - the broken policy must not parse
         raise AssertionError("the broken policy parsed")
     errors.append(CheckerError("E601", "no such file or directory", "policies/missing.policy"))
-    errors.append(CheckerError("E605", "unknown requirement set 'pipel'", hint="did you mean 'pipl'?"))
+    errors.append(
+        CheckerError("E605", "unknown requirement set 'pipel'", hint="did you mean 'pipl'?")
+    )
     return ErrorList(errors).sorted()
 
 

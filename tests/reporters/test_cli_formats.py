@@ -1,4 +1,4 @@
-"""End to end: `policycheck lint tests/examples --format F --output FILE` for each machine format."""
+"""End to end: `policycheck lint ... --format F --output FILE` for each machine format."""
 
 from __future__ import annotations
 
@@ -70,7 +70,12 @@ def _check_junit(text: str) -> None:
     assert int(suite.get("failures", "0")) >= 1
 
 
-CHECKS = {"json": _check_json, "sarif": _check_sarif, "github": _check_github, "junit": _check_junit}
+CHECKS = {
+    "json": _check_json,
+    "sarif": _check_sarif,
+    "github": _check_github,
+    "junit": _check_junit,
+}
 
 
 @pytest.mark.parametrize("fmt", sorted(CHECKS))
@@ -98,8 +103,9 @@ def test_input_errors_reach_each_format_and_exit_2(
         assert json.loads(text)["summary"]["errors"] >= 1
     elif fmt == "sarif":
         assert json.loads(text)["runs"][0]["invocations"][0]["executionSuccessful"] is False
-        assert str(tmp_path) not in text, "code scanning rejects absolute paths"
+        # Code scanning rejects absolute paths: a file outside the working directory gets "../".
+        assert '"uri": "/' not in text and '"uri": "file:' not in text
     elif fmt == "github":
-        assert str(tmp_path) not in text
+        assert "file=/" not in text
     elif fmt == "junit":
         assert int(ET.fromstring(text).get("errors", "0")) >= 1

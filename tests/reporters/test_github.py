@@ -112,7 +112,9 @@ def test_a_path_with_a_comma_and_a_message_with_newlines_stay_one_command(
     make_run: Callable[..., LintRun],
 ) -> None:
     run = make_run(path="policies/a,b: c.policy")
-    error = CheckerError("E601", "cannot read\nthe file: 100%", "policies/x,y.policy", Span.point(2, 1))
+    error = CheckerError(
+        "E601", "cannot read\nthe file: 100%", "policies/x,y.policy", Span.point(2, 1)
+    )
     run.errors.append(error)
     lines = render(run, False).splitlines()
     assert all(COMMAND.match(line) for line in lines[:-1])

@@ -33,7 +33,7 @@ def _report(run: LintRun) -> dict[str, Any]:
 
 def _outcome(report: dict[str, Any], requirement_id: str) -> dict[str, Any]:
     [document] = report["documents"]
-    return next(o for o in document["outcomes"] if o["id"] == requirement_id)  # type: ignore[no-any-return]
+    return next(o for o in document["outcomes"] if o["id"] == requirement_id)
 
 
 def test_the_json_format_is_registered() -> None:

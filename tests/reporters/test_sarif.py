@@ -1,10 +1,11 @@
-"""`--format sarif` is valid SARIF 2.1.0 that GitHub code scanning accepts and tracks across commits."""
+"""`--format sarif`: valid SARIF 2.1.0 that code scanning accepts and tracks across commits."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -153,7 +154,9 @@ def test_a_result_points_at_the_policy_line_with_a_relative_uri(demo_run: LintRu
 def test_evidence_is_a_related_location_quoting_the_notice(demo_run: LintRun) -> None:
     [result] = _results(demo_run, "DEMO-39")
     [related] = result["relatedLocations"]
-    assert related["physicalLocation"]["region"]["startLine"] == line_of(POLICY, "transfer overseas")
+    assert related["physicalLocation"]["region"]["startLine"] == line_of(
+        POLICY, "transfer overseas"
+    )
     assert '"we send your data to R Inc, in the US"' in related["message"]["text"]
     assert "(line 3)" in related["message"]["text"]
 
@@ -243,7 +246,9 @@ def test_absolute_paths_become_relative_uris(
     monkeypatch.chdir(tmp_path)
     absolute = str(tmp_path / "policies" / "demo.policy")
     run = _run(make_run(path=absolute))
-    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]
+    }
     assert uris == {"policies/demo.policy"}
 
 
@@ -270,7 +275,10 @@ def test_results_beyond_the_code_scanning_limit_are_left_out_with_a_notice(
 @pytest.mark.parametrize(
     ("title", "name"),
     [
-        ("Personal information sent abroad needs consent", "PersonalInformationSentAbroadNeedsConsent"),
+        (
+            "Personal information sent abroad needs consent",
+            "PersonalInformationSentAbroadNeedsConsent",
+        ),
         ("GDPR notice names the DPO", "GDPRNoticeNamesTheDPO"),
         ("WAIVER-EXPIRED", "WaiverExpired"),
         ("The handler's contact (Art. 17)", "TheHandlersContactArt17"),
@@ -278,3 +286,18 @@ def test_results_beyond_the_code_scanning_limit_are_left_out_with_a_notice(
 )
 def test_rule_names_are_pascal_case(title: str, name: str) -> None:
     assert pascal_case(title) == name
+
+
+def test_rules_worded_alike_in_two_laws_get_distinct_names(demo_run: LintRun) -> None:
+    twin = replace(
+        demo_run.requirements[0],
+        spec=demo_run.requirements[0].spec.model_copy(update={"id": "TWIN-1"}),
+    )
+    demo_run.requirements.append(twin)
+    rules = _run(demo_run)["tool"]["driver"]["rules"]
+    names = [rule["name"] for rule in rules]
+    assert len(names) == len(set(names))
+    assert {r["name"] for r in rules if r["id"] in ("TWIN-1", demo_run.requirements[0].id)} == {
+        "TheNoticeNamesTheHandlersContactDemo171",
+        "TheNoticeNamesTheHandlersContactTwin1",
+    }
