@@ -154,6 +154,7 @@ class _Builder:
         values: dict[str, Any] = {}
         spans: dict[str, Span] = {}
         cites: list[Citation] = []
+        given: set[str] = set()
         ok = True
 
         if block.name is not None and block.name_span is not None:
@@ -172,7 +173,7 @@ class _Builder:
         elif model.NAME_FIELD:
             self.error(
                 "E208",
-                f"a {block.kind} needs its {model.NAME_FIELD} after the keyword",
+                f"{_a(block.kind)} needs its {model.NAME_FIELD} after the keyword",
                 block.kind_span,
                 expected=f"`{block.kind} <{model.NAME_FIELD}> {{ ... }}`",
             )
@@ -199,13 +200,15 @@ class _Builder:
                 )
                 ok = False
             else:
+                given.add(item.key)
                 ok &= self.field(block.kind, shapes, item, values, spans)
 
         for required in model.REQUIRED:
-            if required not in values:
+            # A field given with a bad value has its own error; it is not missing as well.
+            if required not in values and required not in given:
                 self.error(
                     "E208",
-                    f"a {block.kind} needs `{required}`",
+                    f"{_a(block.kind)} needs `{required}`",
                     block.kind_span,
                     expected=f"`{required} = ...` inside the block",
                 )
@@ -245,7 +248,7 @@ class _Builder:
         if shape is None or item.key == model.NAME_FIELD:
             self.error(
                 "E202",
-                f"unknown field '{item.key}' in a {kind}",
+                f"unknown field '{item.key}' in {_a(kind)}",
                 item.key_span,
                 expected=one_of(k for k in shapes if k != model.NAME_FIELD),
                 hint=did_you_mean(item.key, shapes),
@@ -272,7 +275,7 @@ class _Builder:
                 return UNSTATED
             self.error(
                 "E203",
-                f"`{key}` of a {kind} cannot be unstated",
+                f"`{key}` of {_a(kind)} cannot be unstated",
                 value.span,
                 expected=_describe(shape),
             )
@@ -332,7 +335,7 @@ class _Builder:
                     return text
                 self.error(
                     "E204",
-                    f"'{text}' is not a value `{key}` of a {kind} can take",
+                    f"'{text}' is not a value `{key}` of {_a(kind)} can take",
                     value.span,
                     expected=one_of(shape.choices + (("unstated",) if shape.unstated_ok else ())),
                     hint=did_you_mean(text, shape.choices),
@@ -366,7 +369,7 @@ class _Builder:
                 return _BAD
         self.error(
             "E203",
-            f"`{key}` of a {kind} takes {expected}, not {_article(value.kind)}",
+            f"`{key}` of {_a(kind)} takes {expected}, not {_article(value.kind)}",
             value.span,
             expected=expected,
             hint='quote prose: `key = "words"`' if shape.scalar == "text" else None,
@@ -381,6 +384,11 @@ def _only_unstated(values: dict[str, Any], model: type[Fact]) -> bool:
     """A block that only records silence (`breach { notify_individuals = unstated }`)."""
     own = [v for k, v in values.items() if k not in ("name", model.NAME_FIELD)]
     return bool(own) and all(v is UNSTATED for v in own)
+
+
+def _a(kind: str) -> str:
+    """`a handler`, `an officer`."""
+    return f"an {kind}" if kind[:1] in "aeiou" else f"a {kind}"
 
 
 def _article(kind: str) -> str:

@@ -129,6 +129,7 @@ def resolve(path: str, scope: PathType | None, column: int) -> tuple[PathType, G
     """Type and accessor of a dotted path, starting in `scope` (an item) or at the document."""
     parts = path.split(".")
     first = parts[0]
+    getter: Getter
     if scope is not None and first in _fields_of(scope):
         current, getter = scope, _identity
     elif first in KIND_MODELS:
@@ -394,7 +395,7 @@ class Compiler:
         return self._state_test(tree, scope, negate=True)
 
     def _values(self, nodes: Iterable[Any], shape: Shape | None, path: str) -> list[Any]:
-        values = []
+        values: list[Any] = []
         for node in nodes:
             token = node.children[0]
             raw = str(token)

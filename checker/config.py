@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.errors import CheckerError, did_you_mean, one_of
-from checker.spans import Span
+from checker.spans import Span, end_of_text
 
 KEYS = {
     "paths": list,
@@ -78,45 +78,112 @@ def load_config(path: Path) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line, column = _toml_position(str(exc))
-        raise CheckerError("E501", f"not valid TOML: {exc}".split(" (at line")[0], str(path),
-                           Span.point(line, column)) from None
-    table: Any = data
-    if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("policycheck", {})
-    elif "tool" in data and "policycheck" in data["tool"]:
-        table = data["tool"]["policycheck"]
-    if not isinstance(table, dict):
-        raise CheckerError("E501", "[tool.policycheck] must be a table", str(path))
+        message = re.sub(r" \(at (line \d+, column \d+|end of document)\)$", "", str(exc))
+        raise CheckerError(
+            "E501", f"not valid TOML: {message}", str(path), _toml_position(text, str(exc))
+        ) from None
+    table, tables = _policycheck_table(data, text, path)
     values: dict[str, Any] = {}
     for key, value in table.items():
-        span = _key_span(text, key)
+        span = _key_span(text, key, tables)
         expected_type = KEYS.get(key)
         if expected_type is None:
-            raise CheckerError("E501", f"unknown configuration key '{key}'", str(path), span,
-                               expected=one_of(KEYS), hint=did_you_mean(key, KEYS))
+            raise CheckerError(
+                "E501",
+                f"unknown configuration key '{key}'",
+                str(path),
+                span,
+                expected=one_of(KEYS),
+                hint=did_you_mean(key, KEYS),
+            )
         if not isinstance(value, expected_type) or (
             expected_type is list and not all(isinstance(v, str) for v in value)
         ):
             what = "a list of strings" if expected_type is list else "a string"
-            raise CheckerError("E501", f"'{key}' must be {what}", str(path), span)
+            raise CheckerError(
+                "E501", f"'{key}' must be {what}, not {_toml_kind(value)}", str(path), span
+            )
         if key == "fail-on" and value not in FAIL_ON:
-            raise CheckerError("E501", f"fail-on '{value}' is not one of error, warning, info",
-                               str(path), span, hint=did_you_mean(value, FAIL_ON))
+            raise CheckerError(
+                "E501",
+                f"fail-on '{value}' is not one of error, warning, info",
+                str(path),
+                span,
+                hint=did_you_mean(value, FAIL_ON),
+            )
         values[key.replace("-", "_")] = tuple(value) if isinstance(value, list) else value
     return Config(file=str(path), root=path.parent, **values)
 
 
-def _toml_position(message: str) -> tuple[int, int]:
+def _policycheck_table(
+    data: dict[str, Any], text: str, path: Path
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The policycheck table and the TOML table names it may be written under."""
+    tool = data.get("tool")
+    if path.name == "pyproject.toml" and tool is not None and not isinstance(tool, dict):
+        raise CheckerError(
+            "E501", "'tool' must be a table", str(path), _key_span(text, "tool", ("",))
+        )
+    if path.name == "pyproject.toml" or (isinstance(tool, dict) and "policycheck" in tool):
+        table = (tool or {}).get("policycheck", {})
+        if not isinstance(table, dict):
+            span = _key_span(text, "policycheck", ("tool",)) or _key_span(
+                text, "tool", ("",)
+            )
+            raise CheckerError("E501", "[tool.policycheck] must be a table", str(path), span)
+        return table, ("tool.policycheck",)
+    return data, ("",)
+
+
+def _toml_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        other = next((v for v in value if not isinstance(v, str)), None)
+        return f"a list holding {_toml_kind(other)}" if other is not None else "a list"
+    return "a date or time"
+
+
+def _toml_position(text: str, message: str) -> Span:
     m = re.search(r"at line (\d+), column (\d+)", message)
-    return (int(m.group(1)), int(m.group(2))) if m else (1, 1)
+    if m:
+        return Span.point(int(m.group(1)), int(m.group(2)))
+    return end_of_text(text)  # "at end of document"
 
 
-def _key_span(text: str, key: str) -> Span | None:
-    m = re.search(rf"^[ \t]*\"?{re.escape(key)}\"?[ \t]*=", text, re.MULTILINE)
-    if not m:
-        return None
-    line = text.count("\n", 0, m.start()) + 1
-    column = m.start() - text.rfind("\n", 0, m.start())
-    column += len(m.group()) - len(m.group().lstrip())
-    return Span(line=line, column=column, end_line=line, end_column=column + len(key))
+_HEADER = re.compile(r"\s*\[\[?([^\]]*)\]\]?\s*(#.*)?$")
+
+
+def _key_span(text: str, key: str, tables: tuple[str, ...]) -> Span | None:
+    """Where `key` is written in one of `tables` (names like "tool.policycheck"; "" is the top):
+    a `key = ...` line under the table's header, or a `[table.key]` header of its own."""
+    current = ""
+    own_headers = {f"{table}.{key}".lstrip(".") for table in tables}
+    for number, line in enumerate(text.split("\n"), start=1):
+        header = _HEADER.match(line)
+        if header:
+            current = _table_name(header.group(1))
+            if current in own_headers:
+                column = line.index("[") + 1
+                return Span(line=number, column=column, end_line=number,
+                            end_column=len(line.rstrip()) + 1)
+            continue
+        if current not in tables:
+            continue
+        m = re.match(rf"[ \t]*([\"']?){re.escape(key)}\1[ \t]*[=.]", line)
+        if m:
+            column = len(line) - len(line.lstrip()) + 1
+            width = len(key) + 2 * len(m.group(1))
+            return Span(line=number, column=column, end_line=number, end_column=column + width)
+    return None
+
+
+def _table_name(header: str) -> str:
+    """`[ tool . "policycheck" ]` -> tool.policycheck"""
+    return ".".join(part.strip().strip("\"'") for part in header.split("."))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import string
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from checker.conditions import Trace
 from checker.facts import UNSTATED, Fact, Policy, Waiver
@@ -174,7 +174,7 @@ def render_message(req: Requirement, policy: Policy, item: Fact | None) -> str:
 
 # --- Waivers --------------------------------------------------------------------------------
 
-WAIVER_CHECKS = {
+WAIVER_CHECKS: dict[str, tuple[Literal["error", "warning", "info"], str]] = {
     "WAIVER-EXPIRED": ("error", "A waiver has passed its expiry date"),
     "WAIVER-UNKNOWN": ("error", "A waiver names a requirement that does not exist"),
     "WAIVER-UNUSED": ("warning", "A waiver no longer suppresses anything"),
@@ -199,7 +199,7 @@ def apply_waivers(
         def problem(code: str, message: str, w: Waiver = waiver, s: Any = span) -> None:
             severity, title = WAIVER_CHECKS[code]
             extra.append(Finding(
-                id=code, status="fail", severity=severity, title=title,  # type: ignore[arg-type]
+                id=code, status="fail", severity=severity, title=title,
                 law="policycheck", article="waivers", message=message, path=policy.path,
                 span=s, subject=w.label))
 

@@ -54,7 +54,6 @@ CATALOGUE: dict[str, str] = {
     "E210": "fact without a citation",
     "E211": "field given twice",
     "E212": "invalid data category extension",
-    "E213": "invalid waiver",
     "E301": "source text missing or unreadable",
     "E302": "quote not found in the source text",
     "E401": "requirement file is not valid YAML",

@@ -41,7 +41,7 @@ def read_text(path: Path, shown: str | None = None) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        good = data[: exc.start].decode("utf-8", errors="replace")
+        good = data[: exc.start].decode("utf-8", errors="replace").removeprefix("\ufeff")
         line, column = position_at(good, len(good))
         raise CheckerError(
             "E602",

@@ -31,7 +31,6 @@ from checker.errors import CheckerError
 from checker.spans import Span
 from checker.syntax import (
     Block,
-    Cite,
     Comment,
     Field,
     Item,
@@ -217,8 +216,13 @@ class _Writer:
         for c, followed_code in attached:
             # Own-line comments before a closing `}` or `]` stay inside the block or list.
             inside = closes and not followed_code
-            self.put(depth + inside, c.text, c.line, c.line, in_list=in_list or (inside and
-                     slot[0] == "list_close"))
+            self.put(
+                depth + inside,
+                c.text,
+                c.line,
+                c.line,
+                in_list=in_list or (inside and slot[0] == "list_close"),
+            )
         if trailing is not None:
             text += "  " + trailing.text
         self.put(depth, text, first, last, opens=opens, closes=closes, in_list=in_list)
@@ -240,7 +244,9 @@ class _Writer:
         head = block.kind + (f" {block.name}" if block.name else "")
         head_last = (block.name_span or block.kind_span).end_line
         if id(block) in self.layout.compact_blocks:
-            self.line(("head", id(block)), depth, head + " {}", block.span.line, block.span.end_line)
+            self.line(
+                ("head", id(block)), depth, head + " {}", block.span.line, block.span.end_line
+            )
             return
         self.line(("head", id(block)), depth, head + " {", block.span.line, head_last, opens=True)
         self.items(block.items, depth + 1)

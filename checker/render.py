@@ -41,7 +41,9 @@ def render_fact(fact: Fact) -> str:
             continue
         lines.append(f"  {key} = {_value(fact, key, shape, value)}")
     for cite in fact.cites:
-        lines.append(f"  cite {_string(fact, 'cite', cite.label)} {_string(fact, 'cite', cite.quote)}")
+        lines.append(
+            f"  cite {_string(fact, 'cite', cite.label)} {_string(fact, 'cite', cite.quote)}"
+        )
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -82,11 +82,11 @@ def _classify(key: str, extensions: dict[str, tuple[bool | None, bool | None]] |
 
 def regenerate() -> dict[str, Any]:
     """The taxonomy file's content, made from the installed `fideslang` package."""
-    import fideslang  # type: ignore[import-not-found,unused-ignore]
-    from fideslang import DEFAULT_TAXONOMY  # type: ignore[import-not-found,unused-ignore]
+    import importlib
 
+    fideslang: Any = importlib.import_module("fideslang")  # optional: the `taxonomy` extra
     categories = sorted(
-        ({"key": c.fides_key, "name": c.name} for c in DEFAULT_TAXONOMY.data_category),
+        ({"key": str(c.fides_key), "name": str(c.name)} for c in fideslang.DEFAULT_TAXONOMY.data_category),
         key=lambda e: e["key"],
     )
     return {"generated_from": f"fideslang {fideslang.__version__}", "categories": categories}

@@ -65,13 +65,8 @@ def test_a_missing_or_empty_quote_is_not_found(quote: str) -> None:
     assert find_quote(prepare(NOTICE), quote) is None
 
 
-@pytest.mark.xfail(
-    reason="anchoring.prepare splits the notice with str.splitlines(), which also breaks at form "
-    "feed, \\v, \\x1c-\\x1e, \\x85, \\u2028 and \\u2029, so notice_line drifts from the line "
-    "numbers of editors and of Lark (which count \\n only)",
-    strict=True,
-)
 def test_a_form_feed_does_not_shift_notice_lines() -> None:
+    """Lines are counted at line feeds only, as editors and the parser count them."""
     notice = "Page one\x0cstill line one\nline two has the quote\n"
     assert find_quote(prepare(notice), "the quote") == 2
 

@@ -150,7 +150,10 @@ def test_shipped_policies_are_formatted(path: Path) -> None:
         # Inside a citation.
         ('a {\n  cite # c\n    "x" "y"\n}\n', 'a {\n  cite "x" "y"  # c\n}\n'),
         # Several items on one line, the comment after the last: it follows that item.
-        ("a {\n  k = [x, y, # c\n    z]\n}\n", "a {\n  k = [\n    x,\n    y,  # c\n    z,\n  ]\n}\n"),
+        (
+            "a {\n  k = [x, y, # c\n    z]\n}\n",
+            "a {\n  k = [\n    x,\n    y,  # c\n    z,\n  ]\n}\n",
+        ),
         # A comment after `[` stays on the field's line.
         ("a {\n  k = [ # c\n    x]\n}\n", "a {\n  k = [  # c\n    x,\n  ]\n}\n"),
         # A comment before `]` stays inside the list.
@@ -194,7 +197,9 @@ def test_a_list_that_just_fits_stays_on_one_line() -> None:
     item = "x" * (100 - len("  k = [") - len("]"))
     assert format_text(f"a {{\n  k = [{item}]\n}}\n") == f"a {{\n  k = [{item}]\n}}\n"
     longer = item + "x"
-    assert format_text(f"a {{\n  k = [{longer}]\n}}\n") == f"a {{\n  k = [\n    {longer},\n  ]\n}}\n"
+    assert (
+        format_text(f"a {{\n  k = [{longer}]\n}}\n") == f"a {{\n  k = [\n    {longer},\n  ]\n}}\n"
+    )
 
 
 def test_text_that_does_not_parse_is_refused() -> None:
@@ -253,7 +258,9 @@ def test_fmt_diff_prints_a_unified_diff_and_writes_nothing(
     assert '+  title         = "Example Shop"  # trailing after a value' in lines
 
 
-def test_fmt_check_and_diff_together_exit_1(messy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fmt_check_and_diff_together_exit_1(
+    messy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["fmt", "--check", "--diff", str(messy)]) == 1
     assert capsys.readouterr().out.startswith(f"--- {messy} (original)\n")
     assert messy.read_text(encoding="utf-8") == MESSY
@@ -272,7 +279,7 @@ def test_fmt_keeps_the_file_permissions(messy: Path) -> None:
     [
         b"document {\n  title = \n}\n# keep me\n",
         b'document { title = "unterminated }\n',
-        b"document { title = \"caf\xe9\" }\n",  # Latin-1, not UTF-8
+        b'document { title = "caf\xe9" }\n',  # Latin-1, not UTF-8
     ],
     ids=["syntax-error", "unterminated-string", "not-utf8"],
 )
