@@ -158,12 +158,15 @@ def ratio(top: dict[str, Any], bottom: dict[str, Any], key: str = "median_s") ->
 # --- Corpora --------------------------------------------------------------------------------
 
 
-def corpus(count: int, seed: int) -> tuple[Path, list[Path]]:
+def corpus(
+    count: int, seed: int, policy_kb: tuple[float, float] = generate.POLICY_KB
+) -> tuple[Path, list[Path]]:
     """A generated corpus of `count` documents, reused when the generator has not changed."""
-    folder = OUT / f"corpus-{count}-seed{seed}"
+    sizes = "" if policy_kb == generate.POLICY_KB else f"-{policy_kb[0]:g}to{policy_kb[1]:g}kb"
+    folder = OUT / f"corpus-{count}-seed{seed}{sizes}"
     stamp = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()
     manifest = folder / "manifest.json"
-    wanted = {"count": count, "seed": seed, "generator": stamp}
+    wanted = {"count": count, "seed": seed, "policy_kb": list(policy_kb), "generator": stamp}
     try:
         if json.loads(manifest.read_text(encoding="utf-8")) == wanted:
             return folder, sorted(folder.glob("doc_*.policy"))
@@ -172,7 +175,7 @@ def corpus(count: int, seed: int) -> tuple[Path, list[Path]]:
     if folder.exists():
         shutil.rmtree(folder)
     print(f"  generating {count} documents in {folder.relative_to(ROOT)} ...", flush=True)
-    paths = generate.write_corpus(folder, count, seed)
+    paths = generate.write_corpus(folder, count, seed, policy_kb)
     # Its own (empty) configuration: the lint cache then lives in this folder.
     (folder / ".policycheck.toml").write_text("# benchmark corpus\n", encoding="utf-8")
     manifest.write_text(json.dumps(wanted), encoding="utf-8")
@@ -321,6 +324,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=7, help="timed repetitions (medians)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, no 16x corpus")
+    parser.add_argument(
+        "--policy-kb",
+        type=generate.parse_range,
+        default=generate.POLICY_KB,
+        help="size range of the generated policies in KB, MIN:MAX (default 5:20)",
+    )
     args = parser.parse_args(argv)
     repeat = 3 if args.quick else args.repeat
     today = datetime.date.today()
@@ -335,9 +344,9 @@ def main(argv: list[str] | None = None) -> int:
     policycheck = command_path()
 
     print("corpus", flush=True)
-    folder, files = corpus(args.docs, args.seed)
+    folder, files = corpus(args.docs, args.seed, args.policy_kb)
     scales = (1, 4) if args.quick else (1, 4, 16)
-    _, big_files = corpus(args.docs * scales[-1], args.seed)
+    _, big_files = corpus(args.docs * scales[-1], args.seed, args.policy_kb)
     nbytes = size_of(files)
     notice_bytes = size_of(sorted((folder / "sources").glob("doc_*.txt")))
     evaluated = check_lint(files)

@@ -30,6 +30,8 @@ from checker.taxonomy import taxonomy_keys
 # Kinds whose statements are not facts read from the notice, so they need no citation.
 UNCITED_KINDS = frozenset({"document", "waiver", "category"})
 _FLAGS = {"yes": True, "no": False}
+_KEYWORDS = frozenset({"unstated", "all"})
+"""Words with a meaning of their own as values, so never the name of a statement."""
 
 
 def build_policy(tree: SyntaxTree, path: str, require_cites: bool = True) -> Policy:
@@ -65,7 +67,9 @@ def build_policy(tree: SyntaxTree, path: str, require_cites: bool = True) -> Pol
                 "E209",
                 "no document header",
                 span=Span.point(1, 1),
-                expected='a `document { title = "..." source = "..." jurisdictions = [...] }` block',
+                expected=(
+                    'a `document { title = "..." source = "..." jurisdictions = [...] }` block'
+                ),
                 hint="every .policy file starts by naming the notice it encodes",
             )
         )
@@ -157,7 +161,17 @@ class _Builder:
         given: set[str] = set()
         ok = True
 
-        if block.name is not None and block.name_span is not None:
+        if block.name in _KEYWORDS and block.name_span is not None:
+            # `recipient unstated { ... }` could never be referred to: `recipient = unstated`
+            # means the notice is silent, and `all` means every one.
+            self.error(
+                "E214",
+                f"'{block.name}' is a keyword and cannot name {_a(block.kind)}",
+                block.name_span,
+                expected=f"another name: `{block.kind} <name> {{ ... }}`",
+            )
+            ok = False
+        elif block.name is not None and block.name_span is not None:
             spans["name"] = block.name_span
             if model.NAME_FIELD:
                 shape = shapes[model.NAME_FIELD]
@@ -181,6 +195,22 @@ class _Builder:
 
         for item in block.items:
             if isinstance(item, Cite):
+                # An empty label or quote would reach anchoring as a quote "not in the notice";
+                # the citation itself is what is incomplete.
+                empty = [
+                    w
+                    for w, v in (("clause label", item.label), ("quote", item.quote))
+                    if not v.strip()
+                ]
+                if empty:
+                    self.error(
+                        "E111",
+                        f"the citation's {' and '.join(empty)} {'are' if len(empty) > 1 else 'is'}"
+                        " empty",
+                        item.span,
+                        expected='cite "clause label" "verbatim quote from the notice"',
+                    )
+                    ok = False
                 cites.append(
                     Citation(
                         label=item.label,
@@ -280,7 +310,12 @@ class _Builder:
                 expected=_describe(shape),
             )
             return _BAD
-        if isinstance(value, Scalar) and shape.all_ok and value.kind == "name" and value.value == "all":
+        if (
+            isinstance(value, Scalar)
+            and shape.all_ok
+            and value.kind == "name"
+            and value.value == "all"
+        ):
             return "all"
         if shape.many:
             items = value.items if isinstance(value, ListValue) else (value,)
@@ -288,12 +323,17 @@ class _Builder:
             if any(c is _BAD for c in converted):
                 return _BAD
             if not converted:
-                self.error("E105", f"`{key}` is an empty list", value.span, expected=_describe(shape))
+                self.error(
+                    "E105", f"`{key}` is an empty list", value.span, expected=_describe(shape)
+                )
                 return _BAD
             return tuple(converted)
         if isinstance(value, ListValue):
             self.error(
-                "E203", f"`{key}` takes one value, not a list", value.span, expected=_describe(shape)
+                "E203",
+                f"`{key}` takes one value, not a list",
+                value.span,
+                expected=_describe(shape),
             )
             return _BAD
         return self.scalar(kind, key, shape, value)
@@ -308,8 +348,13 @@ class _Builder:
             if value.kind == "name" and text in _FLAGS:
                 return _FLAGS[text]
             if value.kind == "name":
-                self.error("E204", f"'{text}' is not yes or no", value.span, expected=expected,
-                           hint=did_you_mean(text, _FLAGS))
+                self.error(
+                    "E204",
+                    f"'{text}' is not yes or no",
+                    value.span,
+                    expected=expected,
+                    hint=did_you_mean(text, _FLAGS),
+                )
                 return _BAD
         elif shape.scalar == "int":
             if value.kind == "number":
@@ -317,8 +362,9 @@ class _Builder:
                 # needs a number that long): report it rather than crash.
                 if len(text) > 18:
                     shown = text if len(text) <= 24 else text[:23] + "…"
-                    self.error("E203", f"the number {shown} is too large", value.span,
-                               expected=expected)
+                    self.error(
+                        "E203", f"the number {shown} is too large", value.span, expected=expected
+                    )
                     return _BAD
                 return int(text)
         elif shape.scalar == "date":
@@ -326,8 +372,9 @@ class _Builder:
                 try:
                     return datetime.date.fromisoformat(text)
                 except ValueError:
-                    self.error("E203", f"'{text}' is not a calendar date", value.span,
-                               expected=expected)
+                    self.error(
+                        "E203", f"'{text}' is not a calendar date", value.span, expected=expected
+                    )
                     return _BAD
         elif shape.scalar == "enum":
             if value.kind == "name":
@@ -354,19 +401,18 @@ class _Builder:
                     or "declare a new key with `category <parent>.<new> { ... }`",
                 )
                 return _BAD
-        elif shape.scalar == "ref":
-            if value.kind == "name":
-                assert shape.ref is not None
-                if text in self.names.get(shape.ref, set()):
-                    return text
-                self.error(
-                    "E207",
-                    f"no {shape.ref} named '{text}' is defined",
-                    value.span,
-                    expected=f"the name of a `{shape.ref} <name> {{ ... }}` block in this file",
-                    hint=did_you_mean(text, self.names.get(shape.ref, set())),
-                )
-                return _BAD
+        elif shape.scalar == "ref" and value.kind == "name":
+            assert shape.ref is not None
+            if text in self.names.get(shape.ref, set()):
+                return text
+            self.error(
+                "E207",
+                f"no {shape.ref} named '{text}' is defined",
+                value.span,
+                expected=f"the name of a `{shape.ref} <name> {{ ... }}` block in this file",
+                hint=did_you_mean(text, self.names.get(shape.ref, set())),
+            )
+            return _BAD
         self.error(
             "E203",
             f"`{key}` of {_a(kind)} takes {expected}, not {_article(value.kind)}",

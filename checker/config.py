@@ -127,9 +127,7 @@ def _policycheck_table(
     if path.name == "pyproject.toml" or (isinstance(tool, dict) and "policycheck" in tool):
         table = (tool or {}).get("policycheck", {})
         if not isinstance(table, dict):
-            span = _key_span(text, "policycheck", ("tool",)) or _key_span(
-                text, "tool", ("",)
-            )
+            span = _key_span(text, "policycheck", ("tool",)) or _key_span(text, "tool", ("",))
             raise CheckerError("E501", "[tool.policycheck] must be a table", str(path), span)
         return table, ("tool.policycheck",)
     return data, ("",)
@@ -171,8 +169,9 @@ def _key_span(text: str, key: str, tables: tuple[str, ...]) -> Span | None:
             current = _table_name(header.group(1))
             if current in own_headers:
                 column = line.index("[") + 1
-                return Span(line=number, column=column, end_line=number,
-                            end_column=len(line.rstrip()) + 1)
+                return Span(
+                    line=number, column=column, end_line=number, end_column=len(line.rstrip()) + 1
+                )
             continue
         if current not in tables:
             continue

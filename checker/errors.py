@@ -54,6 +54,7 @@ CATALOGUE: dict[str, str] = {
     "E210": "fact without a citation",
     "E211": "field given twice",
     "E212": "invalid data category extension",
+    "E214": "keyword used as a name",
     "E301": "source text missing or unreadable",
     "E302": "quote not found in the source text",
     "E401": "requirement file is not valid YAML",
@@ -61,7 +62,7 @@ CATALOGUE: dict[str, str] = {
     "E403": "condition syntax error",
     "E404": "condition names an unknown field or value",
     "E405": "duplicate requirement id",
-    "E406": "unsafe YAML tag",
+    "E406": "unsafe YAML tag, anchor or alias",
     "E501": "invalid configuration",
     "E601": "file not found or unreadable",
     "E602": "file is not valid UTF-8 text",
@@ -90,9 +91,12 @@ class CheckerError(Exception):
 
     @property
     def location(self) -> str:
+        # An error of the command line itself (E6xx without a file) is the program's, as
+        # argparse words its own: `policycheck: error[E604] ...`.
+        path = self.path or ("policycheck" if self.code.startswith("E6") else "<input>")
         if self.span is None:
-            return self.path or "<input>"
-        return f"{self.path or '<input>'}:{self.span.line}:{self.span.column}"
+            return path
+        return f"{path}:{self.span.line}:{self.span.column}"
 
     def sort_key(self) -> tuple[str, int, int, str]:
         span = self.span or Span.point(0, 0)
@@ -103,9 +107,9 @@ class CheckerError(Exception):
         return CheckerError(self.code, self.message, path, self.span, self.expected, self.hint)
 
     def render(self, text: str | None = None) -> str:
-        """`path:line:col: error[CODE] message`, then the line with a caret, expectation and hint."""
-        # A message may quote the input (a quote, a key): control characters there would reach the
-        # terminal as escape sequences, so they are shown escaped like in the excerpt.
+        """`path:line:col: error[CODE] message`, then the line with a caret, expected and hint."""
+        # A message may quote the input (a quote, a key): control characters there would reach
+        # the terminal as escape sequences, so they are shown escaped like in the excerpt.
         lines = [_printable(str(self))]
         if text is not None and self.span is not None:
             lines.extend(excerpt(text, self.span))
@@ -134,10 +138,10 @@ class ErrorList(Exception):
 def excerpt(text: str, span: Span, width: int = 120) -> list[str]:
     """The span's first line with a caret under it; long lines are cut around the column.
 
-    Lines are split at line feeds only, as the parser counts them (`str.splitlines` would also split at
-    form feeds and U+2028, putting the caret on the wrong line). Invisible characters are shown
-    as escapes and wide (CJK) characters take two columns, and the caret is placed by the width
-    of what is shown, so it stays under the right character.
+    Lines are split at line feeds only, as the parser counts them (`str.splitlines` would also
+    split at form feeds and U+2028, putting the caret on the wrong line). Invisible characters are
+    shown as escapes and wide (CJK) characters take two columns, and the caret is placed by the
+    width of what is shown, so it stays under the right character.
     """
     all_lines = _lines(text)
     if not 1 <= span.line <= len(all_lines) + 1:

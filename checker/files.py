@@ -27,8 +27,11 @@ def read_text(path: Path, shown: str | None = None) -> str:
     try:
         size = path.stat().st_size
         if not path.is_file():
-            raise CheckerError("E603", "is a directory, not a file" if path.is_dir() else
-                               "is not a regular file", name)
+            raise CheckerError(
+                "E603",
+                "is a directory, not a file" if path.is_dir() else "is not a regular file",
+                name,
+            )
         if size > MAX_BYTES:
             raise CheckerError("E109", f"file is {size} bytes; the limit is {MAX_BYTES}", name)
         data = path.read_bytes()

@@ -217,7 +217,7 @@ class _Writer:
             # Own-line comments before a closing `}` or `]` stay inside the block or list.
             inside = closes and not followed_code
             self.put(
-                depth + inside,
+                depth + 1 if inside else depth,
                 c.text,
                 c.line,
                 c.line,

@@ -7,7 +7,8 @@ after the keyword, fields follow the fact model's order, `None` (not encoded) is
 
 A fact the language cannot spell raises `ValueError` naming the fact and field (a negative number,
 a line break inside a string, a name that is not an identifier, or a lone reference named `all` or
-`unstated`, which would read as the keyword).
+`unstated`, which would read as the keyword). Facts the builder would refuse (an unknown category,
+a reference to nothing, a missing required field) are written as they are and fail on reading.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
@@ -121,7 +121,7 @@ class _Build(Transformer[Token, Any]):
         return tuple(items)
 
     def block(self, children: list[Any]) -> Block:
-        kind, name, lbrace, *items, rbrace = children
+        kind, name, _lbrace, *items, rbrace = children
         depth = 1 + max((i.depth for i in items if isinstance(i, Block)), default=0)
         return Block(
             str(kind),
@@ -136,7 +136,9 @@ class _Build(Transformer[Token, Any]):
     def field(self, children: list[Any]) -> Field:
         key, value = children
         value = _scalar(value) if isinstance(value, Token) else value
-        return Field(str(key), _span(key), value, Span(**{**_span(key).model_dump(), **_end(value)}))
+        return Field(
+            str(key), _span(key), value, Span(**{**_span(key).model_dump(), **_end(value)})
+        )
 
     def cite(self, children: list[Token]) -> Cite:
         kw, label, text = children
@@ -170,19 +172,24 @@ _COMMENT_OR_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*')
 def comments_of(text: str) -> tuple[Comment, ...]:
     """Every `#` comment with its position; a `#` inside a string is not a comment."""
     found = []
+    # Lines are counted from one comment to the next: counting from the start of the text for
+    # each comment made a file of many comments quadratic.
+    line, counted = 1, 0
     for m in _COMMENT_OR_STRING.finditer(text):
         if m.group().startswith("#"):
-            line, column = position_at(text, m.start())
+            line += text.count("\n", counted, m.start())
+            counted = m.start()
             start = text.rfind("\n", 0, m.start()) + 1
             trailing = bool(text[start : m.start()].strip())
-            found.append(Comment(m.group().rstrip(), line, column, trailing))
+            found.append(Comment(m.group().rstrip(), line, m.start() - start + 1, trailing))
     return tuple(found)
 
 
 def parse_syntax(text: str) -> SyntaxTree:
     """Parse policy text into a syntax tree, or raise a `CheckerError` at the first mistake."""
     try:
-        items = policy_parser().parse(text)
+        # The inline transformer's `start` returns the items; lark's stubs say Tree.
+        items = cast("tuple[Item, ...]", policy_parser().parse(text))
     except UnexpectedInput as exc:
         raise syntax_error(text, exc) from None
     too_deep = _deepest(items)
@@ -222,8 +229,10 @@ _TOKEN_WORDS = {
 
 # Typical mistakes, labelled by example (the idea of lark's `match_examples`). Each label is a
 # code; each example fails at the token the label is about. An error gets a label when it fails
-# in the same parser state and at the same kind of token as an example; labels in _ANY_TOKEN also
-# match any token in that state (after `=` any token but a value is a missing value).
+# in the same parser state, with the same tokens acceptable, at the same kind of token as an
+# example; labels in _ANY_TOKEN also match any token there (after `=`, any token but a value
+# means a missing value). The acceptable tokens tell apart states that LALR merges: after a
+# string inside a list and after a string that ends a field.
 _EXAMPLES: dict[str, list[str]] = {
     "E102": [
         'handler {\n  name = "x"\n',
@@ -245,7 +254,6 @@ _EXAMPLES: dict[str, list[str]] = {
         "name =",
         'handler { name = ,"x" }',
         "handler { name = ] }",
-        "handler { name = cite }",
     ],
     "E107": [
         'handler { cit "a" "b" }',
@@ -316,15 +324,21 @@ def syntax_error(text: str, exc: UnexpectedInput) -> CheckerError:
     if isinstance(exc, UnexpectedCharacters):
         return _character_error(text, exc, span)
 
-    token = getattr(exc, "token", None)
-    at_end = token is None or token.type == "$END"
-    if at_end:  # lark places the end-of-input token at the last real token
+    found: Token | None = getattr(exc, "token", None)
+    token = None if found is None or found.type == "$END" else found  # None: the end of the file
+    if token is None:  # lark places the end-of-input token at the last real token
         span = end_of_text(text)
     elif len(token):
         span = _span(token)
     label = _label(exc)
-    if label is None and at_end and _unclosed_brace(text):
+    if label is None and token is None and _unclosed_brace(text):
         label = "E102"  # any state: the file ends while a block is open
+    if label == "E104" and token is not None and token.type == "EQUAL":
+        stray = _stray_word(text, token)
+        if stray is not None:  # `oops legal_name = ...`: not a block at all
+            return CheckerError(
+                "E100", "unexpected '='", span=span, expected=_expected_words(exc), hint=stray
+            )
     if label is None:
         return CheckerError(
             "E100",
@@ -346,6 +360,8 @@ def syntax_error(text: str, exc: UnexpectedInput) -> CheckerError:
         previous = _previous_name(text, exc) or ""
         is_string = token is not None and token.type == "STRING"
         hint = did_you_mean(previous, ["cite"]) if is_string else None
+        if is_string and hint is None and previous.lower().startswith("cit"):
+            hint = "did you mean 'cite'?"
         label = "E107" if hint else "E110"
         message, expected = _MESSAGES[label]
         if label == "E107":
@@ -353,17 +369,85 @@ def syntax_error(text: str, exc: UnexpectedInput) -> CheckerError:
         elif previous and token is not None:
             value = "[...]" if token.type == "LSQB" else _short(str(token))
             hint = f"write `{previous} = {value}`"
-    elif label == "E114" and not at_end:
-        hint = "a block's name is one word; fields go inside the braces"
+    elif label == "E114" and token is not None:
+        line_start = text.rfind("\n", 0, _start(token)) + 1
+        if text[line_start : _start(token)].strip():
+            hint = "a block's name is one word; fields go inside the braces"
+        else:
+            hint = "open the block with '{' after its name, on the line above"
+        field = _field_without_equals(text, token)
+        if field is not None:  # `language en` and the next line: a field that lost its '='
+            key, value, value_span = field
+            return CheckerError(
+                "E110",
+                _MESSAGES["E110"][0],
+                span=value_span,
+                expected=_MESSAGES["E110"][1],
+                hint=f"write `{key} = {value}`",
+            )
+    elif label in ("E105", "E111"):
+        # Point at what is incomplete (the '=' or the citation), not at the next line's token.
+        span = _incomplete(text, token, "=" if label == "E105" else "cite") or span
     return CheckerError(label, message, span=span, expected=expected, hint=hint)
 
 
-def _parser_state(exc: UnexpectedInput) -> Any:
-    """The LALR state an error happened in. Only the top of the stack is compared: lark's own
-    `match_examples` also compares the stack depth, so an example written at the start of a file
-    would never match the same mistake after a block, or inside one."""
+def _start(token: Token) -> int:
+    return token.start_pos or 0
+
+
+def _incomplete(text: str, token: Token | None, opener: str) -> Span | None:
+    """The span from the last `opener` ('=' or 'cite') before `token` to the end of its line."""
+    end = len(text) if token is None else _start(token)
+    window = max(0, end - 4096)  # a bounded look back: the opener is a line or two above
+    before = text[window:end]
+    pattern = r"=" if opener == "=" else r"\bcite\b"
+    found = None
+    for found in re.finditer(pattern, before):  # noqa: B007 - the last match is wanted
+        continue
+    if found is None:
+        return None
+    start = window + found.start()
+    line, column = position_at(text, start)
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end == -1 else line_end
+    stop = start + len(text[start : min(line_end, end)].rstrip())
+    return Span(line=line, column=column, end_line=line, end_column=column + max(1, stop - start))
+
+
+def _field_without_equals(text: str, token: Token) -> tuple[str, str, Span] | None:
+    """`key value` ending a line, then a token on the next: the '=' of a field was left out."""
+    before = text[max(0, _start(token) - 256) : _start(token)]
+    m = re.search(
+        r"([A-Za-z_][A-Za-z0-9_.]*)[ \t]+([A-Za-z_][A-Za-z0-9_.]*)[ \t]*(#[^\n]*)?\n\s*\Z", before
+    )
+    if m is None or _unclosed_brace(text[: _start(token)]) is None:
+        return None  # at the top level, `purpose account` on its own line lacks its '{'
+    start = _start(token) - len(before) + m.start(2)
+    line, column = position_at(text, start)
+    span = Span(line=line, column=column, end_line=line, end_column=column + len(m.group(2)))
+    return m.group(1), m.group(2), span
+
+
+def _stray_word(text: str, token: Token) -> str | None:
+    """For `kind name =`: when no '{' follows, the two names are a stray word and a field."""
+    after = text[(token.end_pos or 0) : (token.end_pos or 0) + 256].lstrip()
+    if after.startswith("{"):
+        return None
+    before = text[max(0, _start(token) - 256) : _start(token)]
+    m = re.search(r"([A-Za-z_][A-Za-z0-9_.]*)\s+([A-Za-z_][A-Za-z0-9_.]*)\s*\Z", before)
+    if m is None:
+        return None
+    return (
+        f"'{m.group(1)} {m.group(2)}' reads as the start of a block: is '{m.group(1)}' left over?"
+    )
+
+
+def _parser_state(exc: UnexpectedInput) -> tuple[Any, frozenset[str]]:
+    """The LALR state an error happened in and the tokens that could have come next. Only the
+    top of the stack is compared: lark's own `match_examples` also compares the stack depth, so
+    an example written at the start of a file would never match the same mistake after a block."""
     state = getattr(exc, "state", None)
-    return getattr(state, "position", state)
+    return getattr(state, "position", state), frozenset(getattr(exc, "accepts", None) or ())
 
 
 @cache
@@ -409,8 +493,10 @@ def _short(text: str, limit: int = 40) -> str:
 def _generic_hint(text: str, token: Token | None) -> str | None:
     if token is None:
         return None
+    if token.type == "EQUAL":
+        return "a field is `key = value`, with one value (a [list] for several)"
     if token.type == "LSQB" and getattr(token, "start_pos", None) is not None:
-        before = text[max(0, token.start_pos - 200) : token.start_pos].rstrip()
+        before = text[max(0, _start(token) - 200) : _start(token)].rstrip()
         if before.endswith(("[", ",")):
             return "a list holds single values; lists do not nest"
     return None
@@ -418,10 +504,11 @@ def _generic_hint(text: str, token: Token | None) -> str | None:
 
 def _character_error(text: str, exc: UnexpectedCharacters, span: Span) -> CheckerError:
     char = exc.char
-    line_start = text.rfind("\n", 0, exc.pos_in_stream) + 1
+    at = int(exc.pos_in_stream or 0)
+    line_start = text.rfind("\n", 0, at) + 1
     if char == '"':
-        return _string_error(text, exc.pos_in_stream, line_start, span)
-    before = text[line_start : exc.pos_in_stream]
+        return _string_error(text, at, line_start, span)
+    before = text[line_start:at]
     if char == ":" and "=" not in before and '"' not in before:
         return CheckerError(
             "E103",
@@ -431,7 +518,10 @@ def _character_error(text: str, exc: UnexpectedCharacters, span: Span) -> Checke
             hint="replace ':' with '='",
         )
     shown = escaped(char) if is_invisible(char) or not char.isprintable() else char
-    allowed = sorted(_TOKEN_WORDS.get(t, t) for t in (exc.allowed or ()))
+    # What the parser could take next is exact; the lexer's `allowed` comes from merged states.
+    parser = getattr(exc, "interactive_parser", None)
+    names = parser.accepts() if parser is not None else exc.allowed
+    allowed = sorted(_TOKEN_WORDS.get(t, t) for t in (names or ()))
     return CheckerError(
         "E106",
         f"unexpected character '{shown}'",
@@ -478,8 +568,12 @@ def _string_error(text: str, at: int, line_start: int, span: Span) -> CheckerErr
             return CheckerError(
                 "E115",
                 f"invalid escape '{shown}' in a string",
-                span=Span(line=span.line, column=column, end_line=span.line,
-                          end_column=column + len(shown)),
+                span=Span(
+                    line=span.line,
+                    column=column,
+                    end_line=span.line,
+                    end_column=column + len(shown),
+                ),
                 expected='\\" for a double quote, \\\\ for a backslash',
                 hint="write \\\\ for a backslash (a Windows path: write / instead)",
             )
@@ -512,7 +606,7 @@ def _previous_name(text: str, exc: UnexpectedInput) -> str | None:
         return None
     # Only the last few hundred characters: a regex anchored at the end of a long prefix
     # would be tried from every position in it.
-    before = text[max(0, token.start_pos - 256) : token.start_pos].rstrip()
+    before = text[max(0, _start(token) - 256) : _start(token)].rstrip()
     m = re.search(r"[A-Za-z_][A-Za-z0-9_.]*\Z", before)
     return m.group() if m else None
 

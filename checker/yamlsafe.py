@@ -32,6 +32,8 @@ MAX_DEPTH = 64
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Location = tuple[str | int, ...]
+Mark = Any
+"""A position in the YAML text: libyaml and PyYAML have a class each; events always carry one."""
 
 
 @dataclass
@@ -61,7 +63,9 @@ def load_located(text: str, path: str, code: str = "E401") -> Located:
         span = Span.point(mark.line + 1, mark.column + 1) if mark else None
         raise CheckerError(code, f"not valid YAML: {exc.problem or exc}", path, span) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, ...)
-        line, column = position_at(text, exc.position)
+        # libyaml counts `position` in bytes of UTF-8, PyYAML in characters: find the character.
+        at = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        line, column = position_at(text, at if at >= 0 else exc.position)
         raise CheckerError(
             code,
             f"not valid YAML: character {escaped(chr(exc.character))} is not allowed"
@@ -76,7 +80,7 @@ def load_located(text: str, path: str, code: str = "E401") -> Located:
     return located
 
 
-def _span(start: yaml.Mark, end: yaml.Mark) -> Span:
+def _span(start: Mark, end: Mark) -> Span:
     return Span(
         line=start.line + 1,
         column=start.column + 1,
@@ -100,7 +104,7 @@ class _Open:
     """A mapping or sequence whose end has not been read yet."""
 
     location: Location
-    start: yaml.Mark
+    start: Mark
     value: dict[Any, Any] | list[Any]
     key: Any = _NO_KEY
     """In a mapping: the key read, waiting for its value."""
@@ -125,9 +129,7 @@ class _Builder:
     resolver: yaml.resolver.Resolver = field(default_factory=yaml.resolver.Resolver)
     constructor: yaml.SafeLoader = field(default_factory=lambda: yaml.SafeLoader(""))
 
-    def refuse(
-        self, start: yaml.Mark, end: yaml.Mark, message: str, code: str = "E402"
-    ) -> CheckerError:
+    def refuse(self, start: Mark, end: Mark, message: str, code: str = "E402") -> CheckerError:
         return CheckerError(code, message, self.path, _span(start, end))
 
     def feed(self, event: yaml.Event) -> None:
@@ -136,20 +138,31 @@ class _Builder:
         if isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
-                raise self.refuse(event.start_mark, event.end_mark,
-                                  "a file holds one YAML document; remove the second '---'")
+                raise self.refuse(
+                    event.start_mark,
+                    event.end_mark,
+                    "a file holds one YAML document; remove the second '---'",
+                )
             return
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            raise self.refuse(event.start_mark, event.end_mark,
-                              "anchors and aliases (&name, *name) are not allowed here", "E406")
+            raise self.refuse(
+                event.start_mark,
+                event.end_mark,
+                "anchors and aliases (&name, *name) are not allowed here",
+                "E406",
+            )
         if isinstance(event, yaml.CollectionEndEvent):
             done = self.stack.pop()
             self.place(done.value, done.start, event.end_mark)
             return
         self.count += 1
         if self.count > MAX_NODES:
-            raise self.refuse(event.start_mark, event.end_mark,
-                              f"more than {MAX_NODES} values in one file", "E109")
+            raise self.refuse(
+                event.start_mark,
+                event.end_mark,
+                f"more than {MAX_NODES} values in one file",
+                "E109",
+            )
         if isinstance(event, yaml.ScalarEvent):
             self.place(self.scalar(event), event.start_mark, event.end_mark)
             return
@@ -157,15 +170,22 @@ class _Builder:
         is_map = isinstance(event, yaml.MappingStartEvent)
         default = _YAML_TAG + ("map" if is_map else "seq")
         if event.tag not in (None, "!", default):
-            raise self.refuse(event.start_mark, event.end_mark,
-                              f"tag {_shown_tag(event.tag)} is not allowed (files are data only)",
-                              "E406")
+            raise self.refuse(
+                event.start_mark,
+                event.end_mark,
+                f"tag {_shown_tag(event.tag)} is not allowed (files are data only)",
+                "E406",
+            )
         top = self.stack[-1] if self.stack else None
         if top is not None and isinstance(top.value, dict) and top.key is _NO_KEY:
             raise self.refuse(event.start_mark, event.end_mark, "mapping keys must be plain words")
         if len(self.stack) >= MAX_DEPTH:
-            raise self.refuse(event.start_mark, event.end_mark,
-                              f"values nested more than {MAX_DEPTH} deep", "E109")
+            raise self.refuse(
+                event.start_mark,
+                event.end_mark,
+                f"values nested more than {MAX_DEPTH} deep",
+                "E109",
+            )
         self.stack.append(_Open(self._child_location(), event.start_mark, {} if is_map else []))
 
     def _child_location(self) -> Location:
@@ -176,7 +196,7 @@ class _Builder:
             return (*top.location, len(top.value))
         return (*top.location, top.key)
 
-    def place(self, value: Any, start: yaml.Mark, end: yaml.Mark) -> None:
+    def place(self, value: Any, start: Mark, end: Mark) -> None:
         """Put a finished value where it belongs: the document, a list, or a mapping."""
         span = _span(start, end)
         if not self.stack:
@@ -202,11 +222,20 @@ class _Builder:
     def scalar(self, event: yaml.ScalarEvent) -> Any:
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            resolved: str = self.resolver.resolve(  # type: ignore[no-untyped-call]
+                yaml.ScalarNode, event.value, event.implicit
+            )
+            tag = resolved
         if tag not in _SCALAR_TAGS:
-            raise self.refuse(event.start_mark, event.end_mark,
-                              f"tag {_shown_tag(tag)} is not allowed (files are data only)", "E406")
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+            raise self.refuse(
+                event.start_mark,
+                event.end_mark,
+                f"tag {_shown_tag(tag)} is not allowed (files are data only)",
+                "E406",
+            )
+        start: Mark = event.start_mark
+        end: Mark = event.end_mark
+        node = yaml.ScalarNode(tag, event.value, start, end, event.style)
         try:
             return self.constructor.construct_object(node, deep=True)
         except (ValueError, TypeError, KeyError, OverflowError, yaml.YAMLError):

@@ -9,6 +9,7 @@ A changed message must be read before its golden file is updated:
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,7 +141,7 @@ def cli_case(name: str, code: str, argv: list[str]) -> Case:
 
 
 def _missing_notice(folder: Path) -> str:
-    text = DOCUMENT + f"handler {{\n  legal_name = \"Example Shop Ltd.\"\n  {CITE}\n}}\n"
+    text = DOCUMENT + f'handler {{\n  legal_name = "Example Shop Ltd."\n  {CITE}\n}}\n'
     (folder / "shop.policy").write_text(text, encoding="utf-8")
     try:
         load_policy(Path("shop.policy"), "shop.policy")
@@ -168,6 +169,11 @@ def _directory(folder: Path) -> Path:
     return folder / "notices"
 
 
+def _fifo(folder: Path) -> Path:
+    os.mkfifo(folder / "pipe.policy")  # reading it would block: it is refused unread
+    return folder / "pipe.policy"
+
+
 def block(body: str, head: str = "handler") -> str:
     return DOCUMENT + f"\n{head} {{\n{body}\n}}\n"
 
@@ -177,81 +183,166 @@ CASES = [
     policy_case("e100_unexpected_token", "E100", block('  legal_name = "x" = "y"')),
     policy_case("e100_nested_list", "E100", block("  contact = [[a, b]]")),
     policy_case("e101_unterminated_string", "E101", block('  legal_name = "Example Shop Ltd.')),
-    policy_case("e102_missing_closing_brace", "E102", DOCUMENT + '\nhandler {\n  legal_name = "x"\n'),
+    policy_case(
+        "e102_missing_closing_brace", "E102", DOCUMENT + '\nhandler {\n  legal_name = "x"\n'
+    ),
     policy_case("e103_colon_for_equals", "E103", block('  legal_name: "Example Shop Ltd."')),
-    policy_case("e104_block_written_with_equals", "E104", DOCUMENT + '\nhandler = {\n}\n'),
-    policy_case("e105_missing_value", "E105", block("  legal_name =\n  contact = unstated")),
+    policy_case("e104_block_written_with_equals", "E104", DOCUMENT + "\nhandler = {\n}\n"),
+    policy_case("e105_missing_value", "E105", block("  legal_name =")),
     policy_case("e106_curly_quotes", "E106", block("  legal_name = “Example Shop Ltd.”")),
     policy_case("e106_zero_width_space_in_a_name", "E106", block('  legal\u200b_name = "x"')),
     policy_case("e106_right_to_left_override_in_a_name", "E106", block('  legal_\u202ename = "x"')),
     policy_case("e106_nul_byte", "E106", block('  legal_name = "x"\x00')),
     policy_case("e106_chinese_name", "E106", block('  名称 = "x"')),
-    policy_case("e107_misspelt_cite", "E107", block(f"  legal_name = unstated\n  {CITE[:3]}{CITE[4:]}")),
-    policy_case("e108_unmatched_closing_brace", "E108", block('  legal_name = "x"\n  ' + CITE) + "}\n"),
+    policy_case(
+        "e107_misspelt_cite", "E107", block(f"  legal_name = unstated\n  {CITE[:3]}{CITE[4:]}")
+    ),
+    policy_case(
+        "e108_unmatched_closing_brace", "E108", block('  legal_name = "x"\n  ' + CITE) + "}\n"
+    ),
     policy_case("e109_blocks_nested_too_deep", "E109", DOCUMENT + "a { " * 33 + "}" * 33 + "\n"),
     policy_case("e110_missing_equals", "E110", block('  legal_name "Example Shop Ltd."')),
     policy_case("e111_incomplete_citation", "E111", block('  legal_name = "x"\n  cite "1"')),
-    policy_case("e112_missing_comma", "E112", block('  contact = ["privacy@example.com" "+86 10 1234"]')),
-    policy_case("e113_field_outside_a_block", "E113", DOCUMENT + 'legal_name = "Example Shop Ltd."\n'),
-    policy_case("e114_name_of_two_words", "E114", DOCUMENT + '\npurpose create account {\n}\n'),
-    policy_case("e115_backslash_in_a_path", "E115", DOCUMENT.replace('"notice.txt"', '"C:\\notices\\shop.txt"')),
+    policy_case(
+        "e112_missing_comma", "E112", block('  contact = ["privacy@example.com" "+86 10 1234"]')
+    ),
+    policy_case(
+        "e113_field_outside_a_block", "E113", DOCUMENT + 'legal_name = "Example Shop Ltd."\n'
+    ),
+    policy_case("e114_name_of_two_words", "E114", DOCUMENT + "\npurpose create account {\n}\n"),
+    policy_case(
+        "e115_backslash_in_a_path",
+        "E115",
+        DOCUMENT.replace('"notice.txt"', '"C:\\notices\\shop.txt"'),
+    ),
     # --- meaning ---------------------------------------------------------------------------------
     policy_case("e201_unknown_kind", "E201", block(f'  legal_name = "x"\n  {CITE}', "handlr")),
     policy_case("e202_unknown_field", "E202", block(f'  legal_nme = "x"\n  {CITE}')),
-    policy_case("e203_name_where_text_is_expected", "E203", block(f"  legal_name = Example\n  {CITE}")),
-    policy_case("e203_number_too_large", "E203", block(f"  threshold = {'9' * 30}\n  {CITE}", "minors")),
-    policy_case("e204_unknown_value", "E204", block(f"  consent = seperate\n  {CITE}", "transfer abroad")),
-    policy_case("e205_unknown_category", "E205", block(f"  data = [user.contact.emial]\n  {CITE}", "collection signup")),
     policy_case(
-        "e206_duplicate_name", "E206",
+        "e203_name_where_text_is_expected", "E203", block(f"  legal_name = Example\n  {CITE}")
+    ),
+    policy_case(
+        "e203_number_too_large", "E203", block(f"  threshold = {'9' * 30}\n  {CITE}", "minors")
+    ),
+    policy_case(
+        "e204_unknown_value", "E204", block(f"  consent = seperate\n  {CITE}", "transfer abroad")
+    ),
+    policy_case(
+        "e205_unknown_category",
+        "E205",
+        block(f"  data = [user.contact.emial]\n  {CITE}", "collection signup"),
+    ),
+    policy_case(
+        "e206_duplicate_name",
+        "E206",
         block(f'  description = "a"\n  {CITE}', "purpose account")
         + f'\npurpose account {{\n  description = "b"\n  {CITE}\n}}\n',
     ),
-    policy_case("e207_undefined_reference", "E207", block(f"  purposes = [acount]\n  {CITE}", "collection signup")
-                + f'\npurpose account {{\n  description = "create your account"\n  {CITE}\n}}\n'),
-    policy_case("e208_missing_required_field", "E208", block(f"  necessary = yes\n  {CITE}", "purpose account")),
-    policy_case("e209_missing_document_header", "E209", f'handler {{\n  legal_name = "x"\n  {CITE}\n}}\n'),
+    policy_case(
+        "e207_undefined_reference",
+        "E207",
+        block(f"  purposes = [acount]\n  {CITE}", "collection signup")
+        + f'\npurpose account {{\n  description = "create your account"\n  {CITE}\n}}\n',
+    ),
+    policy_case(
+        "e208_missing_required_field",
+        "E208",
+        block(f"  necessary = yes\n  {CITE}", "purpose account"),
+    ),
+    policy_case(
+        "e209_missing_document_header", "E209", f'handler {{\n  legal_name = "x"\n  {CITE}\n}}\n'
+    ),
     policy_case("e210_fact_without_citation", "E210", block('  legal_name = "Example Shop Ltd."')),
-    policy_case("e211_field_given_twice", "E211", block(f'  legal_name = "x"\n  legal_name = "y"\n  {CITE}')),
-    policy_case("e212_category_under_an_unknown_parent", "E212", block("  pipl_sensitive = yes", "category user.contct.pager")),
+    policy_case(
+        "e211_field_given_twice", "E211", block(f'  legal_name = "x"\n  legal_name = "y"\n  {CITE}')
+    ),
+    policy_case("e111_empty_quote", "E111", block('  legal_name = "x"\n  cite "1" "  "')),
+    policy_case(
+        "e214_keyword_as_a_name",
+        "E214",
+        block(f"  role = processor\n  {CITE}", "recipient unstated"),
+    ),
+    policy_case(
+        "e212_category_under_an_unknown_parent",
+        "E212",
+        block("  pipl_sensitive = yes", "category user.contct.pager"),
+    ),
     # --- quotes and source texts -----------------------------------------------------------------
     Case("e301_source_text_missing", "E301", _missing_notice),
     policy_case(
-        "e302_quote_not_found_with_closest_passage", "E302",
-        block('  consent = separate\n  cite "2" "We obtain your explicit consent before sending data abroad"',
-              "transfer abroad"),
+        "e302_quote_not_found_with_closest_passage",
+        "E302",
+        block(
+            "  consent = separate\n"
+            '  cite "2" "We obtain your explicit consent before sending data abroad"',
+            "transfer abroad",
+        ),
         NOTICE,
     ),
     policy_case(
-        "e302_quote_of_a_changed_notice", "E302",
-        block('  consent = separate\n  cite "3" "Transfers abroad need your written authorization"',
-              "transfer abroad"),
+        "e302_quote_of_a_changed_notice",
+        "E302",
+        block(
+            '  consent = separate\n  cite "3" "Transfers abroad need your written authorization"',
+            "transfer abroad",
+        ),
         NOTICE,
     ),
     # --- requirement files -----------------------------------------------------------------------
     yaml_case("e401_not_yaml", "E401", RULES.replace("law: HOUSE", "law: [HOUSE")),
-    yaml_case("e401_impossible_date", "E401", RULES.replace("article: Rule 1", "article: 2024-13-45")),
-    yaml_case("e402_unknown_key", "E402", RULES.replace("    remedy:", "    remedy_text: x\n    remedy:")),
-    yaml_case("e402_wrong_type", "E402", RULES.replace("title: House rules", "title: [House, rules]")),
+    yaml_case(
+        "e401_impossible_date", "E401", RULES.replace("article: Rule 1", "article: 2024-13-45")
+    ),
+    yaml_case(
+        "e402_unknown_key", "E402", RULES.replace("    remedy:", "    remedy_text: x\n    remedy:")
+    ),
+    yaml_case(
+        "e402_wrong_type", "E402", RULES.replace("title: House rules", "title: [House, rules]")
+    ),
     yaml_case("e403_condition_does_not_parse", "E403", RULES.replace("is stated", "is is stated")),
-    yaml_case("e404_condition_names_an_unknown_field", "E404", RULES.replace("handler.contact", "handler.contct")),
+    yaml_case(
+        "e404_condition_names_an_unknown_field",
+        "E404",
+        RULES.replace("handler.contact", "handler.contct"),
+    ),
     yaml_case("e405_duplicate_requirement_id", "E405", RULES + RULES.split("requirements:\n")[1]),
-    yaml_case("e406_python_tag", "E406", RULES.replace("title: House rules", "title: !!python/object/apply:os.system [ls]")),
+    yaml_case(
+        "e406_python_tag",
+        "E406",
+        RULES.replace("title: House rules", "title: !!python/object/apply:os.system [ls]"),
+    ),
     yaml_case("e406_alias", "E406", RULES.replace("law: HOUSE", "law: &law HOUSE\nsource: *law")),
-    yaml_case("e109_yaml_nested_too_deep", "E109", RULES.replace("law: HOUSE", "law: " + "[" * 100 + "]" * 100)),
+    yaml_case(
+        "e109_yaml_nested_too_deep",
+        "E109",
+        RULES.replace("law: HOUSE", "law: " + "[" * 100 + "]" * 100),
+    ),
     # --- configuration ---------------------------------------------------------------------------
     config_case("e501_unknown_key", "E501", 'paths = ["policies"]\nfail_on = "warning"\n'),
     config_case("e501_wrong_type", "E501", 'paths = "policies"\n'),
     config_case("e501_not_toml", "E501", 'paths = ["policies"\n'),
     # --- files -----------------------------------------------------------------------------------
     file_case("e601_missing_path", "E601", lambda folder: folder / "missing.policy"),
-    file_case("e601_parent_is_a_file", "E601", lambda folder: _write("shop.policy", b"")(folder) / "x.policy"),
+    file_case(
+        "e601_parent_is_a_file",
+        "E601",
+        lambda folder: _write("shop.policy", b"")(folder) / "x.policy",
+    ),
     file_case("e601_symlink_loop", "E601", _loop),
-    file_case("e602_not_utf8", "E602", _write("latin1.policy", "document {\n  title = \"Café\"\n".encode("latin-1"))),
+    file_case(
+        "e602_not_utf8",
+        "E602",
+        _write("latin1.policy", 'document {\n  title = "Café"\n'.encode("latin-1")),
+    ),
     file_case("e603_directory", "E603", _directory),
+    file_case("e603_fifo", "E603", _fifo),
     # --- command line ----------------------------------------------------------------------------
     cli_case("e604_bad_option_value", "E604", ["lint", "shop.policy", "--jobs", "0", "--no-cache"]),
-    cli_case("e605_unknown_requirement_set", "E605", ["lint", "shop.policy", "--requirements", "pipx", "--no-cache"]),
+    cli_case(
+        "e605_unknown_requirement_set",
+        "E605",
+        ["lint", "shop.policy", "--requirements", "pipx", "--no-cache"],
+    ),
 ]
 
 
@@ -300,3 +391,87 @@ def test_a_mistake_gets_the_same_label_after_other_statements(label: str, exampl
     with pytest.raises(CheckerError) as caught:
         parse_syntax(DOCUMENT + example)
     assert caught.value.code == label
+
+
+# --- Twenty-odd hand-broken variants of a real notice's encoding -----------------------------
+
+REAL = Path(__file__).resolve().parents[1] / "policies" / "company_app.policy"
+
+
+def _edit(pattern: str, replacement: str, flags: int = re.M) -> Callable[[str], str]:
+    def edit(text: str) -> str:
+        changed, count = re.subn(pattern, replacement, text, count=1, flags=flags)
+        assert count == 1, f"the edit {pattern!r} no longer applies to {REAL.name}"
+        return changed
+
+    return edit
+
+
+def _duplicate_block(text: str) -> str:
+    found = re.search(r"^purpose account \{.*?^\}\n", text, re.M | re.S)
+    assert found, "no `purpose account` block"
+    return text[: found.end()] + found.group() + text[found.end() :]
+
+
+VARIANTS: dict[str, Callable[[str], str]] = {
+    "closing brace of the document deleted": _edit(r"^\}\n", ""),
+    "':' instead of '='": _edit(r"^(\s+title\s+)=", r"\1:"),
+    "title's closing quote deleted": _edit(r'^(\s+title\s+= "[^"\n]*)"', r"\1"),
+    "curly quotes around the title": _edit(r'^(\s+title\s+= )"([^"\n]*)"', r"\1“\2”"),
+    "zero-width space in a field name": _edit(r"legal_name", "legal\u200b_name"),
+    "right-to-left override in a field name": _edit(r"jurisdictions", "juris\u202edictions"),
+    "NUL byte in a value": _edit(r"^(\s+language\s+= )en", "\\1e\x00n"),
+    "'cite' misspelt": _edit(r"^(\s+)cite ", r"\1cit "),
+    "'=' left out": _edit(r"^(\s+language\s+)= ", r"\1"),
+    "',' left out of a list": _edit(
+        r"\[account, personalised_service\]", "[account personalised_service]"
+    ),
+    "extra closing brace": _edit(r"^\}\n", "}\n}\n"),
+    "statement kind misspelt": _edit(r"^handler \{", "handlr {"),
+    "field name misspelt": _edit(r"^(\s+)category(\s+)=", r"\1categroy\2="),
+    "enum value misspelt": _edit(r"^(\s+consent\s+= )bundled", r"\1bundeld"),
+    "data category misspelt": _edit(r"\[user\.account\]", "[user.acount]"),
+    "purpose declared twice": _duplicate_block,
+    "reference to an undeclared purpose": _edit(r"^(\s+purposes\s+= \[)account", r"\1acount"),
+    "required description deleted": _edit(r"^\s+description = \"register[^\n]*\n", ""),
+    "document header deleted": _edit(r"^document \{.*?^\}\n", "", re.M | re.S),
+    "citation of a fact deleted": _edit(
+        r"^(purpose account \{[^}]*?)\n\s+cite [^\n]*", r"\1", re.M | re.S
+    ),
+    "field given twice": _edit(r"^(\s+necessary\s+= yes\n)", r"\1\1"),
+    "quote no longer in the notice": _edit(
+        r'^(\s+cite "[^"\n]*" "[^"\n]*?)more accurate', r"\1most accurate"
+    ),
+    "source text missing": _edit(r'^(\s+source\s+= ")[^"\n]*"', r'\1sources/missing.txt"'),
+}
+CARET = re.compile(r"^ +\| *\^+$", re.M)
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_a_broken_variant_of_a_real_policy_is_refused_with_a_position_and_a_caret(
+    variant: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    original = REAL.read_text(encoding="utf-8")
+    source = re.search(r'^\s+source\s+= "([^"\n]+)"', original, re.M)
+    assert source is not None
+    (tmp_path / source.group(1)).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / source.group(1)).write_bytes((REAL.parent / source.group(1)).read_bytes())
+    broken = VARIANTS[variant](original)
+    assert broken != original
+    (tmp_path / REAL.name).write_text(broken, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    code = main(["lint", REAL.name, "--no-cache", "--jobs", "1"])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert re.search(rf"^{re.escape(REAL.name)}:\d+:\d+: error\[E\d{{3}}\] ", err, re.M), err
+    assert CARET.search(err), err
+    assert "Traceback" not in err
+
+
+def test_there_are_at_least_twenty_variants() -> None:
+    assert len(VARIANTS) >= 20

@@ -12,6 +12,7 @@ from checker.cli import main
 from checker.facts import KIND_MODELS
 from checker.files import load_policy
 from checker.formatter import format_text
+from checker.render import render_policy
 
 KINDS_DIR = Path(__file__).resolve().parent / "examples" / "kinds"
 KINDS = sorted(KIND_MODELS)
@@ -57,3 +58,14 @@ def test_the_example_is_formatted(kind: str) -> None:
 def test_fmt_check_passes_on_the_examples(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fmt", "--check", str(KINDS_DIR)]) == 0
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_rendering_the_facts_gives_back_the_example_without_its_comments(kind: str) -> None:
+    """The examples list fields in the fact model's order, which is the order render_policy uses."""
+    text = example(kind).read_text(encoding="utf-8")
+    uncommented = "".join(
+        line for line in text.splitlines(keepends=True) if not line.lstrip().startswith("#")
+    )
+    policy, _ = load_policy(example(kind))
+    assert render_policy(policy) == uncommented

@@ -274,6 +274,19 @@ def test_fmt_keeps_the_file_permissions(messy: Path) -> None:
     assert sorted(p.name for p in messy.parent.iterdir()) == ["shop.policy"]  # no temp file left
 
 
+def test_a_write_that_fails_midway_leaves_the_original_and_no_temporary_file(
+    messy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def disk_full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    assert main(["fmt", str(messy)]) == 2
+    assert messy.read_text(encoding="utf-8") == MESSY
+    assert sorted(p.name for p in messy.parent.iterdir()) == ["shop.policy"]
+    assert "error[E601] cannot write: No space left on device" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     "content",
     [

@@ -43,10 +43,51 @@ _TOKEN = re.compile(
 )
 # Characters that are known to matter to a lexer, a caret or a terminal.
 TRICKY = [
-    '"', "{", "}", "[", "]", "=", ",", ":", "#", "\\", "\n", "\r", "\r\n", "\t", "\x0c", "\x00",
-    "\x1b[31m", "\u200b", "\u200d", "\u202e", "\u2066", "\ufeff", "\u2028", "\u00a0", "“", "”",
-    "’", "目的", "ß", "ﬁ", "İ", "\U0001f600", "cite", "unstated", "all", "yes", "no", "document",
-    "-", "9" * 30, "2024-02-30", "0000-00-00", "a.", ".a", "_",
+    '"',
+    "{",
+    "}",
+    "[",
+    "]",
+    "=",
+    ",",
+    ":",
+    "#",
+    "\\",
+    "\n",
+    "\r",
+    "\r\n",
+    "\t",
+    "\x0c",
+    "\x00",
+    "\x1b[31m",
+    "\u200b",
+    "\u200d",
+    "\u202e",
+    "\u2066",
+    "\ufeff",
+    "\u2028",
+    "\u00a0",
+    "“",
+    "”",
+    "’",
+    "目的",
+    "ß",
+    "ﬁ",
+    "İ",
+    "\U0001f600",
+    "cite",
+    "unstated",
+    "all",
+    "yes",
+    "no",
+    "document",
+    "-",
+    "9" * 30,
+    "2024-02-30",
+    "0000-00-00",
+    "a.",
+    ".a",
+    "_",
 ]
 CHARACTERS = st.characters(exclude_categories=("Cs",))  # a decoded file holds no lone surrogates
 
@@ -110,8 +151,17 @@ def mutation(draw: st.DrawFn, text: str) -> str:
     """One edit of the kind a tired person or a broken tool makes."""
     kind = draw(
         st.sampled_from(
-            ["delete token", "duplicate token", "swap tokens", "delete line", "duplicate line",
-             "swap lines", "insert characters", "insert tricky", "truncate"]
+            [
+                "delete token",
+                "duplicate token",
+                "swap tokens",
+                "delete line",
+                "duplicate line",
+                "swap lines",
+                "insert characters",
+                "insert tricky",
+                "truncate",
+            ]
         )
     )
     if kind.endswith("token") or kind.endswith("tokens"):
@@ -164,7 +214,9 @@ def _vocabulary() -> list[str]:
 
 
 VOCABULARY = _vocabulary()
-NAME = st.one_of(st.sampled_from(VOCABULARY), st.from_regex(r"[A-Za-z_][A-Za-z0-9_.]{0,12}", fullmatch=True))
+NAME = st.one_of(
+    st.sampled_from(VOCABULARY), st.from_regex(r"[A-Za-z_][A-Za-z0-9_.]{0,12}", fullmatch=True)
+)
 STRING = st.text(CHARACTERS.filter(lambda c: c not in '"\\\n'), max_size=30).map(lambda s: f'"{s}"')
 VALUE = st.one_of(
     NAME,
@@ -182,8 +234,9 @@ TOKEN = st.one_of(
 def token_soup(draw: st.DrawFn) -> str:
     """Tokens of the language in any order: mostly wrong, sometimes right."""
     tokens = draw(st.lists(TOKEN, max_size=60))
-    separators = draw(st.lists(st.sampled_from([" ", "\n", "", "  "]), min_size=len(tokens),
-                               max_size=len(tokens)))
+    separators = draw(
+        st.lists(st.sampled_from([" ", "\n", "", "  "]), min_size=len(tokens), max_size=len(tokens))
+    )
     return "".join(t + s for t, s in zip(tokens, separators, strict=True))
 
 
@@ -206,8 +259,10 @@ def block_text(draw: st.DrawFn) -> str:
             )
         )
         fields.append(f"  {key} = {value}")
-    cites = [f"  cite {label} {quote}" for label, quote in
-             draw(st.lists(st.tuples(STRING, STRING), max_size=2))]
+    cites = [
+        f"  cite {label} {quote}"
+        for label, quote in draw(st.lists(st.tuples(STRING, STRING), max_size=2))
+    ]
     head = f"{kind} {name}" if name else kind
     return head + " {\n" + "\n".join(fields + cites) + "\n}\n"
 
@@ -288,9 +343,25 @@ def test_a_changed_notice_anchors_or_fails_with_errors_at_the_quotes(
     anchor_or_errors(policy, text, notice)
 
 
+@st.composite
+def notice_and_quote(draw: st.DrawFn) -> tuple[str, str]:
+    """A notice (random, or a real one cut short) and a quote: random, or a mutated piece of it."""
+    real = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "policies/sources").glob("*"))]
+    notice = draw(
+        st.one_of(
+            st.text(CHARACTERS, max_size=2000), st.sampled_from(real).map(lambda text: text[:5000])
+        )
+    )
+    start = draw(st.integers(0, max(0, len(notice) - 1)))
+    piece = notice[start : start + draw(st.integers(1, 300))]
+    quote = draw(st.one_of(st.text(CHARACTERS, max_size=300), mutation(piece), st.just(piece)))
+    return notice, quote
+
+
 @FUZZ
-@given(st.text(CHARACTERS, max_size=300), st.text(CHARACTERS, max_size=2000))
-def test_the_closest_passage_of_any_quote_is_taken_from_the_notice(quote: str, notice: str) -> None:
+@given(notice_and_quote())
+def test_the_closest_passage_of_any_quote_is_taken_from_the_notice(case: tuple[str, str]) -> None:
+    notice, quote = case
     prepared = prepare(notice)
     passage = closest(prepared, quote)
     if passage is not None:
@@ -303,8 +374,12 @@ _BYTES_DIR = tempfile.TemporaryDirectory(prefix="policycheck-fuzz-")
 
 
 @FUZZ
-@given(real_policy(), st.lists(st.tuples(st.integers(0, 10**6), st.binary(min_size=1, max_size=4)),
-                               min_size=1, max_size=3))
+@given(
+    real_policy(),
+    st.lists(
+        st.tuples(st.integers(0, 10**6), st.binary(min_size=1, max_size=4)), min_size=1, max_size=3
+    ),
+)
 def test_random_bytes_in_a_file_are_read_or_refused_with_a_position(
     text: str, insertions: list[tuple[int, bytes]]
 ) -> None:
@@ -326,3 +401,55 @@ def test_random_bytes_in_a_file_are_read_or_refused_with_a_position(
         assert exc.span == Span.point(good.count("\n") + 1, len(good.split("\n")[-1]) + 1)
         return
     parse_or_errors(decoded)
+
+
+REQUIREMENT_FILES = sorted((ROOT / "requirements").glob("*.yaml"))
+
+
+YAML_TRICKY = [
+    "&a ",
+    "*a",
+    "!!python/name:os.system ",
+    "!!binary ",
+    "!!int ",
+    "[",
+    "{",
+    "- ",
+    ": ",
+    "\t",
+    "---\n",
+    "? ",
+    "'",
+    '"',
+    "|\n",
+    ">-\n",
+    "\x00",
+    "2024-02-30",
+    "\ufeff",
+]
+
+
+@st.composite
+def mutated_requirements(draw: st.DrawFn) -> str:
+    """A shipped requirement file with edits and YAML's own troublemakers inserted."""
+    text = draw(st.sampled_from(REQUIREMENT_FILES)).read_text(encoding="utf-8")
+    for _ in range(draw(st.integers(1, 3))):
+        if draw(st.booleans()):
+            text = draw(mutation(text))
+        else:
+            at = draw(st.integers(0, len(text)))
+            text = text[:at] + draw(st.sampled_from(YAML_TRICKY)) + text[at:]
+    return text
+
+
+@settings(FUZZ, max_examples=max(50, EXAMPLES // 4))
+@given(mutated_requirements())
+def test_a_mutated_requirement_file_loads_or_fails_with_errors_inside_it(text: str) -> None:
+    from checker.requirements import load_requirement_file
+
+    try:
+        load_requirement_file(text, "rules.yaml")
+    except ErrorList as exc:
+        check_errors(text, exc.errors, "rules.yaml")
+    except CheckerError as exc:
+        check_errors(text, [exc], "rules.yaml")

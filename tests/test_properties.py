@@ -49,8 +49,9 @@ from checker.syntax import (
 )
 from checker.taxonomy import taxonomy_keys
 
+# At least 150 examples; more under `--hypothesis-profile=fuzz` (profiles: tests/conftest.py).
 EXAMPLES = settings(
-    max_examples=150,
+    max_examples=max(150, settings.default.max_examples),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -58,6 +59,8 @@ PATH = "generated.policy"
 NOWHERE = Span.point(1, 1)
 TAXONOMY = sorted(taxonomy_keys())
 KINDS = sorted(k for k in KIND_MODELS if k != "document")
+# Kinds that name or follow references are drawn more often, so that references are common.
+WEIGHTED_KINDS = KINDS + ["purpose", "recipient"] * 2 + ["collection", "sharing", "transfer"]
 
 # --- (a) generated fact models -------------------------------------------------------------------
 
@@ -142,7 +145,7 @@ def policy_models(draw: st.DrawFn) -> Policy:
     declared: list[str] = []
     plan: list[tuple[str, str | None]] = []
     taken: set[tuple[str, str | None]] = set()
-    for kind in draw(st.lists(st.sampled_from(KINDS), max_size=10)):
+    for kind in draw(st.lists(st.sampled_from(WEIGHTED_KINDS), max_size=10)):
         model = KIND_MODELS[kind]
         name: str | None
         if kind == "category":
@@ -153,6 +156,8 @@ def policy_models(draw: st.DrawFn) -> Policy:
             declared.append(name)
         elif model.NAME_FIELD is not None:
             name = draw(st.sampled_from(SHAPES[kind][model.NAME_FIELD].choices))
+        elif kind in ("purpose", "recipient"):  # named, so that references can reach them
+            name = draw(identifiers)
         else:
             name = draw(st.none() | identifiers)
         # One statement per single kind, one per name otherwise (unnamed ones may repeat).
@@ -201,7 +206,11 @@ def test_the_generator_reaches_every_kind_and_field_shape() -> None:
     seen_values: set[str] = set()
 
     @settings(
-        max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        max_examples=150,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
     )
     @given(policy_models())
     def collect(policy: Policy) -> None:

@@ -1,0 +1,536 @@
+"""Hostile inputs through the command line: a position, exit code 2, no traceback, linear cost.
+
+Each test feeds `policycheck lint` something a careless editor, a broken tool or an attacker could
+produce — empty, BOM, CRLF, non-UTF-8, NUL, a 2 MB line, a 500 KB string, 50,000 nested braces,
+invisible characters in names, directories, missing paths, symlink loops, unreadable files, a
+changed notice, hostile requirement and configuration files — and checks what the user sees.
+
+Cost: an input is run against one four times larger, counting Python calls (deterministic) and
+CPU time (best of three). Linear work grows about 4x, quadratic 16x; the bounds allow 6x calls
+and 10x time, so they catch a blow-up without timing anything absolutely.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from checker.cli import main
+from checker.errors import CheckerError
+from checker.files import MAX_BYTES, read_text
+
+EXAMPLES = Path(__file__).parent / "examples"
+SAMPLE = (EXAMPLES / "sample.policy").read_text(encoding="utf-8")
+NOTICE = (EXAMPLES / "notice.txt").read_text(encoding="utf-8")
+LOCATION = re.compile(
+    r"^(?P<path>[^\s:]+):(?P<line>\d+):(?P<column>\d+): error\[(?P<code>E\d{3})\]", re.M
+)
+
+
+@dataclass
+class Outcome:
+    code: int
+    out: str
+    err: str
+
+    def error(self, code: str) -> re.Match[str]:
+        """The first `path:line:col: error[code]` line, which must exist."""
+        for found in LOCATION.finditer(self.err):
+            if found["code"] == code:
+                return found
+        raise AssertionError(f"no located error[{code}] in:\n{self.err}")
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A directory holding the example notice, made the working directory."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notice.txt").write_text(NOTICE, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def lint(workdir: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., Outcome]:
+    def run(*args: str) -> Outcome:
+        capsys.readouterr()
+        try:
+            code = main(["lint", *args, "--no-cache", "--jobs", "1"])
+        except SystemExit as stopped:
+            code = int(stopped.code or 0)
+        out, err = capsys.readouterr()
+        assert "Traceback" not in out + err
+        return Outcome(code, out, err)
+
+    return run
+
+
+def write(path: Path, content: str | bytes) -> str:
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    path.write_bytes(content)
+    return path.name
+
+
+# --- Cost ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cost:
+    calls: int
+    seconds: float
+
+
+def cost(run: Callable[[], object]) -> Cost:
+    calls = 0
+
+    def count(frame: object, event: str, arg: object) -> None:
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+
+    sys.setprofile(count)
+    try:
+        run()
+    finally:
+        sys.setprofile(None)
+    seconds = []
+    for _ in range(3):
+        start = time.process_time()
+        run()
+        seconds.append(time.process_time() - start)
+    return Cost(calls, min(seconds))
+
+
+def assert_linear(run_at_size: Callable[[int], object], size: int) -> None:
+    """Work at 4x the size stays within linear headroom of the work at 1x."""
+    run_at_size(max(1, size // 16))  # warm caches (parser tables, labelled examples)
+    small = cost(lambda: run_at_size(size))
+    large = cost(lambda: run_at_size(4 * size))
+    assert large.calls <= 6 * small.calls, (small, large)
+    # Very short runs are dominated by noise: a floor of 20 ms keeps the ratio meaningful.
+    assert large.seconds <= 10 * max(small.seconds, 0.02), (small, large)
+
+
+# --- Text --------------------------------------------------------------------------------------
+
+
+def test_an_empty_file_is_refused_at_line_1_for_lacking_a_document(
+    lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    outcome = lint(write(workdir / "empty.policy", b""))
+    assert outcome.code == 2
+    found = outcome.error("E209")
+    assert (found["path"], found["line"], found["column"]) == ("empty.policy", "1", "1")
+
+
+def test_a_byte_order_mark_is_ignored_and_does_not_shift_columns(
+    lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    plain = lint(write(workdir / "plain.policy", SAMPLE))
+    marked = lint(write(workdir / "marked.policy", "\ufeff" + SAMPLE))
+    assert plain.code in (0, 1) and "error[" not in plain.err
+    assert marked.code == plain.code
+    assert marked.out.replace("marked.policy", "plain.policy") == plain.out
+    broken = "\ufeff" + SAMPLE.replace("document {", "document: {", 1)
+    found = lint(write(workdir / "broken.policy", broken)).error("E103")
+    assert (found["line"], found["column"]) == ("2", "9")
+
+
+def test_crlf_line_endings_lint_exactly_like_lf(
+    lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    lf = lint(write(workdir / "lf.policy", SAMPLE))
+    crlf = lint(write(workdir / "crlf.policy", SAMPLE.replace("\n", "\r\n")))
+    assert lf.code in (0, 1) and "error[" not in crlf.err
+    assert crlf.code == lf.code
+    assert crlf.out.replace("crlf.policy", "lf.policy") == lf.out
+
+
+def test_crlf_line_endings_keep_error_positions_and_excerpts(
+    lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    broken = SAMPLE.replace("legal_name = ", "legal_nme = ").replace("\n", "\r\n")
+    outcome = lint(write(workdir / "crlf.policy", broken))
+    found = outcome.error("E202")
+    assert (found["line"], found["column"]) == ("10", "3")
+    assert "\r" not in outcome.err
+    assert ' 10 |   legal_nme = "Example Shop Ltd."  # as written in §1\n' in outcome.err
+
+
+def test_bytes_that_are_not_utf8_are_refused_naming_the_byte_offset(
+    lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    data = SAMPLE.encode("utf-8").replace(b"Example Shop Ltd.", b"Caf\xe9 Ltd.", 1)
+    outcome = lint(write(workdir / "latin1.policy", data))
+    assert outcome.code == 2
+    found = outcome.error("E602")
+    offset = data.index(b"\xe9")
+    assert f"byte 0xe9 at offset {offset} is not valid UTF-8" in outcome.err
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    assert (int(found["line"]), int(found["column"])) == (
+        data.count(b"\n", 0, offset) + 1,
+        len(data[line_start:offset].decode("utf-8")) + 1,
+    )
+
+
+def test_nul_bytes_are_refused_and_shown_escaped(
+    lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    text = SAMPLE.replace("language      = en", "language      = e\x00n")
+    outcome = lint(write(workdir / "nul.policy", text))
+    assert outcome.code == 2
+    found = outcome.error("E106")
+    assert (found["line"], found["column"]) == ("5", "20")
+    assert "unexpected character '\\u0000'" in outcome.err and "\x00" not in outcome.err
+
+
+def _long_line_error(workdir: Path, size: int) -> Outcome:
+    """A policy whose second statement sits after a comment of `size` characters on one line."""
+    text = SAMPLE.replace("\nhandler {", "\n# " + "x" * size + " handler {", 1)
+    (workdir / "long.policy").write_text(text, encoding="utf-8")
+    return Outcome(main(["lint", "long.policy", "--no-cache", "--jobs", "1"]), "", "")
+
+
+def test_a_two_megabyte_line_is_linted_and_cut_around_the_caret(
+    lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    valid = SAMPLE.replace("\nhandler {", "\n# " + "x" * 2_000_000 + "\nhandler {", 1)
+    assert lint(write(workdir / "valid.policy", valid)).code in (0, 1)
+
+    broken = SAMPLE.replace(
+        'legal_name = "Example Shop Ltd."', 'legal_name = "' + "y" * 2_000_000 + '" "oops"', 1
+    )
+    outcome = lint(write(workdir / "broken.policy", broken))
+    assert outcome.code == 2
+    found = outcome.error("E100")
+    assert (found["line"], found["column"]) == ("10", str(2_000_000 + 19))
+    assert max(len(line) for line in outcome.err.splitlines()) < 200  # the excerpt is cut
+    assert "^^^^" in outcome.err
+
+    assert_linear(lambda size: _long_line_error(workdir, size), 200_000)
+
+
+def _string_of(workdir: Path, size: int, closed: bool) -> int:
+    end = '"' if closed else ""
+    text = SAMPLE.replace('"to create your account"', '"' + "z" * size + end, 1)
+    (workdir / "string.policy").write_text(text, encoding="utf-8")
+    return main(["lint", "string.policy", "--no-cache", "--jobs", "1"])
+
+
+def test_a_500_kilobyte_quote_is_looked_up_and_refused_in_linear_time(
+    lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    _string_of(workdir, 500_000, closed=True)
+    outcome = lint("string.policy")
+    assert outcome.code == 2
+    found = outcome.error("E302")
+    assert (found["line"], found["column"]) == ("18", "12")
+    assert_linear(lambda size: _string_of(workdir, size, closed=True), 50_000)
+
+
+def test_a_500_kilobyte_unterminated_string_is_e101_in_linear_time(
+    lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    _string_of(workdir, 500_000, closed=False)
+    outcome = lint("string.policy")
+    assert outcome.code == 2
+    found = outcome.error("E101")
+    assert (found["line"], found["column"]) == ("18", "12")
+    assert_linear(lambda size: _string_of(workdir, size, closed=False), 50_000)
+
+
+NESTINGS = {
+    "bare braces": (lambda n: "{" * n, "E100"),
+    "open blocks": (lambda n: "a {" * n, "E102"),
+    "closed blocks": (lambda n: "a {" * n + "}" * n, "E109"),
+    "brackets": (lambda n: "x = " + "[" * n, "E100"),
+    "closed brackets": (lambda n: "handler { x = " + "[" * n + "]" * n + " }", "E100"),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(NESTINGS))
+def test_50000_nested_braces_or_brackets_are_refused_in_linear_time(
+    shape: str, lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    make, code = NESTINGS[shape]
+    outcome = lint(write(workdir / "deep.policy", make(50_000)))
+    assert outcome.code == 2
+    outcome.error(code)
+
+    def run(size: int) -> int:
+        (workdir / "deep.policy").write_text(make(size), encoding="utf-8")
+        return main(["lint", "deep.policy", "--no-cache", "--jobs", "1"])
+
+    assert_linear(run, 2_000)
+
+
+@pytest.mark.parametrize(
+    "char",
+    ["\u202e", "\u2067", "\u200f", "\u061c", "\u200b", "\u200c", "\u200d", "\u2060", "\u00ad"],
+    ids=lambda c: f"U+{ord(c):04X}",
+)
+def test_invisible_characters_in_a_name_are_refused_and_shown_escaped(
+    char: str, lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    text = SAMPLE.replace("legal_name", f"legal{char}_name", 1)
+    outcome = lint(write(workdir / "hidden.policy", text))
+    assert outcome.code == 2
+    found = outcome.error("E106")
+    assert (found["line"], found["column"]) == ("10", "8")
+    assert f"unexpected character '\\u{ord(char):04x}'" in outcome.err
+    assert char not in outcome.err  # never written raw to the terminal
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(
+    lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    with (workdir / "huge.policy").open("wb") as huge:
+        huge.truncate(MAX_BYTES + 1)  # sparse: nothing is written to disk
+    outcome = lint("huge.policy")
+    assert outcome.code == 2
+    assert f"huge.policy: error[E109] file is {MAX_BYTES + 1} bytes" in outcome.err
+
+
+# --- Files -----------------------------------------------------------------------------------
+
+
+def test_a_directory_named_as_the_source_text_is_refused(
+    lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    (workdir / "notices").mkdir()
+    text = SAMPLE.replace('"notice.txt"', '"notices"')
+    outcome = lint(write(workdir / "shop.policy", text))
+    assert outcome.code == 2
+    found = outcome.error("E301")
+    assert (found["line"], found["column"]) == ("4", "19")
+    assert "is a directory, not a file" in outcome.err
+
+
+def test_a_directory_given_where_a_file_is_read_is_e603(workdir: Path) -> None:
+    (workdir / "rules.yaml").mkdir()
+    with pytest.raises(CheckerError) as caught:
+        read_text(Path("rules.yaml"))
+    assert str(caught.value) == "rules.yaml: error[E603] is a directory, not a file"
+
+
+def test_a_directory_given_as_the_report_file_is_refused(
+    lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    (workdir / "report").mkdir()
+    outcome = lint(write(workdir / "shop.policy", SAMPLE), "--output", "report")
+    assert outcome.code == 2
+    assert "report: error[E601] cannot write report" in outcome.err
+
+
+def test_a_missing_path_is_refused_once(lint: Callable[..., Outcome]) -> None:
+    outcome = lint("missing.policy")
+    assert outcome.code == 2
+    assert outcome.err.count("missing.policy: error[E601] no such file or directory") == 1
+
+
+def test_a_symlink_loop_is_refused(lint: Callable[..., Outcome], workdir: Path) -> None:
+    (workdir / "a.policy").symlink_to("b.policy")
+    (workdir / "b.policy").symlink_to("a.policy")
+    outcome = lint("a.policy")
+    assert outcome.code == 2
+    assert "a.policy: error[E601] symbolic link loop" in outcome.err
+
+
+def test_an_unreadable_file_is_refused(lint: Callable[..., Outcome], workdir: Path) -> None:
+    locked = workdir / "locked.policy"
+    locked.write_text(SAMPLE, encoding="utf-8")
+    locked.chmod(0)
+    try:
+        if os.access(locked, os.R_OK):
+            # Running as root: permissions do not stop reads. A path through a regular file
+            # fails to open for the same family of reasons (ENOTDIR rather than EACCES).
+            outcome = lint("locked.policy/inner.policy")
+            expected = "locked.policy/inner.policy: error[E601] no such file or directory"
+        else:
+            outcome = lint("locked.policy")
+            expected = "locked.policy: error[E601] permission denied"
+    finally:
+        locked.chmod(0o644)
+    assert outcome.code == 2
+    assert expected in outcome.err
+
+
+def test_a_missing_source_text_is_e301_at_the_source_field(
+    lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    (workdir / "notice.txt").unlink()
+    outcome = lint(write(workdir / "shop.policy", SAMPLE))
+    assert outcome.code == 2
+    found = outcome.error("E301")
+    assert (found["line"], found["column"]) == ("4", "19")
+
+
+def test_a_source_text_changed_since_encoding_is_e302_at_each_stale_quote(
+    lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    changed = NOTICE.replace("is the handler of", "processes").replace("phone number", "address")
+    (workdir / "notice.txt").write_text(changed, encoding="utf-8")
+    outcome = lint(write(workdir / "shop.policy", SAMPLE))
+    assert outcome.code == 2
+    lines = sorted(int(m["line"]) for m in LOCATION.finditer(outcome.err) if m["code"] == "E302")
+    assert lines == [12, 26]
+    assert "the closest passage (notice line 5)" in outcome.err
+
+
+# --- Requirement and configuration files -----------------------------------------------------
+
+RULES = """\
+set: house
+law: HOUSE
+title: House rules
+requirements:
+  - id: HOUSE-1
+    title: The handler gives a contact
+    article: Rule 1
+    quote: the handler gives a contact
+    severity: warning
+    require: handler.contact is stated
+    message: the notice gives no contact for the handler
+    remedy: Add a contact channel.
+"""
+BILLION_LAUGHS = "set: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"l{i}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)
+)
+HOSTILE_RULES = {
+    "alias bomb": (BILLION_LAUGHS + RULES.split("\n", 1)[1], "E406", 1),
+    "wrong type": (RULES.replace("severity: warning", "severity: [warning]"), "E402", 9),
+    "unknown key": (RULES.replace("    remedy:", "    remedie: x\n    remedy:"), "E402", 12),
+    "duplicate id": (RULES + RULES.split("requirements:\n")[1], "E405", 13),
+    "condition does not type-check": (
+        RULES.replace("handler.contact is stated", "handler.contact > 3"),
+        "E404",
+        10,
+    ),
+    "condition names an unknown value": (
+        RULES.replace("handler.contact is stated", "handler.established_in == mars"),
+        "E404",
+        10,
+    ),
+    "impossible date": (RULES.replace("article: Rule 1", "article: 2024-02-30"), "E401", 7),
+    "nul character": (RULES.replace("Rule 1", "Rule\x001"), "E401", 7),
+    "two documents": (RULES + "---\n" + RULES, "E402", 13),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_RULES))
+def test_a_hostile_requirement_file_is_refused_with_its_position(
+    name: str, lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    text, code, line = HOSTILE_RULES[name]
+    write(workdir / "rules.yaml", text)
+    outcome = lint(write(workdir / "shop.policy", SAMPLE), "--requirements", "rules.yaml")
+    assert outcome.code == 2
+    found = outcome.error(code)
+    assert (found["path"], found["line"]) == ("rules.yaml", str(line))
+
+
+PAYLOADS = [
+    'title: !!python/object/apply:os.system ["touch {marker}"]',
+    'title: !!python/object/apply:subprocess.call [["touch", "{marker}"]]',
+    'title: !!python/object/apply:subprocess.check_call [["touch", "{marker}"]]',
+    '? !!python/object/apply:os.system ["touch {marker}"]\n: x\ntitle: House rules',
+    'title: !!python/object/apply:os.system\n  args: ["touch {marker}"]',
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_python_tag_is_refused_and_nothing_is_executed(
+    payload: str, lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    marker = workdir / "executed"
+    text = RULES.replace("title: House rules", payload.format(marker=marker))
+    # The payload is live: an unsafe loader runs it and creates the marker file.
+    subprocess.run(
+        [sys.executable, "-c", "import sys, yaml; yaml.unsafe_load(sys.stdin.read())"],
+        input=text,
+        text=True,
+        check=False,
+        capture_output=True,
+        timeout=60,
+    )
+    assert marker.exists()
+    marker.unlink()
+    write(workdir / "rules.yaml", text)
+    outcome = lint(write(workdir / "shop.policy", SAMPLE), "--requirements", "rules.yaml")
+    assert outcome.code == 2
+    found = outcome.error("E406")
+    assert found["path"] == "rules.yaml"
+    assert not marker.exists()
+
+
+def test_deeply_nested_yaml_is_refused_without_crashing_the_interpreter(workdir: Path) -> None:
+    # libyaml's composer recurses in C: 50,000 nested '[' used to kill the process (SIGSEGV),
+    # so this runs in a subprocess of its own.
+    write(
+        workdir / "rules.yaml", RULES.replace("law: HOUSE", "law: " + "[" * 50_000 + "]" * 50_000)
+    )
+    write(workdir / "shop.policy", SAMPLE)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "checker",
+            "lint",
+            "shop.policy",
+            "--requirements",
+            "rules.yaml",
+            "--no-cache",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "rules.yaml:2:69: error[E109] values nested more than 64 deep" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_yaml_loading_is_linear_in_the_depth_a_file_tries(workdir: Path) -> None:
+    from checker.yamlsafe import load_located
+
+    def run(size: int) -> None:
+        with pytest.raises(CheckerError):
+            load_located("a: " + "[" * size + "]" * size, "deep.yaml")
+
+    assert_linear(run, 12_500)
+
+
+HOSTILE_CONFIGS = {
+    "wrong type": (".policycheck.toml", 'paths = "policies"\n', 1),
+    "unknown key": (".policycheck.toml", 'paths = ["policies"]\nfail_on = "warning"\n', 2),
+    "bad value": (".policycheck.toml", 'fail-on = "warn"\n', 1),
+    "not toml": (".policycheck.toml", 'paths = ["policies"\n', 2),
+    "policycheck is not a table": (".policycheck.toml", "[tool]\npolicycheck = 3\n", 2),
+    "key in the wrong table": (
+        "pyproject.toml",
+        "[tool.other]\npaths = 3\n[tool.policycheck]\npaths = 3\n",
+        4,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_CONFIGS))
+def test_a_hostile_configuration_is_refused_with_its_position(
+    name: str, lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    filename, text, line = HOSTILE_CONFIGS[name]
+    write(workdir / filename, text)
+    outcome = lint(write(workdir / "shop.policy", SAMPLE))
+    assert outcome.code == 2
+    found = outcome.error("E501")
+    assert found["path"].endswith(filename) and found["line"] == str(line)
