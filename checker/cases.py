@@ -60,8 +60,14 @@ def load_cases(path: Path) -> tuple[Case, ...]:
     except ValidationError as exc:
         first = exc.errors()[0]
         raise ErrorList(
-            [CheckerError("E402", f"{first['loc']}: {first['msg']}", str(path),
-                          located.span(tuple(first["loc"])))]
+            [
+                CheckerError(
+                    "E402",
+                    f"{first['loc']}: {first['msg']}",
+                    str(path),
+                    located.span(tuple(first["loc"])),
+                )
+            ]
         ) from None
 
 

@@ -210,8 +210,11 @@ def _then(first: Getter, second: Getter) -> Getter:
 def _field(name: str, shape: Shape) -> Getter:
     def get(trace: Trace, owner: Any) -> Any:
         if isinstance(owner, CategoryInfo):
-            return {"key": owner.key, "pipl_sensitive": bool(owner.pipl_sensitive),
-                    "gdpr_special": bool(owner.gdpr_special)}[name]
+            return {
+                "key": owner.key,
+                "pipl_sensitive": bool(owner.pipl_sensitive),
+                "gdpr_special": bool(owner.gdpr_special),
+            }[name]
         value = getattr(owner, name)
         trace.last_read = (owner, name)
         if value is None:
@@ -357,8 +360,7 @@ class Compiler:
         t, getter, name = self._path(path, scope)  # type: ignore[arg-type]
         if t.sort not in ("facts", "categories"):
             raise ConditionError(
-                f"'{name}' is not a list of facts or data categories; "
-                f"'{quantifier}' needs one",
+                f"'{name}' is not a list of facts or data categories; '{quantifier}' needs one",
                 self._column(path),  # type: ignore[arg-type]
             )
         item = t.item
@@ -444,7 +446,8 @@ class Compiler:
         compare = _OPERATORS[str(op)]
         if shape.many:
             raise ConditionError(
-                f"'{name}' is a list; use 'includes' or 'in [...]'", self._column(path)  # type: ignore[arg-type]
+                f"'{name}' is a list; use 'includes' or 'in [...]'",
+                self._column(path),  # type: ignore[arg-type]
             )
         return _value_test(getter, name, lambda v: compare(v, wanted), on_unstated=str(op) == "!=")
 
@@ -465,8 +468,9 @@ class Compiler:
         path, value = tree.children
         shape, getter, name = self._value_path(path, scope)  # type: ignore[arg-type]
         if not shape.many:
-            raise ConditionError(f"'{name}' is one value; use '==' or 'in [...]'",
-                                 self._column(path))  # type: ignore[arg-type]
+            raise ConditionError(
+                f"'{name}' is one value; use '==' or 'in [...]'", self._column(path)
+            )  # type: ignore[arg-type]
         (wanted,) = self._values([value], shape, name)
         return _value_test(getter, name, lambda v: wanted in v)
 
@@ -497,8 +501,9 @@ class Compiler:
         try:
             return inner.compile(self.predicates[name], scope)
         except ConditionError as exc:
-            raise ConditionError(f"in predicate '{name}': {exc.message}", column, exc.expected,
-                                 exc.hint) from None
+            raise ConditionError(
+                f"in predicate '{name}': {exc.message}", column, exc.expected, exc.hint
+            ) from None
 
 
 def name_of(path: Any) -> str:

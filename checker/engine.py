@@ -94,7 +94,9 @@ def _anchor(policy: Policy, trace: Trace, item: Fact | None) -> Any:
     return policy.document.span
 
 
-def _outcome(req: Requirement, status: Status, findings: tuple[Finding, ...], trace: Trace) -> Outcome:
+def _outcome(
+    req: Requirement, status: Status, findings: tuple[Finding, ...], trace: Trace
+) -> Outcome:
     return Outcome(
         id=req.id,
         status=status,
@@ -122,8 +124,10 @@ def _finding(
     trace: Trace,
 ) -> Finding:
     missing = tuple(
-        dict.fromkeys(f"{owner.label}: {field}" if owner else f"{field} block"
-                      for owner, field in trace.missing)
+        dict.fromkeys(
+            f"{owner.label}: {field}" if owner else f"{field} block"
+            for owner, field in trace.missing
+        )
     )
     message = render_message(req, policy, item)
     if status == "incomplete":
@@ -139,8 +143,11 @@ def _finding(
         path=policy.path,
         span=span,
         subject=item.label if item is not None else None,
+        remedy=req.spec.remedy,
         missing=missing if status == "incomplete" else (),
-        evidence=_evidence(trace.touched.values(), first=trace.culprit[0] if trace.culprit else item),
+        evidence=_evidence(
+            trace.touched.values(), first=trace.culprit[0] if trace.culprit else item
+        ),
     )
 
 
@@ -198,10 +205,20 @@ def apply_waivers(
 
         def problem(code: str, message: str, w: Waiver = waiver, s: Any = span) -> None:
             severity, title = WAIVER_CHECKS[code]
-            extra.append(Finding(
-                id=code, status="fail", severity=severity, title=title,
-                law="policycheck", article="waivers", message=message, path=policy.path,
-                span=s, subject=w.label))
+            extra.append(
+                Finding(
+                    id=code,
+                    status="fail",
+                    severity=severity,
+                    title=title,
+                    law="policycheck",
+                    article="waivers",
+                    message=message,
+                    path=policy.path,
+                    span=s,
+                    subject=w.label,
+                )
+            )
 
         if target not in known:
             from checker.requirements import all_requirement_ids
@@ -210,8 +227,11 @@ def apply_waivers(
                 problem("WAIVER-UNKNOWN", f"waiver names '{target}', which is no requirement")
             continue
         if waiver.expires is not None and waiver.expires < today:
-            problem("WAIVER-EXPIRED", f"waiver of {target} expired on {waiver.expires}",
-                    s=waiver.spans.get("expires", span))
+            problem(
+                "WAIVER-EXPIRED",
+                f"waiver of {target} expired on {waiver.expires}",
+                s=waiver.spans.get("expires", span),
+            )
             continue
         if not known[target].spec.waivable:
             problem("WAIVER-NOT-ALLOWED", f"{target} may not be waived")
@@ -219,13 +239,21 @@ def apply_waivers(
         index = by_id[target]
         outcome = outcomes[index]
         if outcome.status not in ("fail", "incomplete"):
-            problem("WAIVER-UNUSED", f"waiver of {target} suppresses nothing: it {outcome.status}"
-                    .replace("it pass", "it passes").replace("it not_applicable", "it does not apply"))
+            problem(
+                "WAIVER-UNUSED",
+                f"waiver of {target} suppresses nothing: it {outcome.status}".replace(
+                    "it pass", "it passes"
+                ).replace("it not_applicable", "it does not apply"),
+            )
             continue
         who = f"{waiver.approver} until {waiver.expires}: {waiver.reason}"
-        outcomes[index] = outcome.model_copy(update={
-            "status": "waived",
-            "findings": tuple(f.model_copy(update={"status": "waived", "waived_by": who})
-                              for f in outcome.findings),
-        })
+        outcomes[index] = outcome.model_copy(
+            update={
+                "status": "waived",
+                "findings": tuple(
+                    f.model_copy(update={"status": "waived", "waived_by": who})
+                    for f in outcome.findings
+                ),
+            }
+        )
     return outcomes, extra

@@ -27,8 +27,9 @@ def _requirements(names: list[str] | None) -> list[Requirement]:
 def run_rules(fmt: str, names: list[str] | None, out: TextIO) -> int:
     requirements = _requirements(names)
     if fmt == "json":
-        out.write(json.dumps([_rule_json(r) for r in requirements], indent=2,
-                             ensure_ascii=False) + "\n")
+        out.write(
+            json.dumps([_rule_json(r) for r in requirements], indent=2, ensure_ascii=False) + "\n"
+        )
         return EXIT_CLEAN
     width = max((len(r.id) for r in requirements), default=0)
     for r in requirements:
@@ -59,8 +60,11 @@ def run_explain(ident: str, path: Path | None, names: list[str] | None, out: Tex
     requirements = {r.id: r for r in _requirements(names)}
     requirement = requirements.get(ident)
     if requirement is None:
-        raise CheckerError("E605", f"no requirement or error code '{ident}'",
-                           hint=did_you_mean(ident, list(requirements) + list(CATALOGUE)))
+        raise CheckerError(
+            "E605",
+            f"no requirement or error code '{ident}'",
+            hint=did_you_mean(ident, list(requirements) + list(CATALOGUE)),
+        )
     if path is None:
         out.write(explain_requirement(requirement))
         return EXIT_CLEAN
@@ -141,8 +145,10 @@ def explain_on(r: Requirement, path: Path) -> tuple[str, bool]:
     outcome = check(policy, r)
     out = [f"{r.id} — {r.spec.title} [{r.citation}]", f"{path}: {outcome.status}", ""]
     for finding in outcome.findings:
-        out.append(f"  {finding.path}:{finding.span.line}:{finding.span.column}: "
-                   f"{finding.status}: {finding.message}")
+        out.append(
+            f"  {finding.path}:{finding.span.line}:{finding.span.column}: "
+            f"{finding.status}: {finding.message}"
+        )
     if outcome.findings:
         out.append("")
     out.append("Facts examined:")
@@ -153,11 +159,9 @@ def explain_on(r: Requirement, path: Path) -> tuple[str, bool]:
             out += [f"      {line}" for line in _fields(fact)]
         for cite in ev.cites:
             where = f", notice line {cite.notice_line}" if cite.notice_line else ""
-            out.append(f"      cited {cite.label}{where}: \"{cite.quote}\"")
+            out.append(f'      cited {cite.label}{where}: "{cite.quote}"')
     if not outcome.evidence:
         out.append("  (none: the notice has no statement this requirement looks at)")
     if outcome.status == "fail":
         out += ["", *_wrap("Remedy", r.spec.remedy)]
     return "\n".join(out) + "\n", outcome.status in ("fail", "incomplete")
-
-

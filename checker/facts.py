@@ -283,7 +283,7 @@ class Purpose(Fact, frozen=True):
 
 
 class Collection(Fact, frozen=True):
-    """A collection or processing statement: what is collected, how, why, on what basis, how long."""
+    """A collection or processing statement: what, how, why, on what basis, for how long."""
 
     KIND = "collection"
     kind: Literal["collection"] = "collection"

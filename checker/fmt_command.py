@@ -79,4 +79,3 @@ def run_fmt(paths: list[Path], check: bool, diff: bool, out: TextIO, err: TextIO
     if not files:
         err.write("no .policy files found\n")
     return EXIT_CLEAN
-

@@ -8,6 +8,7 @@ sets and the date (waivers expire) — so an unchanged corpus re-lints without p
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import json
@@ -55,15 +56,41 @@ class LintOptions:
     today: datetime.date = field(default_factory=datetime.date.today)
 
 
-@dataclass
 class LintRun:
-    """What a lint run produced: one report per readable policy, and every input error."""
+    """What a lint run produced: one report per readable policy, and every input error.
 
-    reports: list[DocumentReport]
-    errors: list[CheckerError]
-    requirements: list[Requirement]
-    texts: dict[str, str]
-    options: LintOptions
+    `requirements` (every requirement of the sets the reports used) is loaded only when a
+    reporter asks for it, so a run served from the cache need not compile any requirement set.
+    """
+
+    def __init__(
+        self,
+        reports: list[DocumentReport],
+        errors: list[CheckerError],
+        requirements: list[Requirement] | None = None,
+        texts: dict[str, str] | None = None,
+        options: LintOptions | None = None,
+        named_sets: list[RequirementSet] | None = None,
+    ) -> None:
+        self.reports = reports
+        self.errors = errors
+        self.texts = texts if texts is not None else {}
+        self.options = options if options is not None else LintOptions(paths=())
+        self._requirements = requirements
+        self._named_sets = named_sets or []
+
+    @property
+    def requirements(self) -> list[Requirement]:
+        if self._requirements is None:
+            used = {s for r in self.reports for s in r.sets}
+            found = [
+                req
+                for s in _sets_by_name(used, self._named_sets)
+                for req in s.requirements
+                if selected(req.id, self.options.select, self.options.ignore)
+            ]
+            self._requirements = sorted(found, key=lambda r: r.id)
+        return self._requirements
 
     def findings(self) -> list[Finding]:
         return [f for r in self.reports for f in r.findings()]
@@ -102,10 +129,12 @@ def run_lint(options: LintOptions) -> LintRun:
     except ErrorList as exc:
         return LintRun([], errors + exc.errors, [], {}, options)
 
-    jobs = [(str(p), explicit, extra, options.today, options.cache_dir) for p in files]
-    if options.jobs > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=min(options.jobs, len(jobs))) as pool:
-            outputs = list(pool.map(_lint_one, jobs, chunksize=max(1, len(jobs) // (4 * options.jobs))))
+    digest = _requirements_digest(explicit, extra) if options.cache_dir is not None else ""
+    jobs = [(str(p), explicit, extra, options.today, options.cache_dir, digest) for p in files]
+    workers = min(options.jobs, len(jobs) // FILES_PER_WORKER)
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            outputs = list(pool.map(_lint_one, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
     else:
         outputs = [_lint_one(job) for job in jobs]
 
@@ -117,19 +146,13 @@ def run_lint(options: LintOptions) -> LintRun:
         if report is not None:
             reports.append(_filter(report, options))
         errors.extend(file_errors)
-    used = {s for r in reports for s in r.sets}
-    requirements = [
-        req
-        for s in _sets_by_name(used, named)
-        for req in s.requirements
-        if selected(req.id, options.select, options.ignore)
-    ]
     return LintRun(
         sorted(reports, key=lambda r: r.path),
         ErrorList(errors).sorted(),
-        sorted(requirements, key=lambda r: r.id),
+        None,
         texts,
         options,
+        named,
     )
 
 
@@ -150,16 +173,20 @@ def _filter(report: DocumentReport, options: LintOptions) -> DocumentReport:
     return report.model_copy(update={"outcomes": tuple(keep), "extra": tuple(extra)})
 
 
-Job = tuple[str, list[str], list[str], datetime.date, Path | None]
+Job = tuple[str, list[str], list[str], datetime.date, Path | None, str]
+
+FILES_PER_WORKER = 8
+"""A worker process costs a cold start (imports, requirement sets), so each must get this many
+files before a pool pays; smaller runs (a pre-commit hook's handful of files) stay in-process."""
 
 
 def _lint_one(job: Job) -> tuple[str, DocumentReport | None, list[CheckerError], str | None]:
     """Lint one file (runs in a worker process when --jobs > 1)."""
-    name, explicit, extra, today, cache_dir = job
+    name, explicit, extra, today, cache_dir, digest = job
     path = Path(name)
     key = None
     if cache_dir is not None:
-        key = _cache_key(path, explicit, extra, today)
+        key = _cache_key(path, explicit, extra, today, digest)
         cached = _cache_get(cache_dir, key) if key else None
         if cached is not None:
             return name, cached, [], None
@@ -167,24 +194,26 @@ def _lint_one(job: Job) -> tuple[str, DocumentReport | None, list[CheckerError],
         policy, text = load_policy(path, name)
     except ErrorList as exc:
         text = None
-        try:
+        with contextlib.suppress(OSError, UnicodeDecodeError):
             text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            pass
         return name, None, exc.errors, text
     try:
         names = explicit or sets_for_jurisdictions(policy.document.jurisdictions or ())
         if not names and not extra:
             # A policy checked against nothing must not pass silently.
             jurisdictions = ", ".join(policy.document.jurisdictions or ())
-            raise ErrorList([CheckerError(
-                "E605",
-                f"no requirement set applies to jurisdictions [{jurisdictions}]",
-                name,
-                policy.document.spans.get("jurisdictions", policy.document.span),
-                expected="a jurisdiction of a shipped set (cn, eu, eea) or --requirements SET",
-                hint="choose sets with --requirements or `requirements = [...]` in the config",
-            )])
+            raise ErrorList(
+                [
+                    CheckerError(
+                        "E605",
+                        f"no requirement set applies to jurisdictions [{jurisdictions}]",
+                        name,
+                        policy.document.spans.get("jurisdictions", policy.document.span),
+                        expected="a jurisdiction of a shipped set (cn, eu, eea)",
+                        hint="choose sets with --requirements or `requirements = [...]` in config",
+                    )
+                ]
+            )
         sets = resolve_sets(names + extra)
     except ErrorList as exc:
         return name, None, exc.errors, text
@@ -205,7 +234,8 @@ def _digest(*parts: bytes) -> str:
     return h.hexdigest()
 
 
-def _requirements_digest(explicit: list[str], extra: list[str]) -> bytes:
+def _requirements_digest(explicit: list[str], extra: list[str]) -> str:
+    """One digest of every requirement file a run may use (computed once per run)."""
     files = list(shipped_sets().values())
     for name in explicit + extra:
         p = Path(name)
@@ -216,7 +246,7 @@ def _requirements_digest(explicit: list[str], extra: list[str]) -> bytes:
             parts.append(f.read_bytes())
         except OSError:
             parts.append(b"?")
-    return _digest(*parts).encode()
+    return _digest(*parts)
 
 
 @cache
@@ -227,13 +257,15 @@ def _build_id() -> bytes:
     return (__version__ + _digest(*(f.read_bytes() for f in files))).encode()
 
 
-def _cache_key(path: Path, explicit: list[str], extra: list[str], today: datetime.date) -> str | None:
+def _cache_key(
+    path: Path, explicit: list[str], extra: list[str], today: datetime.date, digest: str
+) -> str | None:
     try:
         policy_bytes = path.read_bytes()
     except OSError:
         return None
     settings = json.dumps([explicit, extra, today.isoformat(), str(path)]).encode()
-    return _digest(_build_id(), settings, policy_bytes, _requirements_digest(explicit, extra))
+    return _digest(_build_id(), settings, policy_bytes, digest.encode())
 
 
 def _cache_get(cache_dir: Path, key: str) -> DocumentReport | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import itertools
 from functools import cache
 
 from checker.facts import FACT_KINDS, SHAPES, Fact, Shape
@@ -44,7 +45,7 @@ def field_docs(model: type[Fact]) -> dict[str, str]:
     except (OSError, TypeError):
         return docs
     body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
-    for node, after in zip(body, body[1:], strict=False):
+    for node, after in itertools.pairwise(body):
         if (
             isinstance(node, ast.AnnAssign)
             and isinstance(node.target, ast.Name)

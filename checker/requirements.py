@@ -114,9 +114,14 @@ def load_requirement_file(text: str, path: str) -> RequirementSet:
     reserved = set(KIND_MODELS) | {f for fields in SHAPES.values() for f in fields}
     for name in spec.predicates:
         if name in reserved or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-            errors.append(CheckerError(
-                "E402", f"predicate name '{name}' is not free (a kind or field has that name)",
-                path, located.span(("predicates", name))))
+            errors.append(
+                CheckerError(
+                    "E402",
+                    f"predicate name '{name}' is not free (a kind or field has that name)",
+                    path,
+                    located.span(("predicates", name)),
+                )
+            )
     for name, text_ in spec.predicates.items():
         # A predicate's paths are resolved where it is used (inside `for_each: transfer`,
         # `consent` is the transfer's field), so here only its syntax is checked.
@@ -129,9 +134,14 @@ def load_requirement_file(text: str, path: str) -> RequirementSet:
     for index, req in enumerate(spec.requirements):
         where = ("requirements", index)
         if req.id in seen:
-            errors.append(CheckerError(
-                "E405", f"requirement id {req.id} is defined twice (first as entry {seen[req.id]})",
-                path, located.span(where + ("id",))))
+            errors.append(
+                CheckerError(
+                    "E405",
+                    f"requirement id {req.id} is defined twice (first as entry {seen[req.id]})",
+                    path,
+                    located.span(where + ("id",)),
+                )
+            )
             continue
         seen[req.id] = index + 1
         try:
@@ -157,9 +167,13 @@ def _compile(
         if model is None or model.SINGLE:
             kinds = [k for k, m in KIND_MODELS.items() if not m.SINGLE]
             raise CheckerError(
-                "E404", f"for_each: '{req.for_each}' is not a statement kind that can repeat",
-                path, located.span(where + ("for_each",)), expected=one_of(kinds, 30),
-                hint=did_you_mean(req.for_each, kinds))
+                "E404",
+                f"for_each: '{req.for_each}' is not a statement kind that can repeat",
+                path,
+                located.span(where + ("for_each",)),
+                expected=one_of(kinds, 30),
+                hint=did_you_mean(req.for_each, kinds),
+            )
         scope = PathType("fact", req.for_each)
     compiled: dict[str, Test | None] = {"applies": None}
     for key in ("applies", "require"):
@@ -189,7 +203,9 @@ def _compile(
 TEMPLATE_COMMON = ("label", "name", "kind", "document", "law", "article", "id")
 
 
-def _check_template(req: RequirementSpec, located: Located, where: tuple[Any, ...], path: str) -> None:
+def _check_template(
+    req: RequirementSpec, located: Located, where: tuple[Any, ...], path: str
+) -> None:
     allowed = set(TEMPLATE_COMMON)
     if req.for_each:
         allowed |= set(SHAPES[req.for_each])
@@ -198,9 +214,13 @@ def _check_template(req: RequirementSpec, located: Located, where: tuple[Any, ..
             continue
         if field_name not in allowed:
             raise CheckerError(
-                "E404", f"message names '{{{field_name}}}', which is not a field here",
-                path, located.span(where + ("message",)), expected=one_of(allowed, 40),
-                hint=did_you_mean(field_name, allowed))
+                "E404",
+                f"message names '{{{field_name}}}', which is not a field here",
+                path,
+                located.span(where + ("message",)),
+                expected=one_of(allowed, 40),
+                hint=did_you_mean(field_name, allowed),
+            )
 
 
 def _condition_error(
@@ -230,14 +250,25 @@ def _schema_error(error: Any, located: Located, path: str) -> CheckerError:
     if kind == "extra_forbidden":
         model = RequirementSpec if "requirements" in loc[:1] and len(loc) == 3 else RequirementFile
         allowed = list(model.model_fields)
-        return CheckerError("E402", f"unknown key '{field_name}'", path, span,
-                            expected=one_of(allowed, 30), hint=did_you_mean(field_name, allowed))
+        return CheckerError(
+            "E402",
+            f"unknown key '{field_name}'",
+            path,
+            span,
+            expected=one_of(allowed, 30),
+            hint=did_you_mean(field_name, allowed),
+        )
     if kind == "missing":
         return CheckerError("E402", f"missing key '{field_name}'", path, span)
     if kind == "literal_error" and field_name == "severity":
         value = str(error.get("input"))
-        return CheckerError("E402", f"severity '{value}' is not one of error, warning, info",
-                            path, span, hint=did_you_mean(value, SEVERITIES))
+        return CheckerError(
+            "E402",
+            f"severity '{value}' is not one of error, warning, info",
+            path,
+            span,
+            hint=did_you_mean(value, SEVERITIES),
+        )
     where = ".".join(str(p) for p in loc)
     return CheckerError("E402", f"{where}: {error['msg']}", path, span)
 
@@ -279,9 +310,14 @@ def resolve_sets(names: list[str]) -> list[RequirementSet]:
         elif Path(name).suffix in (".yaml", ".yml") or Path(name).exists():
             paths = [Path(name)]
         else:
-            errors.append(CheckerError(
-                "E605", f"unknown requirement set '{name}'", expected=one_of(shipped),
-                hint=did_you_mean(name, shipped)))
+            errors.append(
+                CheckerError(
+                    "E605",
+                    f"unknown requirement set '{name}'",
+                    expected=one_of(shipped),
+                    hint=did_you_mean(name, shipped),
+                )
+            )
             continue
         for p in paths:
             try:

@@ -39,6 +39,8 @@ class Finding(BaseModel, frozen=True, extra="forbid", defer_build=True):
     """Facts that were not encoded, for `incomplete` findings (`transfer overseas: consent`)."""
     evidence: tuple[Evidence, ...] = ()
     waived_by: str | None = None
+    remedy: str | None = None
+    """What the notice must add or change (the requirement's remedy line)."""
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.span.line, self.span.column, self.id, self.subject or "")

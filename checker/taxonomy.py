@@ -2,8 +2,8 @@
 
 The key list ships as data (checker/data/taxonomy.json), generated from the `fideslang` package so
 that start-up does not import it; `python -m checker.taxonomy` regenerates the file and a test
-checks it against the installed package. Sensitivity comes from requirements/sensitive_categories.yaml,
-a table cited to PIPL Art. 28 and GDPR Art. 9 that a legal engineer can edit.
+checks it against the installed package. Sensitivity comes from a table cited to PIPL Art. 28 and
+GDPR Art. 9 that a legal engineer can edit: requirements/sensitive_categories.yaml.
 """
 
 from __future__ import annotations
@@ -44,7 +44,9 @@ def sensitivity_table() -> dict[str, dict[str, Any]]:
     return dict(loaded["categories"])
 
 
-def classify(key: str, extensions: dict[str, tuple[bool | None, bool | None]] | None = None) -> CategoryInfo:
+def classify(
+    key: str, extensions: dict[str, tuple[bool | None, bool | None]] | None = None
+) -> CategoryInfo:
     """Name and sensitivity of a key; a key inherits the classes of its nearest listed ancestor.
 
     `extensions` maps project-declared keys to their own (pipl_sensitive, gdpr_special) marks.
@@ -59,7 +61,9 @@ def _classify_shipped(key: str) -> CategoryInfo:
     return _classify(key, None)
 
 
-def _classify(key: str, extensions: dict[str, tuple[bool | None, bool | None]] | None) -> CategoryInfo:
+def _classify(
+    key: str, extensions: dict[str, tuple[bool | None, bool | None]] | None
+) -> CategoryInfo:
     table = sensitivity_table()
     names = taxonomy_keys()
     pipl: str | None = None
@@ -86,7 +90,10 @@ def regenerate() -> dict[str, Any]:
 
     fideslang: Any = importlib.import_module("fideslang")  # optional: the `taxonomy` extra
     categories = sorted(
-        ({"key": str(c.fides_key), "name": str(c.name)} for c in fideslang.DEFAULT_TAXONOMY.data_category),
+        (
+            {"key": str(c.fides_key), "name": str(c.name)}
+            for c in fideslang.DEFAULT_TAXONOMY.data_category
+        ),
         key=lambda e: e["key"],
     )
     return {"generated_from": f"fideslang {fideslang.__version__}", "categories": categories}

@@ -39,7 +39,9 @@ def lint(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
     return code, out, err
 
 
-def test_findings_exit_1_with_path_line_col_lines(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_findings_exit_1_with_path_line_col_lines(
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = lint(capsys, str(corpus / "shop0.policy"), "--requirements", RULES, "--no-cache")
     assert code == 1
     assert (
@@ -53,7 +55,9 @@ def test_findings_exit_1_with_path_line_col_lines(corpus: Path, capsys: pytest.C
     )
 
 
-def test_fail_on_and_ignore_decide_the_exit_code(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fail_on_and_ignore_decide_the_exit_code(
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = str(corpus / "shop0.policy")
     base = [path, "--requirements", RULES, "--no-cache"]
     quiet = ["--ignore", "HOUSE-1,HOUSE-4"]
@@ -71,8 +75,9 @@ def test_jobs_do_not_change_the_output(corpus: Path, capsys: pytest.CaptureFixtu
     assert one[1].count("error HOUSE-1") == 4
 
 
-def test_a_second_run_is_served_from_the_cache(corpus: Path, capsys: pytest.CaptureFixture[str],
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_second_run_is_served_from_the_cache(
+    corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(corpus)
     first = lint(capsys, ".", "--requirements", RULES, "--jobs", "1")
     assert list((corpus / ".policycheck_cache").rglob("*.json"))
@@ -86,8 +91,9 @@ def test_a_second_run_is_served_from_the_cache(corpus: Path, capsys: pytest.Capt
     assert lint(capsys, ".", "--requirements", RULES, "--jobs", "1") == first
 
 
-def test_a_changed_notice_misses_the_cache(corpus: Path, capsys: pytest.CaptureFixture[str],
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_changed_notice_misses_the_cache(
+    corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(corpus)
     assert lint(capsys, ".", "--requirements", RULES, "--jobs", "1")[0] == 1
     (corpus / "notice.txt").write_text("A different notice.\n", encoding="utf-8")
@@ -95,8 +101,9 @@ def test_a_changed_notice_misses_the_cache(corpus: Path, capsys: pytest.CaptureF
     assert code == 2 and "error[E302]" in err
 
 
-def test_a_corrupted_cache_entry_is_ignored(corpus: Path, capsys: pytest.CaptureFixture[str],
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_corrupted_cache_entry_is_ignored(
+    corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(corpus)
     first = lint(capsys, ".", "--requirements", RULES, "--jobs", "1")
     for entry in (corpus / ".policycheck_cache").rglob("*.json"):
@@ -104,8 +111,9 @@ def test_a_corrupted_cache_entry_is_ignored(corpus: Path, capsys: pytest.Capture
     assert lint(capsys, ".", "--requirements", RULES, "--jobs", "1") == first
 
 
-def test_configuration_sets_requirements_and_threshold(corpus: Path, capsys: pytest.CaptureFixture[str],
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_configuration_sets_requirements_and_threshold(
+    corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     (corpus / ".policycheck.toml").write_text(
         f'[tool.policycheck]\nrequirements = ["{RULES}"]\nignore = ["HOUSE-1", "HOUSE-4"]\nfail-on = "warning"\n',
         encoding="utf-8",
@@ -130,12 +138,18 @@ def test_an_unknown_configuration_key_is_an_error_with_its_line(
     assert "did you mean 'select'?" in err
 
 
-def test_an_unknown_requirement_set_is_a_usage_error(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = lint(capsys, str(corpus / "shop0.policy"), "--requirements", "pipll", "--no-cache")
+def test_an_unknown_requirement_set_is_a_usage_error(
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = lint(
+        capsys, str(corpus / "shop0.policy"), "--requirements", "pipll", "--no-cache"
+    )
     assert code == 2 and "error[E605] unknown requirement set 'pipll'" in err
 
 
-def test_a_missing_path_is_an_input_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_missing_path_is_an_input_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     code, _, err = lint(capsys, str(tmp_path / "nope.policy"), "--no-cache")
     assert code == 2 and "error[E601]" in err and "Traceback" not in err
 

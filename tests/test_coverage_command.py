@@ -22,7 +22,9 @@ def test_the_bundled_notices_are_fully_covered(capsys: pytest.CaptureFixture[str
         assert entry["uncovered"] == []
 
 
-def test_an_uncited_paragraph_is_reported_by_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_uncited_paragraph_is_reported_by_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     shutil.copy(DATA / "notice.txt", tmp_path / "notice.txt")
     (tmp_path / "shop.policy").write_text(
         'document { title = "Shop" source = "notice.txt" jurisdictions = [other] }\n'

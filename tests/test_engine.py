@@ -82,29 +82,42 @@ def test_an_unstated_contact_fails() -> None:
 
 
 def test_unstated_satisfies_only_negative_tests() -> None:
-    rep = report('transfer t { destination = unstated consent = separate recipient = unstated cite "4" "abroad" }\n')
+    rep = report(
+        'transfer t { destination = unstated consent = separate recipient = unstated cite "4" "abroad" }\n'
+    )
     # destination != cn holds for an unstated destination, so the rule applies and fails.
     assert status(rep, "HOUSE-1") == "fail"
 
 
 def test_sensitive_categories_are_inherited_from_the_taxonomy_table() -> None:
     rep = report(
-        'collection pay { data = [user.financial.bank_account.number_x] consent = bundled cite "3" "bank card" }\n'
-        .replace(".number_x", "")
+        'collection pay { data = [user.financial.bank_account.number_x] consent = bundled cite "3" "bank card" }\n'.replace(
+            ".number_x", ""
+        )
     )
     assert status(rep, "HOUSE-3") == "fail"
-    rep = report('collection mail { data = [user.contact.email] consent = bundled cite "2" "Write" }\n')
+    rep = report(
+        'collection mail { data = [user.contact.email] consent = bundled cite "2" "Write" }\n'
+    )
     assert status(rep, "HOUSE-3") == "not_applicable"
 
 
 def test_quantifier_over_rights() -> None:
-    assert status(report('right access { channel = "by letter" cite "5" "see your data" }\n'),
-                  "HOUSE-4") == "pass"
-    assert status(report('right delete { channel = "by letter" cite "5" "see your data" }\n'),
-                  "HOUSE-4") == "fail"
+    assert (
+        status(
+            report('right access { channel = "by letter" cite "5" "see your data" }\n'), "HOUSE-4"
+        )
+        == "pass"
+    )
+    assert (
+        status(
+            report('right delete { channel = "by letter" cite "5" "see your data" }\n'), "HOUSE-4"
+        )
+        == "fail"
+    )
 
 
-WAIVED_BODY = "handler {{ contact = unstated }}\nwaiver {{ requirement = \"{rule}\" reason = \"r\" approver = \"a\" expires = {date} }}\n"
+WAIVED_BODY = 'handler {{ contact = unstated }}\nwaiver {{ requirement = "{rule}" reason = "r" approver = "a" expires = {date} }}\n'
 
 
 def test_a_waiver_turns_a_failure_into_waived_and_says_who() -> None:

@@ -12,14 +12,18 @@ from checker.requirements import load_set_file, shipped_sets
 IDS = sorted(r.id for p in shipped_sets().values() for r in load_set_file(p).requirements)
 
 
-def test_rules_json_lists_every_requirement_with_its_citation(capsys: pytest.CaptureFixture[str]) -> None:
+def test_rules_json_lists_every_requirement_with_its_citation(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["rules", "--format", "json"]) == 0
     rules = json.loads(capsys.readouterr().out)
     assert sorted(r["id"] for r in rules) == IDS
     laws = [r["law"] for r in rules]
     assert laws.count("PIPL") >= 30 and laws.count("GDPR") >= 20
     for rule in rules:
-        assert rule["article"] and rule["quote"] and rule["severity"] in ("error", "warning", "info")
+        assert (
+            rule["article"] and rule["quote"] and rule["severity"] in ("error", "warning", "info")
+        )
 
 
 @pytest.mark.parametrize("rule_id", IDS)
@@ -33,13 +37,15 @@ def test_explain_prints_the_article_remedy_and_both_examples(
         assert heading in out
 
 
-def test_explain_on_a_document_shows_the_facts_and_quotes(capsys: pytest.CaptureFixture[str]) -> None:
+def test_explain_on_a_document_shows_the_facts_and_quotes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code = main(["explain", "PIPL-39", "policies/online_service_platform.policy"])
     out = capsys.readouterr().out
     assert code == 1
     assert "policies/online_service_platform.policy: fail" in out
     assert "transfer overseas" in out
-    assert 'cited IX' in out and "outside of China" in out
+    assert "cited IX" in out and "outside of China" in out
 
 
 def test_explain_an_error_code(capsys: pytest.CaptureFixture[str]) -> None:

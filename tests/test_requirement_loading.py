@@ -21,7 +21,10 @@ def load_errors(text: str) -> list[str]:
 
 def test_the_test_rules_load() -> None:
     assert [r.id for r in load_requirement_file(GOOD, "rules.yaml").requirements] == [
-        "HOUSE-1", "HOUSE-2", "HOUSE-3", "HOUSE-4"
+        "HOUSE-1",
+        "HOUSE-2",
+        "HOUSE-3",
+        "HOUSE-4",
     ]
 
 
@@ -48,7 +51,9 @@ def test_a_wrong_enum_value_is_refused_with_did_you_mean() -> None:
 
 
 def test_an_unknown_key_is_refused() -> None:
-    missing, unknown = load_errors(GOOD.replace("    remedy: Add a contact", "    remedi: Add a contact"))
+    missing, unknown = load_errors(
+        GOOD.replace("    remedy: Add a contact", "    remedi: Add a contact")
+    )
     assert "error[E402] unknown key 'remedi'" in unknown
     assert "did you mean 'remedy'?" in unknown
     assert "error[E402] missing key 'remedy'" in missing
@@ -65,13 +70,16 @@ def test_a_duplicate_id_is_refused() -> None:
 
 
 def test_an_unknown_message_placeholder_is_refused() -> None:
-    (error,) = load_errors(GOOD.replace("{consent}\"\n    remedy: Obtain", "{consnt}\"\n    remedy: Obtain"))
+    (error,) = load_errors(
+        GOOD.replace('{consent}"\n    remedy: Obtain', '{consnt}"\n    remedy: Obtain')
+    )
     assert "message names '{consnt}'" in error and "did you mean 'consent'?" in error
 
 
 def test_a_condition_that_does_not_parse_is_refused() -> None:
-    (error,) = load_errors(GOOD.replace("require: handler.contact is stated",
-                                        "require: handler.contact is is stated"))
+    (error,) = load_errors(
+        GOOD.replace("require: handler.contact is stated", "require: handler.contact is is stated")
+    )
     assert "error[E403] condition does not parse" in error
 
 
@@ -86,10 +94,14 @@ def test_a_python_tag_is_refused_and_nothing_runs(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
-def test_a_broken_requirement_file_exits_2_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_broken_requirement_file_exits_2_through_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rules = tmp_path / "rules.yaml"
     rules.write_text(GOOD.replace("severity: warning", "severity: warn"), encoding="utf-8")
-    code = main(["lint", "tests/examples/sample.policy", "--requirements", str(rules), "--no-cache"])
+    code = main(
+        ["lint", "tests/examples/sample.policy", "--requirements", str(rules), "--no-cache"]
+    )
     assert code == 2
     err = capsys.readouterr().err
     assert f"{rules}:24:15: error[E402]" in err and "Traceback" not in err

@@ -21,8 +21,12 @@ def _register_optional() -> None:
     # Machine formats live in their own modules; import them here so `FORMATS` lists all.
     import importlib
 
-    for name, module in (("json", "json_report"), ("sarif", "sarif"), ("github", "github"),
-                         ("junit", "junit")):
+    for name, module in (
+        ("json", "json_report"),
+        ("sarif", "sarif"),
+        ("github", "github"),
+        ("junit", "junit"),
+    ):
         try:
             mod = importlib.import_module(f"checker.reporters.{module}")
         except ModuleNotFoundError:

@@ -1,15 +1,15 @@
 """The default, human output: findings grouped by file, each with its policy line and notice quote.
 
-    policies/shop.policy
-    policies/shop.policy:14:17: error PIPL-39 transfer overseas sends personal information abroad
-      with consent bundled [PIPL Art. 39]
-        |
-     14 |   consent     = bundled
-        |                 ^^^^^^^
-        = notice IX.1 (line 108): "Obtain your separate authorization and consent"
-        = fix: Name the overseas recipient and its contact, and obtain separate consent.
+policies/shop.policy
+policies/shop.policy:14:17: error PIPL-39 transfer overseas sends personal information abroad
+  with consent bundled [PIPL Art. 39]
+    |
+ 14 |   consent     = bundled
+    |                 ^^^^^^^
+    = notice IX.1 (line 108): "Obtain your separate authorization and consent"
+    = fix: Name the overseas recipient and its contact, and obtain separate consent.
 
-    5 documents, 41 requirements: 12 failed, 3 incomplete, 1 waived, 150 passed, 40 not applicable
+5 documents, 41 requirements: 12 failed, 3 incomplete, 1 waived, 150 passed, 40 not applicable
 """
 
 from __future__ import annotations
@@ -21,8 +21,15 @@ from checker.errors import excerpt
 from checker.lint_command import LintRun
 from checker.results import Finding
 
-_COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m", "pass": "\033[32m",
-            "bold": "\033[1m", "dim": "\033[2m", "reset": "\033[0m"}
+_COLOURS = {
+    "error": "\033[31m",
+    "warning": "\033[33m",
+    "info": "\033[36m",
+    "pass": "\033[32m",
+    "bold": "\033[1m",
+    "dim": "\033[2m",
+    "reset": "\033[0m",
+}
 
 
 def _paint(text: str, colour: str, on: bool) -> str:
@@ -39,7 +46,6 @@ def line_of(finding: Finding) -> str:
 
 
 def render(run: LintRun, color: bool = False) -> str:
-    remedies = {r.id: r.spec.remedy for r in run.requirements}
     out: list[str] = []
     findings = run.findings()
     show_passed = run.options.show_passed
@@ -48,8 +54,9 @@ def render(run: LintRun, color: bool = False) -> str:
         text = run.texts.get(path)
         for finding in group:
             if finding.status == "waived":
-                out.append(_paint(line_of(finding) + f" — waived by {finding.waived_by}",
-                                  "dim", color))
+                out.append(
+                    _paint(line_of(finding) + f" — waived by {finding.waived_by}", "dim", color)
+                )
                 continue
             colour = finding.severity
             out.append(_paint(line_of(finding), colour, color))
@@ -58,16 +65,22 @@ def render(run: LintRun, color: bool = False) -> str:
             for ev in finding.evidence[:3]:
                 for cite in ev.cites[:1]:
                     where = f" (line {cite.notice_line})" if cite.notice_line else ""
-                    out.append(f"    = notice {cite.label}{where}: \"{_short(cite.quote)}\"")
-            if finding.status == "fail" and finding.id in remedies:
-                out.append(f"    = fix: {remedies[finding.id]}")
+                    out.append(f'    = notice {cite.label}{where}: "{_short(cite.quote)}"')
+            if finding.status == "fail" and finding.remedy:
+                out.append(f"    = fix: {finding.remedy}")
         out.append("")
     if show_passed:
         for report in run.reports:
             for outcome in report.outcomes:
                 if outcome.status == "pass":
-                    out.append(_paint(f"{report.path}: pass {outcome.id} {outcome.title} "
-                                      f"[{outcome.law} {outcome.article}]", "pass", color))
+                    out.append(
+                        _paint(
+                            f"{report.path}: pass {outcome.id} {outcome.title} "
+                            f"[{outcome.law} {outcome.article}]",
+                            "pass",
+                            color,
+                        )
+                    )
         out.append("")
     out.append(summary(run))
     return "\n".join(out) + "\n"
@@ -84,8 +97,10 @@ def summary(run: LintRun) -> str:
         f"{counts['not_applicable']} not applicable",
     ]
     extra = sum(len(r.extra) for r in run.reports)
-    text = (f"{len(run.reports)} document{'s' if len(run.reports) != 1 else ''}, "
-            f"{requirement_count} requirements: " + ", ".join(parts))
+    text = (
+        f"{len(run.reports)} document{'s' if len(run.reports) != 1 else ''}, "
+        f"{requirement_count} requirements: " + ", ".join(parts)
+    )
     if extra:
         text += f"; {extra} waiver finding{'s' if extra != 1 else ''}"
     if run.errors:
