@@ -412,26 +412,16 @@ def test_all_errors_of_a_file_are_collected_in_order() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    reason="build.py accepts `unstated` (and `all`) as a statement name, so `recipient = unstated` "
-    "then silently means 'the notice is silent' instead of naming that recipient; the builder "
-    "should refuse keyword names at the name",
-    strict=True,
-)
 @pytest.mark.parametrize("name", ["unstated", "all"])
 def test_a_statement_cannot_be_named_like_a_keyword(name: str) -> None:
+    """Else `recipient = unstated` could not name it: it would read as 'the notice is silent'."""
     found = errors(f"recipient {name} {{ role = processor {CITE} }}\n")
     assert found[0].span is not None
     assert (found[0].span.line, found[0].span.column) == (6, 11)
 
 
-@pytest.mark.xfail(
-    reason="build.py accepts an empty citation label or quote; anchoring then reports the empty "
-    'quote as E302 `quote "" is not in ...`, which points the encoder at the notice instead of '
-    "at the incomplete citation (E111)",
-    strict=True,
-)
 @pytest.mark.parametrize("cite", ['cite "1" ""', 'cite "" "q"', 'cite "1" "   "'])
 def test_an_empty_citation_label_or_quote_is_refused(cite: str) -> None:
+    """The citation is incomplete; it is not a quote missing from the notice (E302)."""
     found = errors(f"storage {{\n  location = cn\n  {cite}\n}}\n")
     assert [(e.code, e.span.line if e.span else 0) for e in found] == [("E111", 8)]

@@ -51,7 +51,7 @@ from checker.taxonomy import taxonomy_keys
 
 # At least 150 examples; more under `--hypothesis-profile=fuzz` (profiles: tests/conftest.py).
 EXAMPLES = settings(
-    max_examples=max(150, settings.default.max_examples),
+    max_examples=max(150, settings().max_examples),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -75,10 +75,12 @@ identifiers = st.one_of(
 one_line_text = st.text(
     st.characters(exclude_categories=["Cs"], exclude_characters="\n"), max_size=24
 )
+# A citation's label and quote say something (blank ones are an incomplete citation, E111).
+said = one_line_text.filter(str.strip)
 citations = st.builds(
     Citation,
-    label=one_line_text,
-    quote=one_line_text,
+    label=said,
+    quote=said,
     span=st.just(NOWHERE),
     quote_span=st.just(NOWHERE),
 )
