@@ -187,11 +187,17 @@ def comments_of(text: str) -> tuple[Comment, ...]:
 
 def parse_syntax(text: str) -> SyntaxTree:
     """Parse policy text into a syntax tree, or raise a `CheckerError` at the first mistake."""
-    try:
-        # The inline transformer's `start` returns the items; lark's stubs say Tree.
-        items = cast("tuple[Item, ...]", policy_parser().parse(text))
-    except UnexpectedInput as exc:
-        raise syntax_error(text, exc) from None
+    from checker.scanner import fast_parse  # the scanner builds this module's nodes
+
+    # Valid text takes the hand-written fast path; anything else goes to the Lark grammar, which
+    # defines the language and words every syntax error.
+    items = fast_parse(text)
+    if items is None:
+        try:
+            # The inline transformer's `start` returns the items; lark's stubs say Tree.
+            items = cast("tuple[Item, ...]", policy_parser().parse(text))
+        except UnexpectedInput as exc:
+            raise syntax_error(text, exc) from None
     too_deep = _deepest(items)
     if too_deep is not None:
         raise CheckerError(
