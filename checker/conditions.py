@@ -469,8 +469,9 @@ class Compiler:
         shape, getter, name = self._value_path(path, scope)  # type: ignore[arg-type]
         if not shape.many:
             raise ConditionError(
-                f"'{name}' is one value; use '==' or 'in [...]'", self._column(path)
-            )  # type: ignore[arg-type]
+                f"'{name}' is one value; use '==' or 'in [...]'",
+                self._column(path),  # type: ignore[arg-type]
+            )
         (wanted,) = self._values([value], shape, name)
         return _value_test(getter, name, lambda v: wanted in v)
 

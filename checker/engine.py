@@ -23,7 +23,9 @@ def evaluate(
     policy: Policy, sets: Iterable[RequirementSet], today: datetime.date
 ) -> DocumentReport:
     chosen = list(sets)
+    _EVIDENCE.clear()
     outcomes = [check(policy, req) for s in chosen for req in s.requirements]
+    _EVIDENCE.clear()
     outcomes, extra = apply_waivers(policy, chosen, outcomes, today)
     return DocumentReport(
         path=policy.path,
@@ -111,8 +113,21 @@ def _outcome(
 
 def _evidence(facts: Iterable[Fact], first: Fact | None = None) -> tuple[Evidence, ...]:
     """The facts looked at, in file order, with the deciding fact (if any) first."""
-    ordered = sorted(facts, key=lambda f: (f is not first, f.span.line, f.span.column))
-    return tuple(Evidence(label=f.label, span=f.span, cites=f.cites) for f in ordered)
+    ordered = sorted(facts, key=lambda f: (f is not first, f.span))
+    return tuple(_evidence_of(f) for f in ordered)
+
+
+# Every requirement that reads a fact cites it the same way, so each fact's Evidence is made once
+# per evaluation (keyed by identity; the fact is kept alongside so the id cannot be reused).
+_EVIDENCE: dict[int, tuple[Fact, Evidence]] = {}
+
+
+def _evidence_of(fact: Fact) -> Evidence:
+    cached = _EVIDENCE.get(id(fact))
+    if cached is None:
+        cached = (fact, Evidence(label=fact.label, span=fact.span, cites=fact.cites))
+        _EVIDENCE[id(fact)] = cached
+    return cached[1]
 
 
 def _finding(
@@ -175,8 +190,13 @@ def render_message(req: Requirement, policy: Policy, item: Fact | None) -> str:
         "kind": item.KIND if item is not None else "document",
     }
     if item is not None:
-        values.update({k: getattr(item, k) for k in type(item).model_fields if k not in values})
-    return _Lenient().format(req.spec.message, **values)
+        for key in req.placeholders:
+            if key not in values:
+                values[key] = getattr(item, key, None)
+    return _LENIENT.format(req.spec.message, **values)
+
+
+_LENIENT = _Lenient()
 
 
 # --- Waivers --------------------------------------------------------------------------------

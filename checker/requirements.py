@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -83,6 +83,11 @@ class Requirement:
     @property
     def id(self) -> str:
         return self.spec.id
+
+    @cached_property
+    def placeholders(self) -> tuple[str, ...]:
+        """The `{fields}` its message names."""
+        return tuple(f for _, f, _, _ in string.Formatter().parse(self.spec.message) if f)
 
     @property
     def citation(self) -> str:

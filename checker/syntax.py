@@ -89,12 +89,8 @@ class SyntaxTree:
 
 def _span(first: Token, last: Token | None = None) -> Span:
     last = last or first
-    return Span(
-        line=first.line,
-        column=first.column,
-        end_line=last.end_line,
-        end_column=last.end_column,
-    )
+    # Lark sets every position on the tokens it lexes; its stubs allow None.
+    return Span(first.line or 0, first.column or 0, last.end_line or 0, last.end_column or 0)
 
 
 def unquote(raw: str) -> str:
@@ -137,7 +133,10 @@ class _Build(Transformer[Token, Any]):
         key, value = children
         value = _scalar(value) if isinstance(value, Token) else value
         return Field(
-            str(key), _span(key), value, Span(**{**_span(key).model_dump(), **_end(value)})
+            str(key),
+            _span(key),
+            value,
+            Span(key.line, key.column, value.span.end_line, value.span.end_column),
         )
 
     def cite(self, children: list[Token]) -> Cite:
@@ -147,10 +146,6 @@ class _Build(Transformer[Token, Any]):
     def list(self, children: list[Any]) -> ListValue:
         lsqb, *items, rsqb = children
         return ListValue(tuple(_scalar(t) for t in items if t is not None), _span(lsqb, rsqb))
-
-
-def _end(value: Value) -> dict[str, int]:
-    return {"end_line": value.span.end_line, "end_column": value.span.end_column}
 
 
 @cache

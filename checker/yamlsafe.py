@@ -9,6 +9,8 @@ alias bombs. Values are built from the parser's events without recursion, and ne
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,14 +55,16 @@ class Located:
 
 def load_located(text: str, path: str, code: str = "E401") -> Located:
     """Parse one YAML document safely, or raise `CheckerError` with the position of the problem."""
+    text = text.removeprefix("\ufeff")  # positions are counted without a byte order mark
     located = Located(None)
-    builder = _Builder(path, located.positions)
+    lines = _Lines(text)
+    builder = _Builder(path, located.positions, lines)
     try:
         for event in yaml.parse(text, Loader=_LOADER):
             builder.feed(event)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        span = Span.point(mark.line + 1, mark.column + 1) if mark else None
+        span = lines.span(mark, mark) if mark else None
         raise CheckerError(code, f"not valid YAML: {exc.problem or exc}", path, span) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, ...)
         # libyaml counts `position` in bytes of UTF-8, PyYAML in characters: find the character.
@@ -80,15 +84,27 @@ def load_located(text: str, path: str, code: str = "E401") -> Located:
     return located
 
 
-def _span(start: Mark, end: Mark) -> Span:
-    return Span(
-        line=start.line + 1,
-        column=start.column + 1,
-        end_line=end.line + 1,
-        end_column=max(end.column + 1, start.column + 2)
-        if end.line == start.line
-        else end.column + 1,
-    )
+class _Lines:
+    """Line and column of a character offset, counted at line feeds only.
+
+    YAML's own marks also break lines at a lone carriage return, U+0085, U+2028 and U+2029,
+    which editors, the excerpt under an error and the rest of policycheck do not; so spans are
+    taken from the marks' character offsets instead (one table, a binary search per mark).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def position(self, mark: Mark) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, mark.index)
+        return line, mark.index - self.starts[line - 1] + 1
+
+    def span(self, start: Mark, end: Mark) -> Span:
+        line, column = self.position(start)
+        end_line, end_column = self.position(end)
+        if end_line == line:  # at least one character wide
+            end_column = max(end_column, column + 1)
+        return Span(line=line, column=column, end_line=end_line, end_column=end_column)
 
 
 def _shown_tag(tag: str) -> str:
@@ -122,6 +138,7 @@ class _Builder:
 
     path: str
     positions: dict[Location, Span]
+    lines: _Lines
     result: Any = None
     stack: list[_Open] = field(default_factory=list)
     count: int = 0
@@ -130,7 +147,7 @@ class _Builder:
     constructor: yaml.SafeLoader = field(default_factory=lambda: yaml.SafeLoader(""))
 
     def refuse(self, start: Mark, end: Mark, message: str, code: str = "E402") -> CheckerError:
-        return CheckerError(code, message, self.path, _span(start, end))
+        return CheckerError(code, message, self.path, self.lines.span(start, end))
 
     def feed(self, event: yaml.Event) -> None:
         if isinstance(event, yaml.StreamStartEvent | yaml.StreamEndEvent | yaml.DocumentEndEvent):
@@ -198,7 +215,7 @@ class _Builder:
 
     def place(self, value: Any, start: Mark, end: Mark) -> None:
         """Put a finished value where it belongs: the document, a list, or a mapping."""
-        span = _span(start, end)
+        span = self.lines.span(start, end)
         if not self.stack:
             self.result = value
             self.positions[()] = span
@@ -238,14 +255,21 @@ class _Builder:
         node = yaml.ScalarNode(tag, event.value, start, end, event.style)
         try:
             return self.constructor.construct_object(node, deep=True)
-        except (ValueError, TypeError, KeyError, OverflowError, yaml.YAMLError):
-            # An implicit timestamp like 2024-13-45, or `!!int abc`: the text is not what its
-            # tag says it is.
+        except (
+            ValueError,
+            TypeError,
+            LookupError,
+            ArithmeticError,
+            AttributeError,
+            yaml.YAMLError,
+        ):
+            # An implicit timestamp like 2024-13-45, `!!int abc`, an empty `!!int`: the text is
+            # not what its tag says it is (PyYAML's constructors fail in all these ways).
             value = event.value if len(event.value) <= 40 else event.value[:39] + "…"
             raise CheckerError(
                 "E401",
                 f"'{value}' is not a valid {_shown_tag(tag).removeprefix('!!')}",
                 self.path,
-                _span(event.start_mark, event.end_mark),
+                self.lines.span(event.start_mark, event.end_mark),
                 hint="put it in quotes to keep it as text",
             ) from None
