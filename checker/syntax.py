@@ -175,7 +175,8 @@ def comments_of(text: str) -> tuple[Comment, ...]:
             line += text.count("\n", counted, m.start())
             counted = m.start()
             start = text.rfind("\n", 0, m.start()) + 1
-            trailing = bool(text[start : m.start()].strip())
+            # U+FEFF is whitespace to the grammar but not to str.strip.
+            trailing = bool(text[start : m.start()].strip().strip("\ufeff"))
             found.append(Comment(m.group().rstrip(), line, m.start() - start + 1, trailing))
     return tuple(found)
 
