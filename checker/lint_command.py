@@ -22,6 +22,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from checker import __version__
+from checker.cache_codec import decode, encode
 from checker.engine import evaluate
 from checker.errors import CheckerError, ErrorList
 from checker.files import list_policy_files, load_policy
@@ -278,7 +279,7 @@ def _cache_get(cache_dir: Path, key: str) -> DocumentReport | None:
             return None
         if _digest(stored["report"].encode()) != stored["report_digest"]:
             return None  # truncated or edited: never trust it
-        return DocumentReport.model_validate_json(stored["report"])
+        return decode(stored["report"])
     except (OSError, ValueError, KeyError, TypeError, ValidationError):
         return None
 
@@ -286,7 +287,7 @@ def _cache_get(cache_dir: Path, key: str) -> DocumentReport | None:
 def _cache_put(cache_dir: Path, key: str, report: DocumentReport, path: Path, source: str) -> None:
     try:
         source_bytes = (path.parent / source).read_bytes()
-        report_json = report.model_dump_json()
+        report_json = encode(report)
         entry = {
             "policy": str(path),
             "source": source,

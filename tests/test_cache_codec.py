@@ -1,0 +1,34 @@
+"""The cache's file format gives back exactly the report it was given, and refuses anything else."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from checker.cache_codec import decode, encode
+from checker.engine import evaluate
+from checker.files import load_policy
+from checker.requirements import load_set_file, shipped_sets
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("name", ["company_app", "online_service_platform"])
+def test_a_report_survives_the_round_trip(name: str) -> None:
+    policy, _ = load_policy(ROOT / "policies" / f"{name}.policy")
+    sets = [load_set_file(p) for p in shipped_sets().values()]
+    report = evaluate(policy, sets, datetime.date(2026, 11, 22))
+    text = encode(report)
+    assert decode(text) == report
+    # each distinct evidence is written once, so the entry is far smaller than the naive dump
+    assert len(text) < len(report.model_dump_json()) / 2
+
+
+def test_anything_else_is_refused() -> None:
+    with pytest.raises(ValueError):
+        decode('{"format": "something else"}')
+    with pytest.raises((ValueError, KeyError, ValidationError)):
+        decode('{"format": "policycheck-cache/1", "evidence": [], "report": {"path": 1}}')
