@@ -1,37 +1,54 @@
 """Reporters: render a lint run as text, JSON, SARIF, GitHub annotations or JUnit XML.
 
-Each reporter is a pure function `render(run, color) -> str`; the command line writes the result.
+Each reporter is a pure function `render(run, color) -> str` in a module of its own; the command
+line writes the result. A reporter's module is imported only when its format is asked for, so
+start-up does not pay for XML, SARIF or JSON-schema machinery it will not use.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
-from checker.lint_command import LintRun
-from checker.reporters import text
+if TYPE_CHECKING:
+    from checker.lint_command import LintRun
 
-Renderer = Callable[[LintRun, bool], str]
+Renderer = Callable[["LintRun", bool], str]
 
-FORMATS: dict[str, Renderer] = {
-    "text": text.render,
+MODULES: dict[str, str] = {
+    "text": "text",
+    "json": "json_report",
+    "sarif": "sarif",
+    "github": "github",
+    "junit": "junit",
 }
+"""Format name -> module under checker.reporters."""
 
 
-def _register_optional() -> None:
-    # Machine formats live in their own modules; import them here so `FORMATS` lists all.
-    import importlib
-
-    for name, module in (
-        ("json", "json_report"),
-        ("sarif", "sarif"),
-        ("github", "github"),
-        ("junit", "junit"),
-    ):
-        try:
-            mod = importlib.import_module(f"checker.reporters.{module}")
-        except ModuleNotFoundError:
-            continue
-        FORMATS[name] = mod.render
+def renderer(name: str) -> Renderer:
+    module = importlib.import_module(f"checker.reporters.{MODULES[name]}")
+    render: Renderer = module.render
+    return render
 
 
-_register_optional()
+class _Formats(dict[str, Renderer]):
+    """`FORMATS[name]` imports the reporter on first use; `sorted(FORMATS)` lists the names."""
+
+    def __missing__(self, name: str) -> Renderer:
+        if name not in MODULES:
+            raise KeyError(name)
+        self[name] = found = renderer(name)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(MODULES)
+
+    def __contains__(self, name: object) -> bool:
+        return name in MODULES
+
+    def __len__(self) -> int:
+        return len(MODULES)
+
+
+FORMATS: dict[str, Renderer] = _Formats()
