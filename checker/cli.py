@@ -22,6 +22,7 @@ from checker import __version__
 from checker.config import FAIL_ON, Config, find_config, load_config
 from checker.errors import CheckerError, ErrorList
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR
+from checker.files import MAX_BYTES
 from checker.fmt_command import run_fmt
 from checker.lint_command import CACHE_DIR, LintOptions, run_lint
 
@@ -200,9 +201,17 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
 
 
 def _read_for_excerpt(path: str) -> str | None:
+    """The text of a file an error points into, for its caret excerpt; None if not a plain file.
+
+    Only regular files of sane size are read (a named pipe would block), with undecodable bytes
+    replaced so that a non-UTF-8 file still gets its excerpt.
+    """
     if not path:
         return None
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError, ValueError):
+        file = Path(path)
+        if not file.is_file() or file.stat().st_size > MAX_BYTES:
+            return None
+        return file.read_text(encoding="utf-8", errors="replace")
+    except (OSError, ValueError):
         return None

@@ -55,10 +55,10 @@ def coverage_of(policy: Policy, notice_text: str) -> Coverage:
             covered.update(quote_lines(notice, cite.quote))
     uncovered = tuple(
         (number, line.strip())
-        for number, line in enumerate(notice_text.splitlines(), start=1)
+        for number, line in enumerate(notice_text.split("\n"), start=1)
         if line.strip() and number not in covered
     )
-    paragraphs = sum(1 for line in notice_text.splitlines() if line.strip())
+    paragraphs = sum(1 for line in notice_text.split("\n") if line.strip())
     return Coverage(policy.path, policy.document.source or "", paragraphs, uncovered)
 
 

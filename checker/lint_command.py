@@ -27,7 +27,7 @@ from checker import __version__
 from checker.cache_codec import decode, encode
 from checker.engine import evaluate
 from checker.errors import CheckerError, ErrorList
-from checker.files import list_policy_files, load_policy
+from checker.files import MAX_BYTES, list_policy_files, load_policy
 from checker.requirements import (
     Requirement,
     RequirementSet,
@@ -213,8 +213,9 @@ def _lint_one(job: Job) -> tuple[str, DocumentReport | None, list[CheckerError],
         policy, text = load_policy(path, name)
     except ErrorList as exc:
         text = None
-        with contextlib.suppress(OSError, UnicodeDecodeError):
-            text = path.read_text(encoding="utf-8")
+        with contextlib.suppress(OSError, ValueError):
+            if path.is_file() and path.stat().st_size <= MAX_BYTES:  # never block on a pipe
+                text = path.read_text(encoding="utf-8", errors="replace")
         return name, None, exc.errors, text
     try:
         names = explicit or sets_for_jurisdictions(policy.document.jurisdictions or ())

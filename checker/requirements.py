@@ -214,7 +214,17 @@ def _check_template(
     allowed = set(TEMPLATE_COMMON)
     if req.for_each:
         allowed |= set(SHAPES[req.for_each])
-    for _, field_name, _, _ in string.Formatter().parse(req.message):
+    try:
+        parsed = list(string.Formatter().parse(req.message))
+    except ValueError as exc:
+        raise CheckerError(
+            "E404",
+            f"message is not a valid template: {exc}",
+            path,
+            located.span((*where, "message")),
+            hint="write {{ and }} for literal braces",
+        ) from None
+    for _, field_name, _, _ in parsed:
         if field_name is None:
             continue
         if field_name not in allowed:
@@ -275,6 +285,26 @@ def _schema_error(error: Any, located: Located, path: str) -> CheckerError:
             hint=did_you_mean(value, SEVERITIES),
         )
     where = ".".join(str(p) for p in loc)
+    if not loc:
+        return CheckerError(
+            "E402",
+            "a requirement file is a mapping with set, law, title and requirements",
+            path,
+            span,
+            expected="`set: name`, `law: NAME`, `title: ...`, `requirements: [...]`",
+        )
+    plain = {
+        "string_type": "must be text",
+        "bool_type": "must be true or false",
+        "list_type": "must be a list",
+        "tuple_type": "must be a list",
+        "dict_type": "must be a mapping of keys to values",
+        "model_type": "must be a mapping of keys to values",
+        "string_pattern_mismatch": "is not in the expected form",
+        "string_too_short": "must not be empty",
+    }.get(kind)
+    if plain is not None:
+        return CheckerError("E402", f"{where} {plain}", path, span)
     return CheckerError("E402", f"{where}: {error['msg']}", path, span)
 
 

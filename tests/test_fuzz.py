@@ -444,12 +444,6 @@ def mutated_requirements(draw: st.DrawFn) -> str:
 
 
 @pytest.mark.filterwarnings("ignore:Generating overly large repr")
-@pytest.mark.xfail(
-    raises=ValueError,
-    strict=False,
-    reason="requirements._check_template lets string.Formatter's ValueError escape for a message "
-    "with an unbalanced brace (found by the fuzz campaign); remove this mark once it is an error",
-)
 @settings(FUZZ, max_examples=max(50, EXAMPLES // 4))
 @given(mutated_requirements())
 def test_a_mutated_requirement_file_loads_or_fails_with_errors_inside_it(text: str) -> None:

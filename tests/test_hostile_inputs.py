@@ -437,11 +437,6 @@ def test_a_hostile_requirement_file_is_refused_with_its_position(
     assert (found["path"], found["line"]) == ("rules.yaml", str(line))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="requirements._check_template: string.Formatter().parse raises ValueError on a message "
-    "with an unbalanced brace, and the CLI shows a traceback (found by tests/test_fuzz.py)",
-)
 @pytest.mark.parametrize("message", ['"{label has no closing brace"', '"a stray } brace"'])
 def test_a_message_template_with_an_unbalanced_brace_is_refused(
     message: str, lint: Callable[..., Outcome], workdir: Path
