@@ -33,7 +33,10 @@ import sys
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from checker.facts import RightKind  # the vocabulary itself, not a copy of it
 
 NOTICE_KB = (6, 22)
 POLICY_KB = (5, 20)
@@ -171,22 +174,7 @@ CITIES = [
     ("London", "uk"),
     ("San Jose", "us"),
 ]
-RIGHTS = [
-    "know",
-    "access",
-    "copy",
-    "portability",
-    "correct",
-    "delete",
-    "restrict",
-    "object",
-    "object_marketing",
-    "withdraw",
-    "explain",
-    "account_cancellation",
-    "complain",
-    "not_automated",
-]
+RIGHTS = list(get_args(RightKind))  # every right the language knows
 RIGHT_WORDS = {
     "know": "know how we process your personal information",
     "access": "access the personal information we hold about you",

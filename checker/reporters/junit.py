@@ -27,7 +27,7 @@ from checker.reporters.text import line_of
 from checker.requirements import Requirement
 from checker.results import DocumentReport, Finding
 
-# Characters XML 1.0 cannot carry at all, even escaped: shown as \uXXXX instead.
+# Characters XML 1.0 cannot carry at all, even escaped: shown as \u escapes instead.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
