@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 from checker.conditions import Trace
-from checker.facts import UNSTATED, Fact, Policy, Waiver
+from checker.facts import SHAPES, UNSTATED, Fact, Policy, Waiver
 from checker.requirements import Requirement, RequirementSet
 from checker.results import DocumentReport, Evidence, Finding, Outcome, Status
 
@@ -167,6 +167,21 @@ def _finding(
 
 
 class _Lenient(string.Formatter):
+    """Formats message templates: silence and gaps in words, lists joined, references followed."""
+
+    def get_field(self, field_name: str, args: Any, kwargs: Any) -> tuple[Any, str]:
+        head, _, rest = field_name.partition(".")
+        if not rest:
+            found: tuple[Any, str] = super().get_field(field_name, args, kwargs)
+            return found
+        # `{recipient.legal_name}`: the named recipient's field (checked at load time).
+        policy: Policy = kwargs["__policy__"]
+        ref, kind = kwargs.get(head), kwargs["__refs__"].get(head)
+        target = policy.named(kind, ref) if isinstance(ref, str) and kind else None
+        if target is None:
+            return (UNSTATED if ref is UNSTATED else None), field_name
+        return getattr(target, rest, None), field_name
+
     def format_field(self, value: Any, format_spec: str) -> str:
         if value is None:
             return "(not encoded)"
@@ -191,8 +206,13 @@ def render_message(req: Requirement, policy: Policy, item: Fact | None) -> str:
     }
     if item is not None:
         for key in req.placeholders:
+            key = key.partition(".")[0]
             if key not in values:
                 values[key] = getattr(item, key, None)
+        values["__refs__"] = {
+            name: shape.ref for name, shape in SHAPES[item.KIND].items() if shape.scalar == "ref"
+        }
+    values["__policy__"] = policy
     return _LENIENT.format(req.spec.message, **values)
 
 

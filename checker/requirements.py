@@ -214,6 +214,10 @@ def _check_template(
     allowed = set(TEMPLATE_COMMON)
     if req.for_each:
         allowed |= set(SHAPES[req.for_each])
+        # A reference may be followed one step: {recipient.legal_name}, {recipient.contact}.
+        for name, shape in SHAPES[req.for_each].items():
+            if shape.scalar == "ref" and not shape.many and shape.ref is not None:
+                allowed |= {f"{name}.{field}" for field in SHAPES[shape.ref]}
     try:
         parsed = list(string.Formatter().parse(req.message))
     except ValueError as exc:

@@ -184,3 +184,46 @@ def test_evaluation_is_deterministic_and_sorted() -> None:
     assert [o.id for o in first.outcomes] == sorted(o.id for o in first.outcomes)
     keys = [f.sort_key() for f in first.findings()]
     assert keys == sorted(keys)
+
+
+FOLLOWING = """\
+set: follow
+law: HOUSE
+title: Messages that follow references
+requirements:
+  - id: HOUSE-9
+    title: Transfers name their recipient
+    article: Rule 9
+    quote: name the recipient
+    severity: error
+    for_each: transfer
+    require: consent == separate
+    message: "{label} goes to {recipient.legal_name} ({recipient.contact}) with consent {consent}"
+    remedy: Name the recipient.
+"""
+
+
+def test_a_message_can_follow_a_reference_to_the_recipient() -> None:
+    rules = load_requirement_file(FOLLOWING, "follow.yaml")
+    policy = parse_policy(
+        HEADER
+        + 'recipient p { legal_name = "Partner GmbH" contact = unstated cite "4" "partner" }\n'
+        + 'transfer t { recipient = p consent = bundled cite "4" "abroad" }\n'
+        + 'transfer u { recipient = unstated consent = none cite "4" "abroad" }\n',
+        "shop.policy",
+    )
+    (outcome,) = evaluate(policy, [rules], TODAY).outcomes
+    assert [f.message for f in outcome.findings] == [
+        "transfer t goes to Partner GmbH (unstated) with consent bundled",
+        "transfer u goes to unstated (unstated) with consent none",
+    ]
+
+
+def test_a_message_following_a_reference_to_an_unknown_field_is_refused() -> None:
+    import pytest
+
+    from checker.errors import ErrorList
+
+    with pytest.raises(ErrorList) as caught:
+        load_requirement_file(FOLLOWING.replace("recipient.contact", "recipient.phone"), "f.yaml")
+    assert "message names '{recipient.phone}'" in str(caught.value)
