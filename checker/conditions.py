@@ -39,6 +39,11 @@ class ConditionError(Exception):
         self.hint = hint
 
 
+class AllCategories(tuple[CategoryInfo, ...]):
+    """The categories of `data = all`: every category the notice collects, and known to be so
+    (`data is all` tests it: "all your information" names no category of its own)."""
+
+
 class _Missing:
     """A fact or field that is not encoded."""
 
@@ -76,7 +81,7 @@ class Trace:
                     if isinstance(data, tuple):
                         union.update(dict.fromkeys(data))
                 self._data_all = tuple(self._classify(k) for k in union)
-            return self._data_all
+            return AllCategories(self._data_all)
         return tuple(self._classify(k) for k in keys)
 
     def _classify(self, key: str) -> CategoryInfo:
@@ -370,8 +375,13 @@ class Compiler:
 
     def _state_test(self, tree: Tree[Token], scope: PathType | None, negate: bool = False) -> Test:
         path, state = tree.children
-        _, getter, _ = self._path(path, scope)  # type: ignore[arg-type]
+        kind, getter, name = self._path(path, scope)  # type: ignore[arg-type]
         wanted = str(state)
+        if wanted == "all" and kind.sort != "categories":
+            raise ConditionError(
+                f"'{name}' is not a field of data categories; only those can be `all`",
+                self._column(path),  # type: ignore[arg-type]
+            )
 
         def test(trace: Trace, s: Any) -> Truth:
             trace.last_read = None
@@ -382,14 +392,17 @@ class Compiler:
                 return None
             elif wanted == "unstated":
                 result = value is UNSTATED
+            elif wanted == "all":
+                result = isinstance(value, AllCategories)
             else:
                 result = value is not MISSING and value is not UNSTATED and value != ()
-            if not result and trace.culprit is None:
+            outcome = result != negate
+            if not outcome and trace.culprit is None:
                 if trace.last_read is not None:
                     trace.culprit = trace.last_read
                 elif isinstance(s, Fact):
                     trace.culprit = (s, name_of(path))
-            return result != negate
+            return outcome
 
         return test
 

@@ -227,3 +227,22 @@ def test_a_message_following_a_reference_to_an_unknown_field_is_refused() -> Non
     with pytest.raises(ErrorList) as caught:
         load_requirement_file(FOLLOWING.replace("recipient.contact", "recipient.phone"), "f.yaml")
     assert "message names '{recipient.phone}'" in str(caught.value)
+
+
+def test_data_is_all_tells_all_apart_from_a_list() -> None:
+    rules = load_requirement_file(
+        FOLLOWING.replace("require: consent == separate", "require: data is not all")
+        .replace("for_each: transfer", "for_each: collection")
+        .replace("{recipient.legal_name} ({recipient.contact}) with consent {consent}", "{data}"),
+        "all.yaml",
+    )
+    policy = parse_policy(
+        HEADER
+        + 'collection listed { data = [user.name] cite "1" "Shop" }\n'
+        + 'collection everything { data = all cite "1" "Shop" }\n',
+        "shop.policy",
+    )
+    (outcome,) = evaluate(policy, [rules], TODAY).outcomes
+    assert [f.subject for f in outcome.findings] == ["collection everything"]
+    # `all` still stands for the categories the notice collects
+    assert outcome.findings[0].message == "collection everything goes to all"
