@@ -23,7 +23,6 @@ from checker.config import FAIL_ON, Config, find_config, load_config
 from checker.errors import CheckerError, ErrorList
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR
 from checker.files import MAX_BYTES
-from checker.fmt_command import run_fmt
 from checker.lint_command import CACHE_DIR, LintOptions, run_lint
 
 
@@ -121,6 +120,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     config = _config(paths)
     default_paths = [config.root / p for p in config.paths] or [Path("policies")]
     if args.command == "fmt":
+        from checker.fmt_command import run_fmt  # the formatter is not needed to lint
+
         return run_fmt(paths or default_paths, args.check, args.diff, sys.stdout, sys.stderr)
     if args.command == "lint":
         return _lint(args, paths or default_paths, config)
