@@ -96,16 +96,23 @@ def _anchor(policy: Policy, trace: Trace, item: Fact | None) -> Any:
     return policy.document.span
 
 
+def _about(req: Requirement) -> dict[str, Any]:
+    """What every outcome and finding repeats of its requirement."""
+    return {
+        "id": req.id,
+        "severity": req.spec.severity,
+        "title": req.spec.title,
+        "law": req.law,
+        "article": req.spec.article,
+    }
+
+
 def _outcome(
     req: Requirement, status: Status, findings: tuple[Finding, ...], trace: Trace
 ) -> Outcome:
     return Outcome(
-        id=req.id,
+        **_about(req),
         status=status,
-        severity=req.spec.severity,
-        title=req.spec.title,
-        law=req.law,
-        article=req.spec.article,
         findings=findings,
         evidence=_evidence(trace.touched.values()),
     )
@@ -148,12 +155,8 @@ def _finding(
     if status == "incomplete":
         message = f"cannot decide: not encoded: {', '.join(missing) or 'a needed fact'}"
     return Finding(
-        id=req.id,
+        **_about(req),
         status=status,
-        severity=req.spec.severity,
-        title=req.spec.title,
-        law=req.law,
-        article=req.spec.article,
         message=message,
         path=policy.path,
         span=span,
