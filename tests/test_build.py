@@ -425,3 +425,19 @@ def test_an_empty_citation_label_or_quote_is_refused(cite: str) -> None:
     """The citation is incomplete; it is not a quote missing from the notice (E302)."""
     found = errors(f"storage {{\n  location = cn\n  {cite}\n}}\n")
     assert [(e.code, e.span.line if e.span else 0) for e in found] == [("E111", 8)]
+
+
+def test_facts_of_the_shipped_policies_are_what_validation_would_make() -> None:
+    """The builder skips pydantic's second validation; a fact it makes must not differ."""
+    from pathlib import Path
+
+    from checker.files import parse_policy
+
+    shipped = sorted((Path(__file__).parents[1] / "policies").glob("*.policy"))
+    assert len(shipped) == 5
+    for path in shipped:
+        policy = parse_policy(path.read_text(encoding="utf-8"), str(path))
+        for fact in policy.statements:
+            validated = type(fact).model_validate(fact.model_dump())
+            assert validated == fact
+            assert validated.model_dump() == fact.model_dump()
