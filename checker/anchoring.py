@@ -11,11 +11,12 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from checker.citations import Citation
 from checker.errors import CheckerError, ErrorList
-from checker.facts import Citation, Fact, Policy
+from checker.facts import Fact, Policy
 
 _TRANSLATE = str.maketrans(
     {
@@ -209,7 +210,7 @@ def anchor(policy: Policy, source_text: str) -> Policy:
                 errors.append(_not_found(policy, notice, cite))
                 cites.append(cite)
             else:
-                cites.append(cite.model_copy(update={"notice_line": line}))
+                cites.append(replace(cite, notice_line=line))
         statements.append(_with_cites(fact, tuple(cites)))
     if errors:
         raise ErrorList(errors)

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from checker.citations import Citation
 from checker.errors import CheckerError, ErrorList, did_you_mean, one_of
 from checker.facts import (
     KIND_MODELS,
     SHAPES,
     UNSTATED,
-    Citation,
     Document,
     Fact,
     Policy,
@@ -210,7 +210,7 @@ class _Builder:
                     )
                     ok = False
                 cites.append(
-                    Citation.model_construct(
+                    Citation(
                         label=item.label,
                         quote=item.quote,
                         span=item.span,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import string
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any, Literal
 
 from checker.conditions import Trace
@@ -290,13 +291,9 @@ def apply_waivers(
             )
             continue
         who = f"{waiver.approver} until {waiver.expires}: {waiver.reason}"
-        outcomes[index] = outcome.model_copy(
-            update={
-                "status": "waived",
-                "findings": tuple(
-                    f.model_copy(update={"status": "waived", "waived_by": who})
-                    for f in outcome.findings
-                ),
-            }
+        outcomes[index] = replace(
+            outcome,
+            status="waived",
+            findings=tuple(replace(f, status="waived", waived_by=who) for f in outcome.findings),
         )
     return outcomes, extra

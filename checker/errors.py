@@ -182,6 +182,8 @@ _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
 
 def escape_invisible(line: str) -> str:
     """Show control, bidirectional and zero-width characters as escapes, so a caret lines up."""
+    if line.isprintable():  # no Other or Separator character but the space: nothing to escape
+        return line
     out = []
     for ch in line:
         if ch in _INVISIBLE:
@@ -206,6 +208,8 @@ def is_invisible(ch: str) -> bool:
 
 def display_width(shown: str) -> int:
     """Terminal columns taken by already escaped text: wide characters take two, marks none."""
+    if shown.isascii():  # no ASCII character is wide or combining
+        return len(shown)
     width = 0
     for ch in shown:
         if unicodedata.combining(ch):

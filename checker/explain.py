@@ -15,8 +15,8 @@ from checker.errors import CATALOGUE, CheckerError, did_you_mean
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS
 from checker.facts import FIXED_FIELDS, UNSTATED, Fact
 from checker.files import load_policy
-from checker.requirements import Requirement, resolve_sets, shipped_sets
-from checker.resources import shipped_dir
+from checker.requirements import Requirement, resolve_sets
+from checker.resources import shipped_dir, shipped_sets
 
 
 def _requirements(names: list[str] | None) -> list[Requirement]:

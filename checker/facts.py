@@ -21,6 +21,7 @@ from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origi
 
 from pydantic import BaseModel, Field
 
+from checker.citations import Citation
 from checker.spans import Span
 
 
@@ -185,17 +186,6 @@ OfficerRole = Literal["dpo", "pi_protection_officer"]
 U = Unstated
 PurposeRefs = Annotated[tuple[str, ...], RefTo("purpose")]
 RecipientRef = Annotated[str, RefTo("recipient")]
-
-
-class Citation(BaseModel, frozen=True, extra="forbid", defer_build=True):
-    """`cite "label" "quote"`: the clause of the notice a fact rests on, in its own words."""
-
-    label: str
-    quote: str
-    span: Span
-    quote_span: Span
-    notice_line: int | None = None
-    """Line of the source text where the quote was found (set by quote anchoring)."""
 
 
 class Fact(BaseModel, frozen=True, extra="forbid", defer_build=True):

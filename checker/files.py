@@ -9,13 +9,13 @@ from __future__ import annotations
 import errno
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from checker.anchoring import anchor
-from checker.build import build_policy
 from checker.errors import CheckerError, ErrorList
-from checker.facts import Policy
 from checker.spans import Span, position_at
-from checker.syntax import parse_syntax
+
+if TYPE_CHECKING:
+    from checker.facts import Policy
 
 MAX_BYTES = 32 * 1024 * 1024
 """Files larger than this are refused before reading (a policy is a few kilobytes)."""
@@ -71,6 +71,11 @@ def _os_reason(exc: OSError) -> str:
 
 def parse_policy(text: str, path: str) -> Policy:
     """Syntax and meaning of one policy text (no file access, no quote anchoring)."""
+    # Imported here, not at the top: a lint run served from the cache lists and reads files but
+    # never parses one, and the parser and fact model are most of the program's start-up time.
+    from checker.build import build_policy
+    from checker.syntax import parse_syntax
+
     # Positions are counted without a byte order mark, however the text was read.
     text = text.removeprefix("\ufeff")
     try:
@@ -87,6 +92,8 @@ def source_path(policy_path: Path, policy: Policy) -> Path:
 
 def load_policy(path: Path, shown: str | None = None) -> tuple[Policy, str]:
     """Read, parse and anchor one policy file; returns the policy and the file's text."""
+    from checker.anchoring import anchor
+
     name = shown or str(path)
     try:
         text = read_text(path, name)

@@ -12,32 +12,28 @@ import contextlib
 import datetime
 import hashlib
 import json
-import multiprocessing
-import multiprocessing.context
 import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from checker import __version__
 from checker.cache_codec import decode, encode
-from checker.engine import evaluate
 from checker.errors import CheckerError, ErrorList
-from checker.files import MAX_BYTES, list_policy_files, load_policy
-from checker.requirements import (
-    Requirement,
-    RequirementSet,
-    load_set_file,
-    resolve_sets,
-    sets_for_jurisdictions,
-    shipped_sets,
-)
-from checker.resources import shipped_dir
+from checker.files import MAX_BYTES, list_policy_files
+from checker.resources import shipped_dir, shipped_sets
 from checker.results import DocumentReport, Finding
+
+if TYPE_CHECKING:
+    import multiprocessing.context
+
+    from checker.requirements import Requirement, RequirementSet
+
+# The parser, the fact model, the engine and the requirement sets (and with them lark, pydantic
+# and yaml), and the process pool, are imported only where they are used: a run served wholly
+# from the cache needs none of them, and importing them would be most of its time.
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 CACHE_DIR = ".policycheck_cache"
@@ -128,7 +124,7 @@ def run_lint(options: LintOptions) -> LintRun:
     explicit = list(options.requirements)
     extra = list(options.extra_requirements)
     try:  # load every set named up front, so a broken requirement file is reported once
-        named = resolve_sets(explicit + extra) if explicit or extra else []
+        named = _resolve(explicit + extra) if explicit or extra else []
     except ErrorList as exc:
         return LintRun([], errors + exc.errors, [], {}, options)
 
@@ -136,6 +132,8 @@ def run_lint(options: LintOptions) -> LintRun:
     jobs = [(str(p), explicit, extra, options.today, options.cache_dir, digest) for p in files]
     workers = min(options.jobs, len(jobs) // FILES_PER_WORKER)
     if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
         _warm_up()
         with ProcessPoolExecutor(max_workers=workers, mp_context=_fork_context()) as pool:
             outputs = list(pool.map(_lint_one, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
@@ -160,7 +158,15 @@ def run_lint(options: LintOptions) -> LintRun:
     )
 
 
+def _resolve(names: list[str]) -> list[RequirementSet]:
+    from checker.requirements import resolve_sets
+
+    return resolve_sets(names)
+
+
 def _sets_by_name(names: set[str], named: list[RequirementSet]) -> list[RequirementSet]:
+    from checker.requirements import load_set_file
+
     found = {s.name: s for s in named}
     shipped = shipped_sets()
     for name in names - set(found):
@@ -174,17 +180,21 @@ def _filter(report: DocumentReport, options: LintOptions) -> DocumentReport:
         return report
     keep = [o for o in report.outcomes if selected(o.id, options.select, options.ignore)]
     extra = [f for f in report.extra if selected(f.id, options.select, options.ignore)]
-    return report.model_copy(update={"outcomes": tuple(keep), "extra": tuple(extra)})
+    return replace(report, outcomes=tuple(keep), extra=tuple(extra))
 
 
 def _warm_up() -> None:
     """Compile the shipped requirement sets before forking, so workers inherit them warm."""
+    from checker.requirements import load_set_file
+
     for path in shipped_sets().values():
         with contextlib.suppress(ErrorList):
             load_set_file(path)
 
 
 def _fork_context() -> multiprocessing.context.BaseContext | None:
+    import multiprocessing
+
     # Forked workers start with everything already imported and compiled; elsewhere (macOS,
     # Windows) the platform's default start method is used.
     if "fork" in multiprocessing.get_all_start_methods():
@@ -209,6 +219,10 @@ def _lint_one(job: Job) -> tuple[str, DocumentReport | None, list[CheckerError],
         cached = _cache_get(cache_dir, key) if key else None
         if cached is not None:
             return name, cached, [], None
+    from checker.engine import evaluate
+    from checker.files import load_policy
+    from checker.requirements import resolve_sets, sets_for_jurisdictions
+
     try:
         policy, text = load_policy(path, name)
     except ErrorList as exc:
@@ -289,35 +303,39 @@ def _cache_key(
 
 
 def _cache_get(cache_dir: Path, key: str) -> DocumentReport | None:
-    """A cached report, if present, intact, and its notice text unchanged; else None."""
+    """A cached report, if present, intact, and its notice text unchanged; else None.
+
+    An entry is one line of JSON about the entry (which notice, digests), then the report as
+    `cache_codec` wrote it, so the report is parsed once and only after its digest matched.
+    """
     entry = cache_dir / key[:2] / f"{key}.json"
     try:
-        stored = json.loads(entry.read_text(encoding="utf-8"))
+        head, _, body = entry.read_bytes().partition(b"\n")
+        stored = json.loads(head)
         source = Path(stored["policy"]).parent / stored["source"]
         if _digest(source.read_bytes()) != stored["source_digest"]:
             return None
-        if _digest(stored["report"].encode()) != stored["report_digest"]:
+        if _digest(body) != stored["report_digest"]:
             return None  # truncated or edited: never trust it
-        return decode(stored["report"])
-    except (OSError, ValueError, KeyError, TypeError, ValidationError):
+        return decode(body.decode("utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 def _cache_put(cache_dir: Path, key: str, report: DocumentReport, path: Path, source: str) -> None:
     try:
         source_bytes = (path.parent / source).read_bytes()
-        report_json = encode(report)
-        entry = {
+        body = encode(report).encode("utf-8")
+        head = {
             "policy": str(path),
             "source": source,
             "source_digest": _digest(source_bytes),
-            "report": report_json,
-            "report_digest": _digest(report_json.encode()),
+            "report_digest": _digest(body),
         }
         folder = cache_dir / key[:2]
         folder.mkdir(parents=True, exist_ok=True)
         tmp = folder / f".{key}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(entry), encoding="utf-8")
+        tmp.write_bytes(json.dumps(head).encode("utf-8") + b"\n" + body)
         os.replace(tmp, folder / f"{key}.json")
         gitignore = cache_dir / ".gitignore"
         if not gitignore.exists():

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, StringConstraints, ValidationError
 from checker.conditions import Compiler, ConditionError, PathType, Test, parse_condition
 from checker.errors import CheckerError, ErrorList, did_you_mean, one_of
 from checker.facts import KIND_MODELS, SHAPES
-from checker.resources import shipped_dir
+from checker.resources import NOT_SETS, shipped_sets
 from checker.spans import Span
 from checker.yamlsafe import Located, load_located
 
@@ -315,15 +315,6 @@ def _schema_error(error: Any, located: Located, path: str) -> CheckerError:
 # --- Finding and choosing sets --------------------------------------------------------------
 
 
-def shipped_sets() -> dict[str, Path]:
-    """Set name -> file, for the sets shipped with policycheck."""
-    folder = shipped_dir("requirements")
-    return {p.stem: p for p in sorted(folder.glob("*.yaml")) if p.stem not in _NOT_SETS}
-
-
-_NOT_SETS = frozenset({"sensitive_categories"})
-
-
 @cache
 def load_set_file(path: Path) -> RequirementSet:
     from checker.files import read_text
@@ -345,7 +336,7 @@ def resolve_sets(names: list[str]) -> list[RequirementSet]:
         if name in shipped:
             paths = [shipped[name]]
         elif Path(name).is_dir():
-            paths = sorted(p for p in Path(name).glob("*.yaml") if p.stem not in _NOT_SETS)
+            paths = sorted(p for p in Path(name).glob("*.yaml") if p.stem not in NOT_SETS)
         elif Path(name).suffix in (".yaml", ".yml") or Path(name).exists():
             paths = [Path(name)]
         else:

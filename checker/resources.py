@@ -27,3 +27,13 @@ def grammar_text(name: str) -> str:
 
 def data_path(name: str) -> Path:
     return _PACKAGE / "data" / name
+
+
+def shipped_sets() -> dict[str, Path]:
+    """Set name -> file, for the requirement sets shipped with policycheck."""
+    folder = shipped_dir("requirements")
+    return {p.stem: p for p in sorted(folder.glob("*.yaml")) if p.stem not in NOT_SETS}
+
+
+NOT_SETS = frozenset({"sensitive_categories"})
+"""YAML files beside the sets that are tables the sets use, not sets."""

@@ -1,19 +1,24 @@
-"""Results of evaluation: what each requirement decided about each document, with evidence."""
+"""Results of evaluation: what each requirement decided about each document, with evidence.
+
+Plain frozen dataclasses rather than pydantic models: the engine makes them from values it has
+already checked, and a run served from the cache reads them back without loading the fact model,
+the parser or pydantic at all (most of a cached run's time would otherwise be those imports).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel
-
-from checker.facts import Citation
+from checker.citations import Citation
 from checker.spans import Span
 
 Status = Literal["pass", "fail", "not_applicable", "incomplete", "waived"]
 STATUSES: tuple[str, ...] = ("pass", "fail", "not_applicable", "incomplete", "waived")
 
 
-class Evidence(BaseModel, frozen=True, extra="forbid", defer_build=True):
+@dataclass(frozen=True, slots=True)
+class Evidence:
     """A fact the engine looked at: where it is in the policy and which notice words back it."""
 
     label: str
@@ -21,7 +26,8 @@ class Evidence(BaseModel, frozen=True, extra="forbid", defer_build=True):
     cites: tuple[Citation, ...] = ()
 
 
-class Finding(BaseModel, frozen=True, extra="forbid", defer_build=True):
+@dataclass(frozen=True, slots=True)
+class Finding:
     """One reportable result at one place: a failure, an undecidable check, or a waiver problem."""
 
     id: str
@@ -46,7 +52,8 @@ class Finding(BaseModel, frozen=True, extra="forbid", defer_build=True):
         return (self.path, self.span.line, self.span.column, self.id, self.subject or "")
 
 
-class Outcome(BaseModel, frozen=True, extra="forbid", defer_build=True):
+@dataclass(frozen=True, slots=True)
+class Outcome:
     """The verdict of one requirement on one document."""
 
     id: str
@@ -59,7 +66,8 @@ class Outcome(BaseModel, frozen=True, extra="forbid", defer_build=True):
     evidence: tuple[Evidence, ...] = ()
 
 
-class DocumentReport(BaseModel, frozen=True, extra="forbid", defer_build=True):
+@dataclass(frozen=True, slots=True)
+class DocumentReport:
     """Everything evaluated for one policy file."""
 
     path: str

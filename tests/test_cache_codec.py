@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import json
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 
 from checker.cache_codec import decode, encode
 from checker.engine import evaluate
 from checker.files import load_policy
-from checker.requirements import load_set_file, shipped_sets
+from checker.requirements import load_set_file
+from checker.resources import shipped_sets
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,11 +26,11 @@ def test_a_report_survives_the_round_trip(name: str) -> None:
     text = encode(report)
     assert decode(text) == report
     # each distinct evidence is written once, so the entry is far smaller than the naive dump
-    assert len(text) < len(report.model_dump_json()) / 2
+    assert len(text) < len(json.dumps(dataclasses.asdict(report))) / 2
 
 
 def test_anything_else_is_refused() -> None:
     with pytest.raises(ValueError):
         decode('{"format": "something else"}')
-    with pytest.raises((ValueError, KeyError, ValidationError)):
-        decode('{"format": "policycheck-cache/1", "evidence": [], "report": {"path": 1}}')
+    with pytest.raises((ValueError, KeyError, TypeError)):
+        decode('{"format": "policycheck-cache/2", "evidence": [], "report": {"path": 1}}')

@@ -82,12 +82,12 @@ def test_a_second_run_is_served_from_the_cache(
     first = lint(capsys, ".", "--requirements", RULES, "--jobs", "1")
     assert list((corpus / ".policycheck_cache").rglob("*.json"))
 
-    import checker.lint_command as lc
+    import checker.files
 
     def no_parsing(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed although the corpus is unchanged")
 
-    monkeypatch.setattr(lc, "load_policy", no_parsing)
+    monkeypatch.setattr(checker.files, "load_policy", no_parsing)
     assert lint(capsys, ".", "--requirements", RULES, "--jobs", "1") == first
 
 
@@ -108,6 +108,21 @@ def test_a_corrupted_cache_entry_is_ignored(
     first = lint(capsys, ".", "--requirements", RULES, "--jobs", "1")
     for entry in (corpus / ".policycheck_cache").rglob("*.json"):
         entry.write_text(entry.read_text(encoding="utf-8")[:-40], encoding="utf-8")
+    assert lint(capsys, ".", "--requirements", RULES, "--jobs", "1") == first
+
+
+def test_an_edited_cache_entry_is_ignored(
+    corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A verdict changed in an entry still parses, but its digest no longer matches."""
+    monkeypatch.chdir(corpus)
+    first = lint(capsys, ".", "--requirements", RULES, "--jobs", "1")
+    edited = 0
+    for entry in (corpus / ".policycheck_cache").rglob("*.json"):
+        text = entry.read_text(encoding="utf-8")
+        entry.write_text(text.replace('"fail"', '"pass"'), encoding="utf-8")
+        edited += '"fail"' in text
+    assert edited
     assert lint(capsys, ".", "--requirements", RULES, "--jobs", "1") == first
 
 

@@ -475,3 +475,19 @@ def test_a_broken_variant_of_a_real_policy_is_refused_with_a_position_and_a_care
 
 def test_there_are_at_least_twenty_variants() -> None:
     assert len(VARIANTS) >= 20
+
+
+def test_the_excerpt_shortcuts_agree_with_the_character_tables() -> None:
+    """`escape_invisible` returns printable lines as they are and `display_width` counts ASCII
+    by length; both shortcuts must hold for every code point."""
+    import unicodedata
+
+    from checker.errors import _INVISIBLE, is_invisible
+
+    for code in range(0x110000):
+        ch = chr(code)
+        if ch.isprintable():
+            assert ch not in _INVISIBLE and not is_invisible(ch), hex(code)
+        if ch.isascii():
+            assert not unicodedata.combining(ch)
+            assert unicodedata.east_asian_width(ch) not in ("W", "F")

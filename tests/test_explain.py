@@ -7,7 +7,8 @@ import json
 import pytest
 
 from checker.cli import main
-from checker.requirements import load_set_file, shipped_sets
+from checker.requirements import load_set_file
+from checker.resources import shipped_sets
 
 IDS = sorted(r.id for p in shipped_sets().values() for r in load_set_file(p).requirements)
 

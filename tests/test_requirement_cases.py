@@ -8,7 +8,8 @@ import pytest
 
 from checker.cases import Case, all_cases, case_policy
 from checker.engine import check
-from checker.requirements import Requirement, load_set_file, shipped_sets
+from checker.requirements import Requirement, load_set_file
+from checker.resources import shipped_sets
 
 REQUIREMENTS: dict[str, Requirement] = {
     r.id: r for path in shipped_sets().values() for r in load_set_file(path).requirements

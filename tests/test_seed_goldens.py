@@ -16,7 +16,8 @@ import pytest
 
 from checker.engine import evaluate
 from checker.files import load_policy
-from checker.requirements import load_set_file, shipped_sets
+from checker.requirements import load_set_file
+from checker.resources import shipped_sets
 from checker.results import DocumentReport
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -26,8 +26,8 @@ from collections import Counter
 from typing import Any
 
 from checker import __version__
+from checker.citations import Citation
 from checker.errors import CATALOGUE, CheckerError
-from checker.facts import Citation
 from checker.lint_command import LintRun
 from checker.requirements import Requirement
 from checker.results import STATUSES, DocumentReport, Evidence, Finding, Outcome
