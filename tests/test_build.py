@@ -437,6 +437,7 @@ def test_facts_of_the_shipped_policies_are_what_validation_would_make() -> None:
     assert len(shipped) == 5
     for path in shipped:
         policy = parse_policy(path.read_text(encoding="utf-8"), str(path))
+        assert Policy.model_validate(policy.model_dump()) == policy
         for fact in policy.statements:
             validated = type(fact).model_validate(fact.model_dump())
             assert validated == fact
