@@ -8,7 +8,7 @@ did-you-mean. All errors of a file are collected before giving up.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from checker.citations import Citation
 from checker.errors import CheckerError, ErrorList, did_you_mean, one_of
@@ -20,6 +20,7 @@ from checker.facts import (
     Fact,
     Policy,
     Shape,
+    Statement,
 )
 from checker.spans import Span
 from checker.syntax import Block, Cite, Field, ListValue, Scalar, SyntaxTree
@@ -75,7 +76,8 @@ def build_policy(tree: SyntaxTree, path: str, require_cites: bool = True) -> Pol
         raise ErrorList([e.at(path) for e in errors])
     # Made, like the facts, without validating again: validating would first have pydantic
     # build the schema of every fact kind, which costs more than linting a small file.
-    return Policy.model_construct(path=path, document=documents[0], statements=tuple(facts))
+    statements = cast("tuple[Statement, ...]", tuple(facts))  # every kind is a Statement
+    return Policy.model_construct(path=path, document=documents[0], statements=statements)
 
 
 def _declared_names(blocks: list[Block]) -> dict[str, set[str]]:
