@@ -34,7 +34,7 @@ class Unstated(BaseModel, frozen=True, extra="forbid", defer_build=True):
         return "UNSTATED"
 
 
-UNSTATED = Unstated()
+UNSTATED = Unstated.model_construct()  # validating would build the schema at import
 
 
 @dataclass(frozen=True)
