@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from checker.citations import Citation
 from checker.errors import CheckerError, ErrorList
-from checker.facts import Fact, Policy
+from checker.facts import Policy
 
 _TRANSLATE = str.maketrans(
     {
@@ -48,12 +47,38 @@ _TRANSLATE = str.maketrans(
         "\ufeff": "",
     }
 )
-_SPACES = re.compile(r"\s+")
+_PLAIN = tuple((chr(odd), plain or "") for odd, plain in _TRANSLATE.items())
+"""The table as (character, replacement) pairs, for `_plain`."""
+
+_INLINE_SPACES = (
+    "\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""Every character `str.split()` and `str.strip()` take for whitespace, but the space and the line
+feed. (These are also exactly what the regular expression `\\s` matches; tests check both.)"""
+
+
+def _plain(text: str) -> str:
+    """`text.translate(_TRANSLATE)`, without its cost on long non-ASCII text.
+
+    `str.translate` looks every character up in the table, which makes it the slowest step on a
+    notice; a notice holds few of the characters the table maps, and `in` and `replace` find them
+    at memory-scan speed. Replacing one character after another gives the same result because no
+    replacement is itself a character of the table.
+    """
+    if text.isascii():  # the table maps no ASCII character
+        return text
+    for odd, plain in _PLAIN:
+        if odd in text:
+            text = text.replace(odd, plain)
+    return text
 
 
 def normalise(text: str) -> str:
     """The form in which quotes and notices are compared."""
-    return _SPACES.sub(" ", text.translate(_TRANSLATE)).strip().casefold()
+    # `str.split()` splits at runs of the characters the regular expression `\s` matches, so this
+    # is `re.sub(r"\s+", " ", ...).strip()`, faster.
+    return " ".join(_plain(text).split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -69,31 +94,34 @@ class Notice:
     """`normal` before case folding: what a suggestion quotes back to the user."""
 
 
-def _collapse(line: str) -> str:
-    return _SPACES.sub(" ", line.translate(_TRANSLATE)).strip()
-
-
 @lru_cache(maxsize=64)
 def prepare(text: str) -> Notice:
     """Normalise a notice once; line numbers survive as a sorted table of (offset, line)."""
+    # Each line is normalised as `normalise` does (but for case), the empty ones left out, and
+    # the rest joined by single spaces. The work is done on the whole text at once: every
+    # whitespace character but the line feed becomes a space and runs of spaces are halved until
+    # none is left, so that each line need only be stripped.
+    plain = _plain(text)
+    for space in _INLINE_SPACES:
+        if space in plain:
+            plain = plain.replace(space, " ")
+    while "  " in plain:
+        plain = plain.replace("  ", " ")
     pieces: list[str] = []
     starts: list[int] = []
     lines: list[int] = []
     length = 0
     # Lines are counted at line feeds only, as editors and the policy parser count them
     # (`str.splitlines` also breaks at form feeds, U+2028 and others).
-    for number, line in enumerate(text.split("\n"), start=1):
-        part = _collapse(line)
+    for number, line in enumerate(plain.split("\n"), start=1):
+        part = line.strip()
         if not part:
             continue
-        if pieces:
-            pieces.append(" ")
-            length += 1
         starts.append(length)
         lines.append(number)
         pieces.append(part)
-        length += len(part)
-    shown = "".join(pieces)
+        length += len(part) + 1
+    shown = " ".join(pieces)
     return Notice(text, shown.casefold(), tuple(starts), tuple(lines), shown)
 
 
@@ -204,22 +232,22 @@ def anchor(policy: Policy, source_text: str) -> Policy:
     statements = []
     for fact in policy.statements:
         cites = []
+        moved = False
         for cite in fact.cites:
             line = find_quote(notice, cite.quote)
             if line is None:
                 errors.append(_not_found(policy, notice, cite))
-                cites.append(cite)
-            else:
-                cites.append(replace(cite, notice_line=line))
-        statements.append(_with_cites(fact, tuple(cites)))
+            elif line != cite.notice_line:
+                cite = replace(cite, notice_line=line)
+                moved = True
+            cites.append(cite)
+        # A fact whose citations all keep their line is kept as it is (the models are frozen and
+        # compare by value, so an unchanged copy would be equal to it anyway).
+        statements.append(fact.model_copy(update={"cites": tuple(cites)}) if moved else fact)
     if errors:
         raise ErrorList(errors)
     document = next(s for s in statements if s.KIND == "document")
     return policy.model_copy(update={"statements": tuple(statements), "document": document})
-
-
-def _with_cites(fact: Fact, cites: tuple[Citation, ...]) -> Fact:
-    return fact if cites == fact.cites else fact.model_copy(update={"cites": cites})
 
 
 def _not_found(policy: Policy, notice: Notice, cite: Citation) -> CheckerError:
