@@ -88,7 +88,7 @@ class Notice:
     text: str
     normal: str
     starts: tuple[int, ...]
-    """For each normalised character of a line start, used to map matches back to lines."""
+    """Offset in `normal` of each non-blank line's first character, to map matches to lines."""
     lines: tuple[int, ...]
     shown: str = ""
     """`normal` before case folding: what a suggestion quotes back to the user."""
@@ -122,7 +122,15 @@ def prepare(text: str) -> Notice:
         pieces.append(part)
         length += len(part) + 1
     shown = " ".join(pieces)
-    return Notice(text, shown.casefold(), tuple(starts), tuple(lines), shown)
+    normal = shown.casefold()
+    if len(normal) != len(shown):
+        # Case folding lengthened some letter (German ß becomes ss), so the line starts counted
+        # above are early in `normal`: count them again on the folded lines.
+        starts, length = [], 0
+        for part in pieces:
+            starts.append(length)
+            length += len(part.casefold()) + 1
+    return Notice(text, normal, tuple(starts), tuple(lines), shown)
 
 
 def find_quote(notice: Notice, quote: str) -> int | None:

@@ -125,3 +125,13 @@ def test_every_missing_quote_is_reported() -> None:
     with pytest.raises(ErrorList) as caught:
         anchor(parse_policy(bad, "shop.policy"), NOTICE)
     assert sorted(e.span.line for e in caught.value.errors if e.span) == [9, 15]
+
+
+def test_a_quote_after_letters_that_fold_longer_is_given_its_own_line() -> None:
+    """`ß` folds to `ss`: line starts must be counted in the folded text, not the shown one."""
+    from checker.anchoring import find_quote, prepare
+
+    notice = prepare("ßßßß ab\ncd\n")
+    assert find_quote(notice, "ab") == 1
+    assert find_quote(notice, "cd") == 2
+    assert find_quote(notice, "SSSS") == 1

@@ -47,10 +47,10 @@ def reference_prepare(text: str) -> Notice:
         if pieces:
             pieces.append(" ")
             length += 1
-        starts.append(length)
+        starts.append(length)  # where the line starts in the case-folded text
         lines.append(number)
         pieces.append(part)
-        length += len(part)
+        length += len(part.casefold())
     shown = "".join(pieces)
     return Notice(text, shown.casefold(), tuple(starts), tuple(lines), shown)
 
