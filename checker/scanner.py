@@ -3,10 +3,18 @@
 grammar/policy.lark is the definition of the language and the source of every syntax error
 message. Most files linted are valid, though, and for them Lark's general LALR machinery costs
 more than the whole rest of the pipeline; the grammar is LL(1) (blocks, `key = value` fields,
-`cite "label" "quote"`, one-line strings, flat lists), so one compiled regular expression and a
-small descent build the very same syntax nodes. At the first thing this parser does not expect it
-gives up (returns None) and `checker.syntax.parse_syntax` hands the text to Lark, which either
-accepts it (then the two disagree, which the tests rule out) or reports the error.
+`cite "label" "quote"`, one-line strings, flat lists), so a line scanner and a small descent build
+the very same syntax nodes, and collect the comments on the way. At the first thing this parser
+does not expect it gives up (returns None) and `checker.syntax.parse_syntax` hands the text to
+Lark, which either accepts it (then the two disagree, which the tests rule out) or reports the
+error.
+
+No token spans lines (strings are one line, a comment ends its line), so the text is scanned line
+by line. Files are mostly in the formatter's layout, one statement per line, and one regular
+expression recognises such a line whole: a field with a value or a one-line list, a citation, a
+block's opening `kind name {`, or its `}`, each with an optional comment. Any other line is split
+into tokens by a second expression. The descent then reads one token stream in which a whole-line
+field or citation is a single ready-made item.
 """
 
 from __future__ import annotations
@@ -14,38 +22,157 @@ from __future__ import annotations
 import re
 
 from checker.spans import Span
-from checker.syntax import Block, Cite, Field, Item, ListValue, Scalar, unquote
+from checker.syntax import Block, Cite, Comment, Field, Item, ListValue, Scalar, SyntaxTree, unquote
 
-# The terminals of grammar/policy.lark in one pattern. A newline is its own token so lines are
-# counted in the same pass. `cite` is a keyword (Lark gives string literals priority over NAME).
-_TOKEN = re.compile(
-    r"(?P<WS>[ \t\f\r\ufeff]+)|(?P<NL>\n+)|(?P<COMMENT>#[^\n]*)"
-    r'|(?P<STRING>"(?:[^"\\\n]|\\["\\])*")'
-    r"|(?P<DATE>[0-9]{4}-[0-9]{2}-[0-9]{2})|(?P<NUMBER>[0-9]+)"
-    r"|(?P<NAME>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)"
-    r"|(?P<PUNCT>[{}\[\]=,])|(?P<BAD>.)",
-    re.DOTALL,
+# The terminals of grammar/policy.lark. `cite` is a keyword where a statement starts (Lark gives
+# string literals priority over NAME, so a NAME that reads exactly `cite` is CITE there), but a
+# name where only a name may stand, after `=`, in a list or after a block's kind (Lark's lexer is
+# contextual). `(?!cite\b)` keeps the keyword out of the line pattern where a statement starts.
+# It also refuses `cite.x`, a valid NAME: such a line is then scanned token by token, which is
+# slower but exact. The groups `(?>...)` are atomic: like Lark's lexer, they take the first (and
+# longest) match and never try a shorter one.
+_WS = r"[ \t\f\r\ufeff]"
+_NAME = r"(?>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)"
+# The grammar's `"([^"\\\n]|\\["\\])*"` written as runs of plain characters between escapes,
+# which the regular expression engine matches much faster than one alternative per character.
+_STRING = r'"[^"\\\n]*(?:\\["\\][^"\\\n]*)*"'
+_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_NUMBER = r"[0-9]+"
+# In the order of Lark's lexer, which tries DATE (priority 2) before NUMBER.
+_SCALAR = rf"(?>{_STRING}|{_DATE}|{_NUMBER}|{_NAME})"
+_LIST = rf"\[{_WS}*(?:{_SCALAR}{_WS}*(?:,{_WS}*{_SCALAR}{_WS}*)*(?:,{_WS}*)?)?\]"
+
+# A whole line in the formatter's layout. Groups: 1 the indentation; 2 key and 3 value of a field;
+# 4 label and 5 quote of a citation; 6 kind, 7 name and 8 opening brace of a block; 9 a closing
+# brace; 10 a comment. The pattern must match the line to its end (fullmatch), so every character
+# is accounted for and the tokens it finds are the ones Lark's lexer finds: each NAME, NUMBER or
+# DATE is followed by a character that cannot continue it.
+_LINE = re.compile(
+    rf"({_WS}*)(?:"
+    rf"(?!cite\b)({_NAME}){_WS}*={_WS}*({_SCALAR}|{_LIST})"
+    rf"|cite{_WS}*({_STRING}){_WS}*({_STRING})"
+    rf"|(?!cite\b)({_NAME})(?:{_WS}+({_NAME}))?{_WS}*(\{{)"
+    rf"|(\}})"
+    rf")?{_WS}*(#.*)?"
 )
-_SCALARS = {"STRING": "string", "NAME": "name", "NUMBER": "number", "DATE": "date"}
+
+# The scalars of a list that _LINE accepted, in order: between them are only spaces and commas.
+_LIST_ITEM = re.compile(rf"{_STRING}|{_DATE}|{_NUMBER}|{_NAME}")
+
+# Any other line, token by token.
+_TOKEN = re.compile(
+    rf"(?P<WS>{_WS}+)|(?P<COMMENT>#.*)|(?P<STRING>{_STRING})|(?P<DATE>{_DATE})"
+    rf"|(?P<NUMBER>{_NUMBER})|(?P<NAME>{_NAME})|(?P<PUNCT>[{{}}\[\]=,])|(?P<BAD>.)"
+)
+# CITE is a name where a value stands (see above).
+_SCALARS = {"STRING": "string", "NAME": "name", "CITE": "name", "NUMBER": "number", "DATE": "date"}
 
 # type, text, line, column, end column (tokens never span lines)
 _Tok = tuple[str, str, int, int, int]
+# Stands in the token stream for the next ready-made item (a whole-line field or citation).
+_ITEM: _Tok = ("ITEM", "", 0, 0, 0)
+
+# Span is a named tuple; tuple.__new__ makes the same value without the keyword-argument
+# constructor's Python-level call, which matters at one span per token.
+_new = tuple.__new__
 
 
 class _GiveUp(Exception):
     """Not the happy path: let Lark parse (and explain) this text."""
 
 
-def _scan(text: str) -> list[_Tok]:
+def _scalar(raw: str, line: int, column: int) -> Scalar:
+    """The scalar of one token `raw` of a line that _LINE accepted (so its kind shows in its
+    first character: a quote, a digit, or a letter or '_' of a NAME)."""
+    span = _new(Span, (line, column, line, column + len(raw)))
+    first = raw[0]
+    if first == '"':
+        return Scalar("string", unquote(raw), span)
+    if first > "9":
+        return Scalar("name", raw, span)
+    return Scalar("date" if "-" in raw else "number", raw, span)
+
+
+def _comment(line: str, start: int, number: int) -> Comment:
+    # The same values as checker.syntax.comments_of: U+FEFF is whitespace to the grammar but
+    # not to str.strip.
+    trailing = bool(line[:start].strip().strip("\ufeff"))
+    return Comment(line[start:].rstrip(), number, start + 1, trailing)
+
+
+def _scan(text: str) -> tuple[list[_Tok], list[Item], list[Comment]]:
+    """The token stream, the ready-made items it refers to (in order) and the comments."""
     tokens: list[_Tok] = []
-    line, line_start = 1, 0
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup
-        if kind == "WS" or kind == "COMMENT":
+    items: list[Item] = []
+    comments: list[Comment] = []
+    match_line = _LINE.fullmatch
+    for number, line in enumerate(text.split("\n"), 1):
+        m = match_line(line)
+        if m is None:
+            _scan_tokens(line, number, tokens, comments)
             continue
-        if kind == "NL":
-            line += m.end() - m.start()
-            line_start = m.end()
+        indent, key, value, label, quote, kind, name, _brace, rbrace, comment = m.groups()
+        start = len(indent) + 1  # where the statement starts, if there is one
+        if key is not None:
+            at = m.start(3) + 1
+            end = at + len(value)
+            if value[0] == "[":
+                values = tuple(
+                    _scalar(v.group(), number, v.start() + 1)
+                    for v in _LIST_ITEM.finditer(line, at, end - 1)
+                )
+                result: Scalar | ListValue = ListValue(
+                    values, _new(Span, (number, at, number, end))
+                )
+            else:
+                result = _scalar(value, number, at)
+            items.append(
+                Field(
+                    key,
+                    _new(Span, (number, start, number, start + len(key))),
+                    result,
+                    _new(Span, (number, start, number, end)),
+                )
+            )
+            tokens.append(_ITEM)
+        elif label is not None:
+            at = m.start(4) + 1
+            label_span = _new(Span, (number, at, number, at + len(label)))
+            at = m.start(5) + 1
+            end = at + len(quote)
+            items.append(
+                Cite(
+                    unquote(label),
+                    unquote(quote),
+                    label_span,
+                    _new(Span, (number, at, number, end)),
+                    _new(Span, (number, start, number, end)),
+                )
+            )
+            tokens.append(_ITEM)
+        elif kind is not None:
+            tokens.append(("NAME", kind, number, start, start + len(kind)))
+            if name is not None:
+                at = m.start(7) + 1
+                tokens.append(("NAME", name, number, at, at + len(name)))
+            at = m.start(8) + 1
+            tokens.append(("{", "{", number, at, at + 1))
+        elif rbrace is not None:
+            tokens.append(("}", "}", number, start, start + 1))
+        if comment is not None:
+            comments.append(_comment(line, m.start(10), number))
+    tokens.append(("$END", "", number, 0, 0))
+    return tokens, items, comments
+
+
+def _scan_tokens(line: str, number: int, tokens: list[_Tok], comments: list[Comment]) -> None:
+    """Split a line that is not in the formatter's layout into tokens."""
+    for m in _TOKEN.finditer(line):
+        kind = m.lastgroup
+        if kind == "WS":
+            continue
+        if kind == "COMMENT":
+            comments.append(_comment(line, m.start(), number))
             continue
         if kind == "BAD":
             raise _GiveUp
@@ -54,20 +181,19 @@ def _scan(text: str) -> list[_Tok]:
             kind = value
         elif kind == "NAME" and value == "cite":
             kind = "CITE"
-        start = m.start() - line_start + 1
-        tokens.append((kind, value, line, start, start + len(value)))  # type: ignore[arg-type]
-    tokens.append(("$END", "", line, 0, 0))
-    return tokens
+        start = m.start() + 1
+        tokens.append((kind, value, number, start, start + len(value)))  # type: ignore[arg-type]
 
 
 def _span(first: _Tok, last: _Tok) -> Span:
-    return Span(line=first[2], column=first[3], end_line=last[2], end_column=last[4])
+    return _new(Span, (first[2], first[3], last[2], last[4]))
 
 
 class _Descent:
-    def __init__(self, tokens: list[_Tok]) -> None:
+    def __init__(self, tokens: list[_Tok], ready: list[Item]) -> None:
         self.tokens = tokens
         self.pos = 0
+        self.ready = iter(ready)
 
     def scalar(self, tok: _Tok) -> Scalar:
         kind = _SCALARS.get(tok[0])
@@ -82,7 +208,12 @@ class _Descent:
         while True:
             tok = tokens[self.pos]
             kind = tok[0]
-            if kind == "CITE":
+            if kind == "ITEM":
+                # A whole line that is a field or a citation: in a valid text an item stands
+                # here and nowhere else, since only a field has '=' and only a citation `cite`.
+                self.pos += 1
+                found.append(next(self.ready))
+            elif kind == "CITE":
                 label, quote = tokens[self.pos + 1], tokens[self.pos + 2]
                 if label[0] != "STRING" or quote[0] != "STRING":
                     raise _GiveUp
@@ -127,7 +258,8 @@ class _Descent:
 
     def block(self, kind: _Tok) -> Block:
         tokens = self.tokens
-        name = tokens[self.pos + 1] if tokens[self.pos + 1][0] == "NAME" else None
+        # After a block's kind, `cite` is a name too (see above).
+        name = tokens[self.pos + 1] if tokens[self.pos + 1][0] in ("NAME", "CITE") else None
         self.pos += 2 if name else 1
         if tokens[self.pos][0] != "{":
             raise _GiveUp
@@ -137,7 +269,10 @@ class _Descent:
         if close[0] != "}":
             raise _GiveUp
         self.pos += 1
-        depth = 1 + max((i.depth for i in inner if isinstance(i, Block)), default=0)
+        depth = 1
+        for item in inner:
+            if isinstance(item, Block) and item.depth >= depth:
+                depth = item.depth + 1
         return Block(
             kind[1],
             _span(kind, kind),
@@ -149,13 +284,15 @@ class _Descent:
         )
 
 
-def fast_parse(text: str) -> tuple[Item, ...] | None:
-    """The syntax items of valid `text`, exactly as the Lark parser builds them; else None."""
+def fast_parse(text: str) -> SyntaxTree | None:
+    """The syntax tree of valid `text` (items exactly as the Lark parser builds them, comments as
+    `checker.syntax.comments_of` finds them); else None."""
     try:
-        descent = _Descent(_scan(text))
+        tokens, ready, comments = _scan(text)
+        descent = _Descent(tokens, ready)
         items = descent.items()
-        if descent.tokens[descent.pos][0] != "$END":
+        if tokens[descent.pos][0] != "$END":
             return None
-        return tuple(items)
+        return SyntaxTree(tuple(items), tuple(comments))
     except (_GiveUp, RecursionError, IndexError):  # IndexError: text ends mid-statement
         return None
