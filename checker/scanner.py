@@ -29,31 +29,32 @@ from checker.syntax import Block, Cite, Comment, Field, Item, ListValue, Scalar,
 # name where only a name may stand, after `=`, in a list or after a block's kind (Lark's lexer is
 # contextual). `(?!cite\b)` keeps the keyword out of the line pattern where a statement starts.
 # It also refuses `cite.x`, a valid NAME: such a line is then scanned token by token, which is
-# slower but exact. The groups `(?>...)` are atomic: like Lark's lexer, they take the first (and
-# longest) match and never try a shorter one.
+# slower but exact. Like Lark's lexer, the patterns take the first and longest match of a token
+# and never try a shorter one: the quantifiers `*+` are possessive, the group `(?>...)` atomic.
+# That also spares the engine futile backtracking.
 _WS = r"[ \t\f\r\ufeff]"
-_NAME = r"(?>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)"
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*+(?:\.[A-Za-z_][A-Za-z0-9_]*+)*+"
 # The grammar's `"([^"\\\n]|\\["\\])*"` written as runs of plain characters between escapes,
 # which the regular expression engine matches much faster than one alternative per character.
-_STRING = r'"[^"\\\n]*(?:\\["\\][^"\\\n]*)*"'
+_STRING = r'"[^"\\\n]*+(?:\\["\\][^"\\\n]*+)*+"'
 _DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-_NUMBER = r"[0-9]+"
+_NUMBER = r"[0-9]++"
 # In the order of Lark's lexer, which tries DATE (priority 2) before NUMBER.
 _SCALAR = rf"(?>{_STRING}|{_DATE}|{_NUMBER}|{_NAME})"
-_LIST = rf"\[{_WS}*(?:{_SCALAR}{_WS}*(?:,{_WS}*{_SCALAR}{_WS}*)*(?:,{_WS}*)?)?\]"
+_LIST = rf"\[{_WS}*+(?:{_SCALAR}{_WS}*+(?:,{_WS}*+{_SCALAR}{_WS}*+)*+(?:,{_WS}*+)?)?\]"
 
 # A whole line in the formatter's layout. Groups: 1 the indentation; 2 key and 3 value of a field;
 # 4 label and 5 quote of a citation; 6 kind, 7 name and 8 opening brace of a block; 9 a closing
-# brace; 10 a comment. The pattern must match the line to its end (fullmatch), so every character
-# is accounted for and the tokens it finds are the ones Lark's lexer finds: each NAME, NUMBER or
-# DATE is followed by a character that cannot continue it.
+# brace; 10 a comment. The pattern must match the line to its end (fullmatch): every character
+# is accounted for, and a token directly followed by another (`14abc`) leaves the line to the
+# token scanner.
 _LINE = re.compile(
-    rf"({_WS}*)(?:"
-    rf"(?!cite\b)({_NAME}){_WS}*={_WS}*({_SCALAR}|{_LIST})"
-    rf"|cite{_WS}*({_STRING}){_WS}*({_STRING})"
-    rf"|(?!cite\b)({_NAME})(?:{_WS}+({_NAME}))?{_WS}*(\{{)"
+    rf"({_WS}*+)(?:"
+    rf"(?!cite\b)({_NAME}){_WS}*+={_WS}*+({_SCALAR}|{_LIST})"
+    rf"|cite{_WS}*+({_STRING}){_WS}*+({_STRING})"
+    rf"|(?!cite\b)({_NAME})(?:{_WS}++({_NAME}))?{_WS}*+(\{{)"
     rf"|(\}})"
-    rf")?{_WS}*(#.*)?"
+    rf")?{_WS}*+(#.*)?"
 )
 
 # The scalars of a list that _LINE accepted, in order: between them are only spaces and commas.
@@ -69,8 +70,9 @@ _SCALARS = {"STRING": "string", "NAME": "name", "CITE": "name", "NUMBER": "numbe
 
 # type, text, line, column, end column (tokens never span lines)
 _Tok = tuple[str, str, int, int, int]
-# Stands in the token stream for the next ready-made item (a whole-line field or citation).
-_ITEM: _Tok = ("ITEM", "", 0, 0, 0)
+# Stands in the token stream for the next run of ready-made items: fields and citations that
+# had a line each.
+_RUN: _Tok = ("RUN", "", 0, 0, 0)
 
 # Span is a named tuple; tuple.__new__ makes the same value without the keyword-argument
 # constructor's Python-level call, which matters at one span per token.
@@ -87,10 +89,15 @@ def _scalar(raw: str, line: int, column: int) -> Scalar:
     span = _new(Span, (line, column, line, column + len(raw)))
     first = raw[0]
     if first == '"':
-        return Scalar("string", unquote(raw), span)
+        return Scalar("string", _unquote(raw), span)
     if first > "9":
         return Scalar("name", raw, span)
     return Scalar("date" if "-" in raw else "number", raw, span)
+
+
+def _unquote(raw: str) -> str:
+    # Most strings hold no escape, and then unquoting is only taking the quotes off.
+    return raw[1:-1] if "\\" not in raw else unquote(raw)
 
 
 def _comment(line: str, start: int, number: int) -> Comment:
@@ -100,33 +107,43 @@ def _comment(line: str, start: int, number: int) -> Comment:
     return Comment(line[start:].rstrip(), number, start + 1, trailing)
 
 
-def _scan(text: str) -> tuple[list[_Tok], list[Item], list[Comment]]:
-    """The token stream, the ready-made items it refers to (in order) and the comments."""
+def _scan(text: str) -> tuple[list[_Tok], list[list[Item]], list[Comment]]:
+    """The token stream, the runs of ready-made items its _RUN tokens stand for (in order), and
+    the comments."""
     tokens: list[_Tok] = []
-    items: list[Item] = []
+    runs: list[list[Item]] = []
+    run: list[Item] = []  # whole-line fields and citations since the last token
     comments: list[Comment] = []
     match_line = _LINE.fullmatch
     for number, line in enumerate(text.split("\n"), 1):
         m = match_line(line)
         if m is None:
+            if run:
+                tokens.append(_RUN)
+                runs.append(run)
+                run = []
             _scan_tokens(line, number, tokens, comments)
             continue
         indent, key, value, label, quote, kind, name, _brace, rbrace, comment = m.groups()
-        start = len(indent) + 1  # where the statement starts, if there is one
         if key is not None:
+            start = len(indent) + 1
             at = m.start(3) + 1
             end = at + len(value)
-            if value[0] == "[":
+            first = value[0]
+            result: Scalar | ListValue
+            if first == '"':
+                result = Scalar("string", _unquote(value), _new(Span, (number, at, number, end)))
+            elif first == "[":
                 values = tuple(
-                    _scalar(v.group(), number, v.start() + 1)
-                    for v in _LIST_ITEM.finditer(line, at, end - 1)
+                    [
+                        _scalar(v.group(), number, v.start() + 1)
+                        for v in _LIST_ITEM.finditer(line, at, end - 1)
+                    ]
                 )
-                result: Scalar | ListValue = ListValue(
-                    values, _new(Span, (number, at, number, end))
-                )
+                result = ListValue(values, _new(Span, (number, at, number, end)))
             else:
                 result = _scalar(value, number, at)
-            items.append(
+            run.append(
                 Field(
                     key,
                     _new(Span, (number, start, number, start + len(key))),
@@ -134,35 +151,43 @@ def _scan(text: str) -> tuple[list[_Tok], list[Item], list[Comment]]:
                     _new(Span, (number, start, number, end)),
                 )
             )
-            tokens.append(_ITEM)
         elif label is not None:
+            start = len(indent) + 1
             at = m.start(4) + 1
             label_span = _new(Span, (number, at, number, at + len(label)))
             at = m.start(5) + 1
             end = at + len(quote)
-            items.append(
+            run.append(
                 Cite(
-                    unquote(label),
-                    unquote(quote),
+                    _unquote(label),
+                    _unquote(quote),
                     label_span,
                     _new(Span, (number, at, number, end)),
                     _new(Span, (number, start, number, end)),
                 )
             )
-            tokens.append(_ITEM)
-        elif kind is not None:
-            tokens.append(("NAME", kind, number, start, start + len(kind)))
-            if name is not None:
-                at = m.start(7) + 1
-                tokens.append(("NAME", name, number, at, at + len(name)))
-            at = m.start(8) + 1
-            tokens.append(("{", "{", number, at, at + 1))
-        elif rbrace is not None:
-            tokens.append(("}", "}", number, start, start + 1))
+        elif kind is not None or rbrace is not None:
+            if run:
+                tokens.append(_RUN)
+                runs.append(run)
+                run = []
+            start = len(indent) + 1
+            if kind is None:
+                tokens.append(("}", "}", number, start, start + 1))
+            else:
+                tokens.append(("NAME", kind, number, start, start + len(kind)))
+                if name is not None:
+                    at = m.start(7) + 1
+                    tokens.append(("NAME", name, number, at, at + len(name)))
+                at = m.start(8) + 1
+                tokens.append(("{", "{", number, at, at + 1))
         if comment is not None:
             comments.append(_comment(line, m.start(10), number))
+    if run:
+        tokens.append(_RUN)
+        runs.append(run)
     tokens.append(("$END", "", number, 0, 0))
-    return tokens, items, comments
+    return tokens, runs, comments
 
 
 def _scan_tokens(line: str, number: int, tokens: list[_Tok], comments: list[Comment]) -> None:
@@ -190,10 +215,10 @@ def _span(first: _Tok, last: _Tok) -> Span:
 
 
 class _Descent:
-    def __init__(self, tokens: list[_Tok], ready: list[Item]) -> None:
+    def __init__(self, tokens: list[_Tok], runs: list[list[Item]]) -> None:
         self.tokens = tokens
         self.pos = 0
-        self.ready = iter(ready)
+        self.runs = iter(runs)
 
     def scalar(self, tok: _Tok) -> Scalar:
         kind = _SCALARS.get(tok[0])
@@ -202,17 +227,21 @@ class _Descent:
         value = unquote(tok[1]) if kind == "string" else tok[1]
         return Scalar(kind, value, _span(tok, tok))
 
-    def items(self) -> list[Item]:
+    def items(self) -> tuple[list[Item], int]:
+        """The items up to the next token that cannot start one, and the depth of the deepest
+        block among them (0 if none)."""
         tokens = self.tokens
         found: list[Item] = []
+        deepest = 0
         while True:
             tok = tokens[self.pos]
             kind = tok[0]
-            if kind == "ITEM":
-                # A whole line that is a field or a citation: in a valid text an item stands
-                # here and nowhere else, since only a field has '=' and only a citation `cite`.
+            if kind == "RUN":
+                # Lines that each were a field or a citation: in a valid text such a line
+                # stands here and nowhere else, since only a field has '=' and a string never
+                # follows a `cite` that is a name.
                 self.pos += 1
-                found.append(next(self.ready))
+                found += next(self.runs)
             elif kind == "CITE":
                 label, quote = tokens[self.pos + 1], tokens[self.pos + 2]
                 if label[0] != "STRING" or quote[0] != "STRING":
@@ -220,8 +249,8 @@ class _Descent:
                 self.pos += 3
                 found.append(
                     Cite(
-                        unquote(label[1]),
-                        unquote(quote[1]),
+                        _unquote(label[1]),
+                        _unquote(quote[1]),
                         _span(label, label),
                         _span(quote, quote),
                         _span(tok, quote),
@@ -230,9 +259,11 @@ class _Descent:
             elif kind == "NAME" and tokens[self.pos + 1][0] == "=":
                 found.append(self.field(tok))
             elif kind == "NAME":
-                found.append(self.block(tok))
+                block = self.block(tok)
+                deepest = max(deepest, block.depth)
+                found.append(block)
             else:
-                return found
+                return found, deepest
 
     def field(self, key: _Tok) -> Field:
         tokens = self.tokens
@@ -264,15 +295,11 @@ class _Descent:
         if tokens[self.pos][0] != "{":
             raise _GiveUp
         self.pos += 1
-        inner = self.items()
+        inner, deepest = self.items()
         close = tokens[self.pos]
         if close[0] != "}":
             raise _GiveUp
         self.pos += 1
-        depth = 1
-        for item in inner:
-            if isinstance(item, Block) and item.depth >= depth:
-                depth = item.depth + 1
         return Block(
             kind[1],
             _span(kind, kind),
@@ -280,7 +307,7 @@ class _Descent:
             _span(name, name) if name else None,
             tuple(inner),
             _span(kind, close),
-            depth,
+            deepest + 1,
         )
 
 
@@ -288,9 +315,9 @@ def fast_parse(text: str) -> SyntaxTree | None:
     """The syntax tree of valid `text` (items exactly as the Lark parser builds them, comments as
     `checker.syntax.comments_of` finds them); else None."""
     try:
-        tokens, ready, comments = _scan(text)
-        descent = _Descent(tokens, ready)
-        items = descent.items()
+        tokens, runs, comments = _scan(text)
+        descent = _Descent(tokens, runs)
+        items, _ = descent.items()
         if tokens[descent.pos][0] != "$END":
             return None
         return SyntaxTree(tuple(items), tuple(comments))
