@@ -121,9 +121,9 @@ def _scalar(raw: str, line: int, column: int) -> Scalar:
     first = raw[0]
     if first == '"':
         return Scalar("string", _unquote(raw), span)
-    if first > "9":
-        return Scalar("name", raw, span)
-    return Scalar("date" if "-" in raw else "number", raw, span)
+    if first.isdigit():
+        return Scalar("date" if "-" in raw else "number", raw, span)
+    return Scalar("name", raw, span)
 
 
 def _unquote(raw: str) -> str:
@@ -168,10 +168,10 @@ def _parse(text: str) -> SyntaxTree:
                     ]
                 )
                 result = ListValue(values, _new(Span, (number, at, number, end)))
-            elif first > "9":
-                result = Scalar("name", value, _new(Span, (number, at, number, end)))
-            else:
+            elif first.isdigit():
                 result = _scalar(value, number, at)
+            else:
+                result = Scalar("name", value, _new(Span, (number, at, number, end)))
             items.append(
                 Field(
                     key,
