@@ -146,6 +146,8 @@ def _parse(text: str) -> SyntaxTree:
     comments: list[Comment] = []
     match_line = _LINE.fullmatch
     for number, line in enumerate(text.split("\n"), 1):
+        if not line:
+            continue  # a blank line: nothing to match
         m = match_line(line)
         if m is None or pending:  # a line that begins a new statement only if none is pending
             _read_tokens(line, number, stack, pending, comments)
