@@ -25,6 +25,28 @@ def lark_tree(text: str) -> SyntaxTree | None:
         return None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x = cite",  # after '=', in a list and after a block's kind, `cite` is a name
+        "k = [cite, a]",
+        "purpose cite {\n}",
+        "purpose\ncite {\n}",
+        "k = [\n  a,\n  b,\n]",
+        "b {} # c",
+        "b {\n  k = 1 }",
+        'cite\n"a"\n"b"',
+        "\ufeffdocument {\r\n  k = v\r\n}\r\n",
+        "\ufeff \ufeff# str.strip keeps U+FEFF: comments_of calls this comment trailing",
+        "b {\n" * 40 + "}\n" * 40,
+    ],
+)
+def test_valid_text_at_the_edges_takes_the_fast_path_to_the_same_tree(text: str) -> None:
+    fast = fast_parse(text)
+    assert fast is not None
+    assert fast == lark_tree(text)
+
+
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_every_shipped_policy_takes_the_fast_path_to_the_same_tree(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
@@ -142,7 +164,11 @@ COMMENTS = st.sampled_from(["", "# c", "#", "#x ", "# a \r", "# # \u3000", '# "q
 LINES = st.tuples(SPACES, STATEMENTS, SPACES, COMMENTS).map("".join)
 
 
-@settings(max_examples=1000, deadline=None)
+# At least 500 examples; more under `--hypothesis-profile=fuzz` (profiles: tests/conftest.py).
+MANY = settings(max_examples=max(500, settings().max_examples), deadline=None)
+
+
+@MANY
 @given(st.lists(LINES, max_size=30).map("\n".join))
 def test_lines_in_any_layout_parse_as_the_grammar_says(text: str) -> None:
     fast = fast_parse(text)
@@ -194,7 +220,7 @@ def statements(draw: st.DrawFn, depth: int = 0) -> list[str]:
     return [*spaced, tokens[-1] + draw(BETWEEN)]
 
 
-@settings(max_examples=1000, deadline=None)
+@MANY
 @given(st.lists(statements(), max_size=5).map(lambda s: "".join(t for tokens in s for t in tokens)))
 def test_valid_text_in_any_layout_takes_the_fast_path_to_the_same_tree(text: str) -> None:
     fast = fast_parse(text)
