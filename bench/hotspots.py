@@ -8,7 +8,8 @@ Measures, on one CPU, over the same synthetic corpus as bench/run.py:
    and the one-time work of a first lint in a fresh process (loading requirement sets, ...);
 2. stages: CPU time of each stage of the pipeline, called one after the other per file as
    checker.lint_command does - read, lex (lark's basic lexer alone, for scale), parse into the
-   syntax tree (lex + LALR + syntax nodes), comments, build (facts, pydantic validation),
+   syntax tree with its comments (the fast path; the Lark path and its separate comment pass
+   for scale), build (facts, pydantic validation),
    anchoring (notice read, normalisation, quote search), set selection, evaluation - and the rest
    of run_lint (listing, sorting, garbage collection);
 3. functions: cProfile of run_lint over the corpus, the top functions by own time and the own time
@@ -211,7 +212,8 @@ def stages(files: list[Path], repeat: int) -> dict[str, float]:
         "(lex + LALR, callbacks that build nothing)": each(lambda p: null_parser.parse(texts[p])),
         "(Lark path: lex + LALR + syntax nodes)": each(lambda p: parser.parse(texts[p])),
         "parse (fast path, as lint runs it)": each(lambda p: parse_syntax(texts[p])),
-        "comments": each(lambda p: comments_of(texts[p])),
+        # The fast path collects comments while parsing; comments_of serves the Lark path.
+        "(comments_of, the Lark path's second pass)": each(lambda p: comments_of(texts[p])),
         "build facts (incl. pydantic)": each(lambda p: build_policy(trees[p], str(p))),
         "anchoring (read notice, normalise, find)": anchoring_step,
         "choose requirement sets": each(

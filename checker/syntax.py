@@ -185,16 +185,17 @@ def parse_syntax(text: str) -> SyntaxTree:
     """Parse policy text into a syntax tree, or raise a `CheckerError` at the first mistake."""
     from checker.scanner import fast_parse  # the scanner builds this module's nodes
 
-    # Valid text takes the hand-written fast path; anything else goes to the Lark grammar, which
-    # defines the language and words every syntax error.
-    items = fast_parse(text)
-    if items is None:
+    # Valid text takes the hand-written fast path, which also collects the comments; anything
+    # else goes to the Lark grammar, which defines the language and words every syntax error.
+    tree = fast_parse(text)
+    if tree is None:
         try:
             # The inline transformer's `start` returns the items; lark's stubs say Tree.
             items = cast("tuple[Item, ...]", policy_parser().parse(text))
         except UnexpectedInput as exc:
             raise syntax_error(text, exc) from None
-    too_deep = _deepest(items)
+        tree = SyntaxTree(items, comments_of(text))
+    too_deep = _deepest(tree.items)
     if too_deep is not None:
         raise CheckerError(
             "E109",
@@ -202,7 +203,7 @@ def parse_syntax(text: str) -> SyntaxTree:
             span=too_deep.kind_span,
             expected="statements at the top level of the file, each with fields and citations",
         )
-    return SyntaxTree(items, comments_of(text))
+    return tree
 
 
 def _deepest(items: tuple[Item, ...]) -> Block | None:
