@@ -9,8 +9,10 @@ encoded makes the outcome `incomplete` — reported, never passed.
 from __future__ import annotations
 
 import datetime
+import re
 import string
 from collections.abc import Iterable
+from functools import cache
 from typing import Any, Literal
 
 from checker.conditions import Trace
@@ -23,9 +25,8 @@ def evaluate(
     policy: Policy, sets: Iterable[RequirementSet], today: datetime.date
 ) -> DocumentReport:
     chosen = list(sets)
-    _EVIDENCE.clear()
-    outcomes = [check(policy, req) for s in chosen for req in s.requirements]
-    _EVIDENCE.clear()
+    run = _Run(policy)
+    outcomes = [run.check(req) for s in chosen for req in s.requirements]
     outcomes, extra = apply_waivers(policy, chosen, outcomes, today)
     return DocumentReport(
         path=policy.path,
@@ -39,50 +40,124 @@ def evaluate(
 
 def check(policy: Policy, req: Requirement) -> Outcome:
     """The verdict of one requirement on one policy."""
-    if req.spec.for_each is None:
-        return _check_document(policy, req)
-    return _check_each(policy, req, req.spec.for_each)
+    return _Run(policy).check(req)
 
 
-def _check_document(policy: Policy, req: Requirement) -> Outcome:
-    trace = Trace(policy)
-    applies = True if req.applies is None else req.applies(trace, None)
-    if applies is False:
-        return _outcome(req, "not_applicable", (), trace)
-    verdict = req.require(trace, None) if applies else None
-    if applies is None:
-        verdict = None
-    if verdict is True:
-        return _outcome(req, "pass", (), trace)
-    status: Status = "fail" if verdict is False else "incomplete"
-    anchor = _anchor(policy, trace, None)
-    finding = _finding(policy, req, status, anchor, None, trace)
-    return _outcome(req, status, (finding,), trace)
+class _Run:
+    """One evaluation of one policy: the evidence its outcomes share is made once here.
 
+    Many requirements read the same facts, and often exactly the same set of them, so each fact's
+    `Evidence`, and each ordered evidence list, is made once per run. Both are keyed by `id()` of
+    facts: the run holds the policy, and through it every fact a trace can touch, so no id can be
+    taken by another object while the run (and so the cache) lives.
+    """
 
-def _check_each(policy: Policy, req: Requirement, kind: str) -> Outcome:
-    findings: list[Finding] = []
-    evidence = Trace(policy)
-    applied = 0
-    for item in policy.of_kind(kind):
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self._evidence: dict[int, Evidence] = {}
+        self._lists: dict[tuple[int, ...], tuple[Evidence, ...]] = {}
+
+    def check(self, req: Requirement) -> Outcome:
+        if req.spec.for_each is None:
+            return self._check_document(req)
+        return self._check_each(req, req.spec.for_each)
+
+    def _check_document(self, req: Requirement) -> Outcome:
+        policy = self.policy
         trace = Trace(policy)
-        trace.touch(item)
-        applies = True if req.applies is None else req.applies(trace, item)
+        applies = True if req.applies is None else req.applies(trace, None)
         if applies is False:
-            continue
-        applied += 1
-        verdict = req.require(trace, item) if applies else None
-        evidence.touched.update(trace.touched)
+            return self._outcome(req, "not_applicable", (), trace)
+        verdict = req.require(trace, None) if applies else None
+        if applies is None:
+            verdict = None
         if verdict is True:
-            continue
+            return self._outcome(req, "pass", (), trace)
         status: Status = "fail" if verdict is False else "incomplete"
-        findings.append(_finding(policy, req, status, _anchor(policy, trace, item), item, trace))
-    if not applied:
-        return _outcome(req, "not_applicable", (), evidence)
-    if not findings:
-        return _outcome(req, "pass", (), evidence)
-    status = "fail" if any(f.status == "fail" for f in findings) else "incomplete"
-    return _outcome(req, status, tuple(sorted(findings, key=Finding.sort_key)), evidence)
+        anchor = _anchor(policy, trace, None)
+        finding = self._finding(req, status, anchor, None, trace)
+        return self._outcome(req, status, (finding,), trace)
+
+    def _check_each(self, req: Requirement, kind: str) -> Outcome:
+        policy = self.policy
+        findings: list[Finding] = []
+        evidence = Trace(policy)
+        applied = 0
+        for item in policy.of_kind(kind):
+            trace = Trace(policy)
+            trace.touch(item)
+            applies = True if req.applies is None else req.applies(trace, item)
+            if applies is False:
+                continue
+            applied += 1
+            verdict = req.require(trace, item) if applies else None
+            evidence.touched.update(trace.touched)
+            if verdict is True:
+                continue
+            status: Status = "fail" if verdict is False else "incomplete"
+            anchor = _anchor(policy, trace, item)
+            findings.append(self._finding(req, status, anchor, item, trace))
+        if not applied:
+            return self._outcome(req, "not_applicable", (), evidence)
+        if not findings:
+            return self._outcome(req, "pass", (), evidence)
+        status = "fail" if any(f.status == "fail" for f in findings) else "incomplete"
+        return self._outcome(req, status, tuple(sorted(findings, key=Finding.sort_key)), evidence)
+
+    def _outcome(
+        self, req: Requirement, status: Status, findings: tuple[Finding, ...], trace: Trace
+    ) -> Outcome:
+        return Outcome(
+            **_about(req),
+            status=status,
+            findings=findings,
+            evidence=self._evidence_list(trace.touched, None),
+        )
+
+    def _finding(
+        self, req: Requirement, status: Status, span: Any, item: Fact | None, trace: Trace
+    ) -> Finding:
+        policy = self.policy
+        missing = tuple(
+            dict.fromkeys(
+                f"{owner.label}: {field}" if owner else f"{field} block"
+                for owner, field in trace.missing
+            )
+        )
+        message = render_message(req, policy, item)
+        if status == "incomplete":
+            message = f"cannot decide: not encoded: {', '.join(missing) or 'a needed fact'}"
+        return Finding(
+            **_about(req),
+            status=status,
+            message=message,
+            path=policy.path,
+            span=span,
+            subject=item.label if item is not None else None,
+            remedy=req.spec.remedy,
+            missing=missing if status == "incomplete" else (),
+            evidence=self._evidence_list(
+                trace.touched, trace.culprit[0] if trace.culprit else item
+            ),
+        )
+
+    def _evidence_list(self, touched: dict[int, Fact], first: Fact | None) -> tuple[Evidence, ...]:
+        """The facts looked at, in file order, with the deciding fact (if any) first."""
+        # The order depends only on which facts were touched, in which order (the sort is
+        # stable), and which comes first, so that is the key.
+        key = (0 if first is None else id(first), *touched)
+        found = self._lists.get(key)
+        if found is None:
+            ordered = sorted(touched.values(), key=lambda f: (f is not first, f.span))
+            found = self._lists[key] = tuple(self._evidence_of(f) for f in ordered)
+        return found
+
+    def _evidence_of(self, fact: Fact) -> Evidence:
+        found = self._evidence.get(id(fact))
+        if found is None:
+            found = Evidence(label=fact.label, span=fact.span, cites=fact.cites)
+            self._evidence[id(fact)] = found
+        return found
 
 
 def _anchor(policy: Policy, trace: Trace, item: Fact | None) -> Any:
@@ -105,68 +180,6 @@ def _about(req: Requirement) -> dict[str, Any]:
         "law": req.law,
         "article": req.spec.article,
     }
-
-
-def _outcome(
-    req: Requirement, status: Status, findings: tuple[Finding, ...], trace: Trace
-) -> Outcome:
-    return Outcome(
-        **_about(req),
-        status=status,
-        findings=findings,
-        evidence=_evidence(trace.touched.values()),
-    )
-
-
-def _evidence(facts: Iterable[Fact], first: Fact | None = None) -> tuple[Evidence, ...]:
-    """The facts looked at, in file order, with the deciding fact (if any) first."""
-    ordered = sorted(facts, key=lambda f: (f is not first, f.span))
-    return tuple(_evidence_of(f) for f in ordered)
-
-
-# Every requirement that reads a fact cites it the same way, so each fact's Evidence is made once
-# per evaluation (keyed by identity; the fact is kept alongside so the id cannot be reused).
-_EVIDENCE: dict[int, tuple[Fact, Evidence]] = {}
-
-
-def _evidence_of(fact: Fact) -> Evidence:
-    cached = _EVIDENCE.get(id(fact))
-    if cached is None:
-        cached = (fact, Evidence(label=fact.label, span=fact.span, cites=fact.cites))
-        _EVIDENCE[id(fact)] = cached
-    return cached[1]
-
-
-def _finding(
-    policy: Policy,
-    req: Requirement,
-    status: Status,
-    span: Any,
-    item: Fact | None,
-    trace: Trace,
-) -> Finding:
-    missing = tuple(
-        dict.fromkeys(
-            f"{owner.label}: {field}" if owner else f"{field} block"
-            for owner, field in trace.missing
-        )
-    )
-    message = render_message(req, policy, item)
-    if status == "incomplete":
-        message = f"cannot decide: not encoded: {', '.join(missing) or 'a needed fact'}"
-    return Finding(
-        **_about(req),
-        status=status,
-        message=message,
-        path=policy.path,
-        span=span,
-        subject=item.label if item is not None else None,
-        remedy=req.spec.remedy,
-        missing=missing if status == "incomplete" else (),
-        evidence=_evidence(
-            trace.touched.values(), first=trace.culprit[0] if trace.culprit else item
-        ),
-    )
 
 
 class _Lenient(string.Formatter):
@@ -212,14 +225,56 @@ def render_message(req: Requirement, policy: Policy, item: Fact | None) -> str:
             key = key.partition(".")[0]
             if key not in values:
                 values[key] = getattr(item, key, None)
-        values["__refs__"] = {
-            name: shape.ref for name, shape in SHAPES[item.KIND].items() if shape.scalar == "ref"
-        }
+        values["__refs__"] = _references(item.KIND)
     values["__policy__"] = policy
-    return _LENIENT.format(req.spec.message, **values)
+    template = _plain_template(req.spec.message)
+    if template is None:
+        return _LENIENT.format(req.spec.message, **values)
+    # What `_LENIENT.format` does for a template without conversions, format specs or indexes,
+    # without its general machinery: literal text, then each field looked up and formatted.
+    out: list[str] = []
+    for literal, field_name in template:
+        out.append(literal)
+        if field_name is not None:
+            value = _LENIENT.get_field(field_name, (), values)[0]
+            out.append(_LENIENT.format_field(value, ""))
+    return "".join(out)
 
 
 _LENIENT = _Lenient()
+
+# A field `{name}` or `{name.field}`; anything else (`{0}`, `{}`, `{a[0]}`) goes the general way.
+_PLAIN_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+
+@cache
+def _plain_template(message: str) -> tuple[tuple[str, str | None], ...] | None:
+    """A message template as (literal text, field name or None) pairs, if every field in it is
+    plain: a name, no conversion (`!r`) and no format spec (`:>9`). None for any other template.
+
+    Keyed by the template text alone, so a cached entry always describes its key.
+    """
+    try:
+        parsed = list(_LENIENT.parse(message))
+    except ValueError:  # a malformed template: let the formatter raise its own error
+        return None
+    parts: list[tuple[str, str | None]] = []
+    for literal, field_name, spec, conversion in parsed:
+        if field_name is not None and (
+            spec or conversion is not None or not _PLAIN_FIELD.fullmatch(field_name)
+        ):
+            return None
+        parts.append((literal, field_name))
+    return tuple(parts)
+
+
+@cache
+def _references(kind: str) -> dict[str, str | None]:
+    """The fields of a kind that name another statement, and that statement's kind.
+
+    SHAPES is fixed when the fact models are defined, so the answer for a kind never changes.
+    """
+    return {name: shape.ref for name, shape in SHAPES[kind].items() if shape.scalar == "ref"}
 
 
 # --- Waivers --------------------------------------------------------------------------------
