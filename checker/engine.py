@@ -13,7 +13,9 @@ import re
 import string
 from collections.abc import Iterable
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel
 
 from checker.conditions import Trace
 from checker.facts import SHAPES, UNSTATED, Fact, Policy, Waiver
@@ -107,11 +109,19 @@ class _Run:
     def _outcome(
         self, req: Requirement, status: Status, findings: tuple[Finding, ...], trace: Trace
     ) -> Outcome:
-        return Outcome(
-            **_about(req),
-            status=status,
-            findings=findings,
-            evidence=self._evidence_list(trace.touched, None),
+        spec = req.spec
+        return _trusted(
+            Outcome,
+            {
+                "id": spec.id,
+                "status": status,
+                "severity": spec.severity,
+                "title": spec.title,
+                "law": req.law,
+                "article": spec.article,
+                "findings": findings,
+                "evidence": self._evidence_list(trace.touched, None),
+            },
         )
 
     def _finding(
@@ -127,18 +137,27 @@ class _Run:
         message = render_message(req, policy, item)
         if status == "incomplete":
             message = f"cannot decide: not encoded: {', '.join(missing) or 'a needed fact'}"
-        return Finding(
-            **_about(req),
-            status=status,
-            message=message,
-            path=policy.path,
-            span=span,
-            subject=item.label if item is not None else None,
-            remedy=req.spec.remedy,
-            missing=missing if status == "incomplete" else (),
-            evidence=self._evidence_list(
-                trace.touched, trace.culprit[0] if trace.culprit else item
-            ),
+        spec = req.spec
+        return _trusted(
+            Finding,
+            {
+                "id": spec.id,
+                "status": status,
+                "severity": spec.severity,
+                "title": spec.title,
+                "law": req.law,
+                "article": spec.article,
+                "message": message,
+                "path": policy.path,
+                "span": span,
+                "subject": item.label if item is not None else None,
+                "missing": missing if status == "incomplete" else (),
+                "evidence": self._evidence_list(
+                    trace.touched, trace.culprit[0] if trace.culprit else item
+                ),
+                "waived_by": None,
+                "remedy": spec.remedy,
+            },
         )
 
     def _evidence_list(self, touched: dict[int, Fact], first: Fact | None) -> tuple[Evidence, ...]:
@@ -155,9 +174,31 @@ class _Run:
     def _evidence_of(self, fact: Fact) -> Evidence:
         found = self._evidence.get(id(fact))
         if found is None:
-            found = Evidence(label=fact.label, span=fact.span, cites=fact.cites)
+            found = _trusted(
+                Evidence, {"label": fact.label, "span": fact.span, "cites": fact.cites}
+            )
             self._evidence[id(fact)] = found
         return found
+
+
+_M = TypeVar("_M", bound=BaseModel)
+_setattr = object.__setattr__
+
+
+def _trusted(cls: type[_M], fields: dict[str, Any]) -> _M:
+    """`cls(**fields)`, without validating values that already have their declared types.
+
+    What `model_construct` does when every field is given (and the model allows no extra or
+    private attributes), without its general per-field loop, which costs more than validating.
+    `fields` must name every field in declaration order, as validation would store them; the
+    tests check that the result equals the validated model, field order included.
+    """
+    made = cls.__new__(cls)
+    _setattr(made, "__dict__", fields)
+    _setattr(made, "__pydantic_fields_set__", set(fields))
+    _setattr(made, "__pydantic_extra__", None)
+    _setattr(made, "__pydantic_private__", None)
+    return made
 
 
 def _anchor(policy: Policy, trace: Trace, item: Fact | None) -> Any:
@@ -227,11 +268,16 @@ def render_message(req: Requirement, policy: Policy, item: Fact | None) -> str:
                 values[key] = getattr(item, key, None)
         values["__refs__"] = _references(item.KIND)
     values["__policy__"] = policy
-    template = _plain_template(req.spec.message)
+    return _format(req.spec.message, values)
+
+
+def _format(message: str, values: dict[str, Any]) -> str:
+    """`_LENIENT.format(message, **values)`, made quicker for templates with plain fields only."""
+    template = _plain_template(message)
     if template is None:
-        return _LENIENT.format(req.spec.message, **values)
-    # What `_LENIENT.format` does for a template without conversions, format specs or indexes,
-    # without its general machinery: literal text, then each field looked up and formatted.
+        return _LENIENT.format(message, **values)
+    # What string.Formatter.vformat does for such a template, without its general machinery:
+    # literal text, then each field looked up and formatted (no conversion, empty format spec).
     out: list[str] = []
     for literal, field_name in template:
         out.append(literal)
