@@ -58,6 +58,7 @@ class _Run:
         self.policy = policy
         self._evidence: dict[int, Evidence] = {}
         self._lists: dict[tuple[int, ...], tuple[Evidence, ...]] = {}
+        self._classified: dict[Any, Any] = {}  # shared by the traces: see Trace.classified
 
     def check(self, req: Requirement) -> Outcome:
         if req.spec.for_each is None:
@@ -66,7 +67,7 @@ class _Run:
 
     def _check_document(self, req: Requirement) -> Outcome:
         policy = self.policy
-        trace = Trace(policy)
+        trace = Trace(policy, classified=self._classified)
         applies = True if req.applies is None else req.applies(trace, None)
         if applies is False:
             return self._outcome(req, "not_applicable", (), trace)
@@ -86,7 +87,7 @@ class _Run:
         evidence = Trace(policy)
         applied = 0
         for item in policy.of_kind(kind):
-            trace = Trace(policy)
+            trace = Trace(policy, classified=self._classified)
             trace.touch(item)
             applies = True if req.applies is None else req.applies(trace, item)
             if applies is False:
