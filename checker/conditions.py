@@ -55,7 +55,7 @@ MISSING: Any = _Missing()
 Truth = bool | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Trace:
     """What an evaluation looked at: facts read, fields found not encoded, the deciding field."""
 
@@ -173,7 +173,7 @@ def resolve(path: str, scope: PathType | None, column: int) -> tuple[PathType, G
                 expected=one_of(fields, limit=40),
                 hint=did_you_mean(part, fields),
             )
-        steps.append(_field(part, shape))
+        steps.append(_field(part, shape, on_category=current.sort == "category"))
         if shape.scalar == "ref":
             current = PathType("facts" if shape.many else "fact", shape.ref)
         elif shape.scalar == "category":
@@ -233,18 +233,27 @@ def _collection(kind: str) -> Getter:
     return get
 
 
-def _field(name: str, shape: Shape) -> Getter:
-    """The getter of one field: of a data category, or of a fact (by the field's shape)."""
+def _field(name: str, shape: Shape, on_category: bool) -> Getter:
+    """The getter of one field: of a data category, or of a fact (by the field's shape).
 
-    def of_category(owner: CategoryInfo) -> Any:
-        return {
-            "key": owner.key,
-            "pipl_sensitive": bool(owner.pipl_sensitive),
-            "gdpr_special": bool(owner.gdpr_special),
-        }[name]
+    Path types say which the owner is: a `category` item is always a CategoryInfo (categories
+    are made only by `Trace.categories`), a `fact` always a statement.
+    """
+    if on_category:
 
-    # Each getter starts the same way: nothing to look inside, a data category, or a fact whose
-    # field is read and, if not encoded, recorded as missing. They differ in what a value becomes.
+        def get_of_category(trace: Trace, owner: Any) -> Any:
+            if owner is MISSING or owner is UNSTATED:
+                return owner
+            return {
+                "key": owner.key,
+                "pipl_sensitive": bool(owner.pipl_sensitive),
+                "gdpr_special": bool(owner.gdpr_special),
+            }[name]
+
+        return get_of_category
+
+    # Each fact getter starts the same way: nothing to look inside, or a field read and, if not
+    # encoded, recorded as missing. They differ in what a value becomes.
     if shape.scalar == "ref":
         ref, many = shape.ref, shape.many
         assert ref is not None
@@ -252,8 +261,6 @@ def _field(name: str, shape: Shape) -> Getter:
         def get_ref(trace: Trace, owner: Any) -> Any:
             if owner is MISSING or owner is UNSTATED:
                 return owner
-            if isinstance(owner, CategoryInfo):
-                return of_category(owner)
             value = getattr(owner, name)
             trace.last_read = (owner, name)
             if value is None:
@@ -275,8 +282,6 @@ def _field(name: str, shape: Shape) -> Getter:
         def get_categories(trace: Trace, owner: Any) -> Any:
             if owner is MISSING or owner is UNSTATED:
                 return owner
-            if isinstance(owner, CategoryInfo):
-                return of_category(owner)
             value = getattr(owner, name)
             trace.last_read = (owner, name)
             if value is None:
@@ -291,8 +296,6 @@ def _field(name: str, shape: Shape) -> Getter:
     def get_value(trace: Trace, owner: Any) -> Any:
         if owner is MISSING or owner is UNSTATED:
             return owner
-        if isinstance(owner, CategoryInfo):
-            return of_category(owner)
         value = getattr(owner, name)
         trace.last_read = (owner, name)
         if value is None:
@@ -518,13 +521,13 @@ class Compiler:
         path, op, value = tree.children
         shape, getter, name = self._value_path(path, scope)  # type: ignore[arg-type]
         (wanted,) = self._values([value], shape, name)
-        compare = _OPERATORS[str(op)]
+        compare = _OPERATORS[str(op)](wanted)
         if shape.many:
             raise ConditionError(
                 f"'{name}' is a list; use 'includes' or 'in [...]'",
                 self._column(path),  # type: ignore[arg-type]
             )
-        return _value_test(getter, name, lambda v: compare(v, wanted), on_unstated=str(op) == "!=")
+        return _value_test(getter, name, compare, on_unstated=str(op) == "!=")
 
     def _member(self, tree: Tree[Token], scope: PathType | None, negate: bool = False) -> Test:
         path, values = tree.children
@@ -586,13 +589,14 @@ def name_of(path: Any) -> str:
     return str(path.children[0]).split(".")[-1]
 
 
-_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
+# Each operator, given the value compared with, is the test of a field's value against it.
+_OPERATORS: dict[str, Callable[[Any], Callable[[Any], bool]]] = {
+    "==": lambda b: lambda a: a == b,
+    "!=": lambda b: lambda a: a != b,
+    "<": lambda b: lambda a: a < b,
+    "<=": lambda b: lambda a: a <= b,
+    ">": lambda b: lambda a: a > b,
+    ">=": lambda b: lambda a: a >= b,
 }
 
 

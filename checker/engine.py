@@ -13,6 +13,7 @@ import re
 import string
 from collections.abc import Iterable
 from functools import cache
+from operator import attrgetter
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
@@ -129,11 +130,15 @@ class _Run:
         self, req: Requirement, status: Status, span: Any, item: Fact | None, trace: Trace
     ) -> Finding:
         policy = self.policy
-        missing = tuple(
-            dict.fromkeys(
-                f"{owner.label}: {field}" if owner else f"{field} block"
-                for owner, field in trace.missing
+        missing = (
+            tuple(
+                dict.fromkeys(
+                    f"{owner.label}: {field}" if owner else f"{field} block"
+                    for owner, field in trace.missing
+                )
             )
+            if trace.missing
+            else ()
         )
         message = render_message(req, policy, item)
         if status == "incomplete":
@@ -163,13 +168,17 @@ class _Run:
 
     def _evidence_list(self, touched: dict[int, Fact], first: Fact | None) -> tuple[Evidence, ...]:
         """The facts looked at, in file order, with the deciding fact (if any) first."""
+        if len(touched) < 2:
+            return tuple(self._evidence_of(f) for f in touched.values())
         # The order depends only on which facts were touched, in which order (the sort is
         # stable), and which comes first, so that is the key.
         key = (0 if first is None else id(first), *touched)
         found = self._lists.get(key)
         if found is None:
-            ordered = sorted(touched.values(), key=lambda f: (f is not first, f.span))
-            found = self._lists[key] = tuple(self._evidence_of(f) for f in ordered)
+            facts = sorted(touched.values(), key=_SPAN)
+            if first is not None and id(first) in touched:
+                facts = [first, *(f for f in facts if f is not first)]
+            found = self._lists[key] = tuple(self._evidence_of(f) for f in facts)
         return found
 
     def _evidence_of(self, fact: Fact) -> Evidence:
@@ -182,6 +191,7 @@ class _Run:
         return found
 
 
+_SPAN = attrgetter("span")
 _M = TypeVar("_M", bound=BaseModel)
 _setattr = object.__setattr__
 
@@ -340,10 +350,13 @@ def apply_waivers(
     outcomes: list[Outcome],
     today: datetime.date,
 ) -> tuple[list[Outcome], list[Finding]]:
+    waivers = policy.of_kind("waiver")
+    if not waivers:  # most policies: nothing to index
+        return outcomes, []
     known = {r.id: r for s in sets for r in s.requirements}
     by_id = {o.id: i for i, o in enumerate(outcomes)}
     extra: list[Finding] = []
-    for waiver in policy.of_kind("waiver"):
+    for waiver in waivers:
         assert isinstance(waiver, Waiver)
         target = waiver.requirement or ""
         span = waiver.spans.get("requirement", waiver.span)
