@@ -36,7 +36,7 @@ def evaluate(
         title=policy.document.title or policy.path,
         source=policy.document.source or "",
         sets=tuple(s.name for s in chosen),
-        outcomes=tuple(sorted(outcomes, key=lambda o: o.id)),
+        outcomes=tuple(sorted(outcomes, key=attrgetter("id"))),
         extra=tuple(sorted(extra, key=Finding.sort_key)),
     )
 
@@ -83,18 +83,18 @@ class _Run:
         return self._outcome(req, status, (finding,), trace)
 
     def _check_each(self, req: Requirement, kind: str) -> Outcome:
-        policy = self.policy
+        policy, classified = self.policy, self._classified
+        applies_to, require = req.applies, req.require
         findings: list[Finding] = []
         evidence = Trace(policy)
         applied = 0
         for item in policy.of_kind(kind):
-            trace = Trace(policy, classified=self._classified)
-            trace.touch(item)
-            applies = True if req.applies is None else req.applies(trace, item)
+            trace = Trace(policy, {id(item): item}, classified=classified)  # the item is touched
+            applies = True if applies_to is None else applies_to(trace, item)
             if applies is False:
                 continue
             applied += 1
-            verdict = req.require(trace, item) if applies else None
+            verdict = require(trace, item) if applies else None
             evidence.touched.update(trace.touched)
             if verdict is True:
                 continue
@@ -289,11 +289,12 @@ def _format(message: str, values: dict[str, Any]) -> str:
         return _LENIENT.format(message, **values)
     # What string.Formatter.vformat does for such a template, without its general machinery:
     # literal text, then each field looked up and formatted (no conversion, empty format spec).
+    # A name without a dot is looked up as Formatter.get_field looks it up: values[name].
     out: list[str] = []
-    for literal, field_name in template:
+    for literal, field_name, dotted in template:
         out.append(literal)
         if field_name is not None:
-            value = _LENIENT.get_field(field_name, (), values)[0]
+            value = _LENIENT.get_field(field_name, (), values)[0] if dotted else values[field_name]
             out.append(_LENIENT.format_field(value, ""))
     return "".join(out)
 
@@ -305,9 +306,10 @@ _PLAIN_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
 
 
 @cache
-def _plain_template(message: str) -> tuple[tuple[str, str | None], ...] | None:
-    """A message template as (literal text, field name or None) pairs, if every field in it is
-    plain: a name, no conversion (`!r`) and no format spec (`:>9`). None for any other template.
+def _plain_template(message: str) -> tuple[tuple[str, str | None, bool], ...] | None:
+    """A message template as (literal text, field name or None, whether the name has a dot)
+    triples, if every field in it is plain: a name, no conversion (`!r`) and no format spec
+    (`:>9`). None for any other template.
 
     Keyed by the template text alone, so a cached entry always describes its key.
     """
@@ -315,13 +317,13 @@ def _plain_template(message: str) -> tuple[tuple[str, str | None], ...] | None:
         parsed = list(_LENIENT.parse(message))
     except ValueError:  # a malformed template: let the formatter raise its own error
         return None
-    parts: list[tuple[str, str | None]] = []
+    parts: list[tuple[str, str | None, bool]] = []
     for literal, field_name, spec, conversion in parsed:
         if field_name is not None and (
             spec or conversion is not None or not _PLAIN_FIELD.fullmatch(field_name)
         ):
             return None
-        parts.append((literal, field_name))
+        parts.append((literal, field_name, field_name is not None and "." in field_name))
     return tuple(parts)
 
 

@@ -143,10 +143,10 @@ def test_templates_render_as_the_lenient_formatter_renders_them(
 
 def test_only_plain_templates_take_the_quick_way() -> None:
     assert _plain_template("{label} goes to {recipient.legal_name}, {{literally}}") == (
-        ("", "label"),
-        (" goes to ", "recipient.legal_name"),
-        (", {", None),
-        ("literally}", None),
+        ("", "label", False),
+        (" goes to ", "recipient.legal_name", True),
+        (", {", None, False),
+        ("literally}", None, False),
     )
     for general in ("{label!r}", "{label:>8}", "{0}", "{}", "{data[0]}", "{", "}"):
         assert _plain_template(general) is None, general
