@@ -233,6 +233,14 @@ def _collection(kind: str) -> Getter:
     return get
 
 
+# The fields of a data category (CATEGORY_FIELDS): a sensitivity class read as yes or no.
+_CATEGORY_READERS: dict[str, Callable[[CategoryInfo], Any]] = {
+    "key": lambda c: c.key,
+    "pipl_sensitive": lambda c: bool(c.pipl_sensitive),
+    "gdpr_special": lambda c: bool(c.gdpr_special),
+}
+
+
 def _field(name: str, shape: Shape, on_category: bool) -> Getter:
     """The getter of one field: of a data category, or of a fact (by the field's shape).
 
@@ -240,15 +248,12 @@ def _field(name: str, shape: Shape, on_category: bool) -> Getter:
     are made only by `Trace.categories`), a `fact` always a statement.
     """
     if on_category:
+        read = _CATEGORY_READERS[name]
 
         def get_of_category(trace: Trace, owner: Any) -> Any:
             if owner is MISSING or owner is UNSTATED:
                 return owner
-            return {
-                "key": owner.key,
-                "pipl_sensitive": bool(owner.pipl_sensitive),
-                "gdpr_special": bool(owner.gdpr_special),
-            }[name]
+            return read(owner)
 
         return get_of_category
 

@@ -168,8 +168,8 @@ class _Run:
 
     def _evidence_list(self, touched: dict[int, Fact], first: Fact | None) -> tuple[Evidence, ...]:
         """The facts looked at, in file order, with the deciding fact (if any) first."""
-        if len(touched) < 2:
-            return tuple(self._evidence_of(f) for f in touched.values())
+        if not touched:
+            return ()
         # The order depends only on which facts were touched, in which order (the sort is
         # stable), and which comes first, so that is the key.
         key = (0 if first is None else id(first), *touched)
