@@ -71,22 +71,22 @@ class _Run:
         trace = Trace(policy, classified=self._classified)
         applies = True if req.applies is None else req.applies(trace, None)
         if applies is False:
-            return self._outcome(req, "not_applicable", (), trace)
+            return self._outcome(req, "not_applicable", (), trace.touched)
         verdict = req.require(trace, None) if applies else None
         if applies is None:
             verdict = None
         if verdict is True:
-            return self._outcome(req, "pass", (), trace)
+            return self._outcome(req, "pass", (), trace.touched)
         status: Status = "fail" if verdict is False else "incomplete"
         anchor = _anchor(policy, trace, None)
         finding = self._finding(req, status, anchor, None, trace)
-        return self._outcome(req, status, (finding,), trace)
+        return self._outcome(req, status, (finding,), trace.touched)
 
     def _check_each(self, req: Requirement, kind: str) -> Outcome:
         policy, classified = self.policy, self._classified
         applies_to, require = req.applies, req.require
         findings: list[Finding] = []
-        evidence = Trace(policy)
+        looked_at: dict[int, Fact] = {}  # what the statements that applied touched
         applied = 0
         for item in policy.of_kind(kind):
             trace = Trace(policy, {id(item): item}, classified=classified)  # the item is touched
@@ -95,21 +95,25 @@ class _Run:
                 continue
             applied += 1
             verdict = require(trace, item) if applies else None
-            evidence.touched.update(trace.touched)
+            looked_at.update(trace.touched)
             if verdict is True:
                 continue
             status: Status = "fail" if verdict is False else "incomplete"
             anchor = _anchor(policy, trace, item)
             findings.append(self._finding(req, status, anchor, item, trace))
         if not applied:
-            return self._outcome(req, "not_applicable", (), evidence)
+            return self._outcome(req, "not_applicable", (), looked_at)
         if not findings:
-            return self._outcome(req, "pass", (), evidence)
+            return self._outcome(req, "pass", (), looked_at)
         status = "fail" if any(f.status == "fail" for f in findings) else "incomplete"
-        return self._outcome(req, status, tuple(sorted(findings, key=Finding.sort_key)), evidence)
+        return self._outcome(req, status, tuple(sorted(findings, key=Finding.sort_key)), looked_at)
 
     def _outcome(
-        self, req: Requirement, status: Status, findings: tuple[Finding, ...], trace: Trace
+        self,
+        req: Requirement,
+        status: Status,
+        findings: tuple[Finding, ...],
+        touched: dict[int, Fact],
     ) -> Outcome:
         spec = req.spec
         return _trusted(
@@ -122,7 +126,7 @@ class _Run:
                 "law": req.law,
                 "article": spec.article,
                 "findings": findings,
-                "evidence": self._evidence_list(trace.touched, None),
+                "evidence": self._evidence_list(touched, None),
             },
         )
 
@@ -178,7 +182,9 @@ class _Run:
             facts = sorted(touched.values(), key=_SPAN)
             if first is not None and id(first) in touched:
                 facts = [first, *(f for f in facts if f is not first)]
-            found = self._lists[key] = tuple(self._evidence_of(f) for f in facts)
+            made = self._evidence
+            found = tuple([made[id(f)] if id(f) in made else self._evidence_of(f) for f in facts])
+            self._lists[key] = found
         return found
 
     def _evidence_of(self, fact: Fact) -> Evidence:
