@@ -53,6 +53,10 @@ class _Run:
     `Evidence`, and each ordered evidence list, is made once per run. Both are keyed by `id()` of
     facts: the run holds the policy, and through it every fact a trace can touch, so no id can be
     taken by another object while the run (and so the cache) lives.
+
+    Results are made with `_trusted`: every value is already of its declared type (text and
+    literals from the validated requirement spec, spans and citations from the validated facts,
+    statuses from `Status`, tuples made here), so validating them again would change nothing.
     """
 
     def __init__(self, policy: Policy) -> None:
