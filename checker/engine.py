@@ -49,10 +49,9 @@ def check(policy: Policy, req: Requirement) -> Outcome:
 class _Run:
     """One evaluation of one policy: the evidence its outcomes share is made once here.
 
-    Many requirements read the same facts, and often exactly the same set of them, so each fact's
-    `Evidence`, and each ordered evidence list, is made once per run. Both are keyed by `id()` of
-    facts: the run holds the policy, and through it every fact a trace can touch, so no id can be
-    taken by another object while the run (and so the cache) lives.
+    Many requirements read the same facts, so each fact's `Evidence` is made once per run, keyed
+    by `id()` of the fact: the run holds the policy, and through it every fact a trace can touch,
+    so no id can be taken by another object while the run (and so the cache) lives.
 
     Results are made with `_trusted`: every value is already of its declared type (text and
     literals from the validated requirement spec, spans and citations from the validated facts,
@@ -62,7 +61,6 @@ class _Run:
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
         self._evidence: dict[int, Evidence] = {}
-        self._lists: dict[tuple[int, ...], tuple[Evidence, ...]] = {}
         self._classified: dict[Any, Any] = {}  # shared by the traces: see Trace.classified
 
     def check(self, req: Requirement) -> Outcome:
@@ -178,18 +176,12 @@ class _Run:
         """The facts looked at, in file order, with the deciding fact (if any) first."""
         if not touched:
             return ()
-        # The order depends only on which facts were touched, in which order (the sort is
-        # stable), and which comes first, so that is the key.
-        key = (0 if first is None else id(first), *touched)
-        found = self._lists.get(key)
-        if found is None:
-            facts = sorted(touched.values(), key=_SPAN)
-            if first is not None and id(first) in touched:
-                facts = [first, *(f for f in facts if f is not first)]
-            made = self._evidence
-            found = tuple([made[id(f)] if id(f) in made else self._evidence_of(f) for f in facts])
-            self._lists[key] = found
-        return found
+        facts = sorted(touched.values(), key=_SPAN)
+        if first is not None and id(first) in touched:
+            # What a stable sort on (is not first, span) gives: the deciding fact, then the rest.
+            facts = [first, *(f for f in facts if f is not first)]
+        made = self._evidence
+        return tuple([made[id(f)] if id(f) in made else self._evidence_of(f) for f in facts])
 
     def _evidence_of(self, fact: Fact) -> Evidence:
         found = self._evidence.get(id(fact))
