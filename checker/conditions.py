@@ -55,7 +55,7 @@ MISSING: Any = _Missing()
 Truth = bool | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Trace:
     """What an evaluation looked at: facts read, fields found not encoded, the deciding field."""
 
@@ -65,7 +65,9 @@ class Trace:
     culprit: tuple[Fact, str] | None = None
     last_read: tuple[Fact, str] | None = None
     """The fact and field most recently read: where a failing test points."""
-    _data_all: tuple[CategoryInfo, ...] | None = None
+    classified: dict[Any, tuple[CategoryInfo, ...]] = field(default_factory=dict)
+    """Data categories already classified, by the value of the `data` field they come from.
+    Classifying depends on the policy alone, so every trace of one policy may share one dict."""
 
     def touch(self, fact: Fact) -> None:
         self.touched.setdefault(id(fact), fact)
@@ -73,19 +75,23 @@ class Trace:
     def categories(self, keys: Any) -> Any:
         if keys is MISSING or keys is UNSTATED:
             return keys
+        known = isinstance(keys, (str, tuple))  # `all`, or a tuple of keys: hashable
+        if known and keys in self.classified:
+            return self.classified[keys]
+        extensions = _extensions(self.policy)
+        found: tuple[CategoryInfo, ...]
         if keys == "all":  # "all your information": every category the notice collects
-            if self._data_all is None:
-                union: dict[str, None] = {}
-                for c in self.policy.of_kind("collection"):
-                    data = getattr(c, "data", None)
-                    if isinstance(data, tuple):
-                        union.update(dict.fromkeys(data))
-                self._data_all = tuple(self._classify(k) for k in union)
-            return AllCategories(self._data_all)
-        return tuple(self._classify(k) for k in keys)
-
-    def _classify(self, key: str) -> CategoryInfo:
-        return classify(key, _extensions(self.policy))
+            union: dict[str, None] = {}
+            for c in self.policy.of_kind("collection"):
+                data = getattr(c, "data", None)
+                if isinstance(data, tuple):
+                    union.update(dict.fromkeys(data))
+            found = AllCategories(classify(k, extensions) for k in union)
+        else:
+            found = tuple(classify(k, extensions) for k in keys)
+        if known:
+            self.classified[keys] = found
+        return found
 
 
 def _extensions(policy: Policy) -> dict[str, tuple[bool | None, bool | None]]:
@@ -134,13 +140,13 @@ def resolve(path: str, scope: PathType | None, column: int) -> tuple[PathType, G
     """Type and accessor of a dotted path, starting in `scope` (an item) or at the document."""
     parts = path.split(".")
     first = parts[0]
-    getter: Getter
+    start: Getter | None
     if scope is not None and first in _fields_of(scope):
-        current, getter = scope, _identity
+        current, start = scope, None  # the path starts at the item itself
     elif first in KIND_MODELS:
         model = KIND_MODELS[first]
         current = PathType("fact" if model.SINGLE else "facts", first)
-        getter = _single(first) if model.SINGLE else _collection(first)
+        start = _single(first) if model.SINGLE else _collection(first)
         parts = parts[1:]
     else:
         names = list(KIND_MODELS) + (list(_fields_of(scope)) if scope else [])
@@ -150,6 +156,7 @@ def resolve(path: str, scope: PathType | None, column: int) -> tuple[PathType, G
             expected=one_of(names, limit=40),
             hint=did_you_mean(first, names),
         )
+    steps: list[Getter] = [] if start is None else [start]
     for part in parts:
         if current.sort not in ("fact", "category"):
             raise ConditionError(
@@ -166,18 +173,41 @@ def resolve(path: str, scope: PathType | None, column: int) -> tuple[PathType, G
                 expected=one_of(fields, limit=40),
                 hint=did_you_mean(part, fields),
             )
-        getter = _then(getter, _field(part, shape))
+        steps.append(_field(part, shape, on_category=current.sort == "category"))
         if shape.scalar == "ref":
             current = PathType("facts" if shape.many else "fact", shape.ref)
         elif shape.scalar == "category":
             current = PathType("categories", shape=shape)
         else:
             current = PathType("value", shape=shape)
-    return current, getter
+    return current, _chain(steps)
 
 
 def _identity(trace: Trace, scope: Any) -> Any:
     return scope
+
+
+def _chain(steps: list[Getter]) -> Getter:
+    """The steps of a path one after the other. Each field step passes `MISSING` and `UNSTATED`
+    on unchanged (there is nothing to look inside), so the chain need not test for them."""
+    if not steps:
+        return _identity
+    if len(steps) == 1:
+        return steps[0]
+    if len(steps) == 2:
+        first, second = steps
+
+        def get_two(trace: Trace, scope: Any) -> Any:
+            return second(trace, first(trace, scope))
+
+        return get_two
+
+    def get(trace: Trace, scope: Any) -> Any:
+        for step in steps:
+            scope = step(trace, scope)
+        return scope
+
+    return get
 
 
 def _single(kind: str) -> Getter:
@@ -195,50 +225,90 @@ def _single(kind: str) -> Getter:
 def _collection(kind: str) -> Getter:
     def get(trace: Trace, scope: Any) -> Any:
         found = trace.policy.of_kind(kind)
+        touched = trace.touched
         for fact in found:
-            trace.touch(fact)
+            touched.setdefault(id(fact), fact)  # Trace.touch, for each
         return found
 
     return get
 
 
-def _then(first: Getter, second: Getter) -> Getter:
-    def get(trace: Trace, scope: Any) -> Any:
-        value = first(trace, scope)
-        if value is MISSING or value is UNSTATED:
-            return value
-        return second(trace, value)
-
-    return get
+# The fields of a data category (CATEGORY_FIELDS): a sensitivity class read as yes or no.
+_CATEGORY_READERS: dict[str, Callable[[CategoryInfo], Any]] = {
+    "key": lambda c: c.key,
+    "pipl_sensitive": lambda c: bool(c.pipl_sensitive),
+    "gdpr_special": lambda c: bool(c.gdpr_special),
+}
 
 
-def _field(name: str, shape: Shape) -> Getter:
-    def get(trace: Trace, owner: Any) -> Any:
-        if isinstance(owner, CategoryInfo):
-            return {
-                "key": owner.key,
-                "pipl_sensitive": bool(owner.pipl_sensitive),
-                "gdpr_special": bool(owner.gdpr_special),
-            }[name]
+def _field(name: str, shape: Shape, on_category: bool) -> Getter:
+    """The getter of one field: of a data category, or of a fact (by the field's shape).
+
+    Path types say which the owner is: a `category` item is always a CategoryInfo (categories
+    are made only by `Trace.categories`), a `fact` always a statement.
+    """
+    if on_category:
+        read = _CATEGORY_READERS[name]
+
+        def get_of_category(trace: Trace, owner: Any) -> Any:
+            if owner is MISSING or owner is UNSTATED:
+                return owner
+            return read(owner)
+
+        return get_of_category
+
+    # Each fact getter starts the same way: nothing to look inside, or a field read and, if not
+    # encoded, recorded as missing. They differ in what a value becomes.
+    if shape.scalar == "ref":
+        ref, many = shape.ref, shape.many
+        assert ref is not None
+
+        def get_ref(trace: Trace, owner: Any) -> Any:
+            if owner is MISSING or owner is UNSTATED:
+                return owner
+            value = getattr(owner, name)
+            trace.last_read = (owner, name)
+            if value is None:
+                trace.missing.append((owner, name))
+                return MISSING
+            if value is UNSTATED:
+                return UNSTATED
+            named = trace.policy.named
+            facts = tuple(f for f in (named(ref, n) for n in (value if many else (value,))) if f)
+            touched = trace.touched
+            for f in facts:
+                touched.setdefault(id(f), f)  # Trace.touch, for each
+            return facts if many else (facts[0] if facts else MISSING)
+
+        return get_ref
+
+    if shape.scalar == "category":
+
+        def get_categories(trace: Trace, owner: Any) -> Any:
+            if owner is MISSING or owner is UNSTATED:
+                return owner
+            value = getattr(owner, name)
+            trace.last_read = (owner, name)
+            if value is None:
+                trace.missing.append((owner, name))
+                return MISSING
+            if value is UNSTATED:
+                return UNSTATED
+            return trace.categories(value)
+
+        return get_categories
+
+    def get_value(trace: Trace, owner: Any) -> Any:
+        if owner is MISSING or owner is UNSTATED:
+            return owner
         value = getattr(owner, name)
         trace.last_read = (owner, name)
         if value is None:
             trace.missing.append((owner, name))
             return MISSING
-        if value is UNSTATED:
-            return UNSTATED
-        if shape.scalar == "ref":
-            names = value if shape.many else (value,)
-            assert shape.ref is not None
-            facts = tuple(f for f in (trace.policy.named(shape.ref, n) for n in names) if f)
-            for f in facts:
-                trace.touch(f)
-            return facts if shape.many else (facts[0] if facts else MISSING)
-        if shape.scalar == "category":
-            return trace.categories(value)
-        return value
+        return value  # the value itself, or UNSTATED
 
-    return get
+    return get_value
 
 
 # --- Compiling ------------------------------------------------------------------------------
@@ -456,13 +526,13 @@ class Compiler:
         path, op, value = tree.children
         shape, getter, name = self._value_path(path, scope)  # type: ignore[arg-type]
         (wanted,) = self._values([value], shape, name)
-        compare = _OPERATORS[str(op)]
+        compare = _OPERATORS[str(op)](wanted)
         if shape.many:
             raise ConditionError(
                 f"'{name}' is a list; use 'includes' or 'in [...]'",
                 self._column(path),  # type: ignore[arg-type]
             )
-        return _value_test(getter, name, lambda v: compare(v, wanted), on_unstated=str(op) == "!=")
+        return _value_test(getter, name, compare, on_unstated=str(op) == "!=")
 
     def _member(self, tree: Tree[Token], scope: PathType | None, negate: bool = False) -> Test:
         path, values = tree.children
@@ -524,13 +594,14 @@ def name_of(path: Any) -> str:
     return str(path.children[0]).split(".")[-1]
 
 
-_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
+# Each operator, given the value compared with, is the test of a field's value against it.
+_OPERATORS: dict[str, Callable[[Any], Callable[[Any], bool]]] = {
+    "==": lambda b: lambda a: a == b,
+    "!=": lambda b: lambda a: a != b,
+    "<": lambda b: lambda a: a < b,
+    "<=": lambda b: lambda a: a <= b,
+    ">": lambda b: lambda a: a > b,
+    ">=": lambda b: lambda a: a >= b,
 }
 
 

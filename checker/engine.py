@@ -9,9 +9,12 @@ encoded makes the outcome `incomplete` — reported, never passed.
 from __future__ import annotations
 
 import datetime
+import re
 import string
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import cache
+from operator import attrgetter
 from typing import Any, Literal
 
 from checker.conditions import Trace
@@ -24,66 +27,160 @@ def evaluate(
     policy: Policy, sets: Iterable[RequirementSet], today: datetime.date
 ) -> DocumentReport:
     chosen = list(sets)
-    _EVIDENCE.clear()
-    outcomes = [check(policy, req) for s in chosen for req in s.requirements]
-    _EVIDENCE.clear()
+    run = _Run(policy)
+    outcomes = [run.check(req) for s in chosen for req in s.requirements]
     outcomes, extra = apply_waivers(policy, chosen, outcomes, today)
     return DocumentReport(
         path=policy.path,
         title=policy.document.title or policy.path,
         source=policy.document.source or "",
         sets=tuple(s.name for s in chosen),
-        outcomes=tuple(sorted(outcomes, key=lambda o: o.id)),
+        outcomes=tuple(sorted(outcomes, key=attrgetter("id"))),
         extra=tuple(sorted(extra, key=Finding.sort_key)),
     )
 
 
 def check(policy: Policy, req: Requirement) -> Outcome:
     """The verdict of one requirement on one policy."""
-    if req.spec.for_each is None:
-        return _check_document(policy, req)
-    return _check_each(policy, req, req.spec.for_each)
+    return _Run(policy).check(req)
 
 
-def _check_document(policy: Policy, req: Requirement) -> Outcome:
-    trace = Trace(policy)
-    applies = True if req.applies is None else req.applies(trace, None)
-    if applies is False:
-        return _outcome(req, "not_applicable", (), trace)
-    verdict = req.require(trace, None) if applies else None
-    if applies is None:
-        verdict = None
-    if verdict is True:
-        return _outcome(req, "pass", (), trace)
-    status: Status = "fail" if verdict is False else "incomplete"
-    anchor = _anchor(policy, trace, None)
-    finding = _finding(policy, req, status, anchor, None, trace)
-    return _outcome(req, status, (finding,), trace)
+class _Run:
+    """One evaluation of one policy: the evidence its outcomes share is made once here.
 
+    Many requirements read the same facts, so each fact's `Evidence` is made once per run, keyed
+    by `id()` of the fact: the run holds the policy, and through it every fact a trace can touch,
+    so no id can be taken by another object while the run (and so the cache) lives.
+    """
 
-def _check_each(policy: Policy, req: Requirement, kind: str) -> Outcome:
-    findings: list[Finding] = []
-    evidence = Trace(policy)
-    applied = 0
-    for item in policy.of_kind(kind):
-        trace = Trace(policy)
-        trace.touch(item)
-        applies = True if req.applies is None else req.applies(trace, item)
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self._evidence: dict[int, Evidence] = {}
+        self._classified: dict[Any, Any] = {}  # shared by the traces: see Trace.classified
+
+    def check(self, req: Requirement) -> Outcome:
+        if req.spec.for_each is None:
+            return self._check_document(req)
+        return self._check_each(req, req.spec.for_each)
+
+    def _check_document(self, req: Requirement) -> Outcome:
+        policy = self.policy
+        trace = Trace(policy, classified=self._classified)
+        applies = True if req.applies is None else req.applies(trace, None)
         if applies is False:
-            continue
-        applied += 1
-        verdict = req.require(trace, item) if applies else None
-        evidence.touched.update(trace.touched)
+            return self._outcome(req, "not_applicable", (), trace.touched)
+        verdict = req.require(trace, None) if applies else None
+        if applies is None:
+            verdict = None
         if verdict is True:
-            continue
+            return self._outcome(req, "pass", (), trace.touched)
         status: Status = "fail" if verdict is False else "incomplete"
-        findings.append(_finding(policy, req, status, _anchor(policy, trace, item), item, trace))
-    if not applied:
-        return _outcome(req, "not_applicable", (), evidence)
-    if not findings:
-        return _outcome(req, "pass", (), evidence)
-    status = "fail" if any(f.status == "fail" for f in findings) else "incomplete"
-    return _outcome(req, status, tuple(sorted(findings, key=Finding.sort_key)), evidence)
+        anchor = _anchor(policy, trace, None)
+        finding = self._finding(req, status, anchor, None, trace)
+        return self._outcome(req, status, (finding,), trace.touched)
+
+    def _check_each(self, req: Requirement, kind: str) -> Outcome:
+        policy, classified = self.policy, self._classified
+        applies_to, require = req.applies, req.require
+        findings: list[Finding] = []
+        looked_at: dict[int, Fact] = {}  # what the statements that applied touched
+        applied = 0
+        for item in policy.of_kind(kind):
+            trace = Trace(policy, {id(item): item}, classified=classified)  # the item is touched
+            applies = True if applies_to is None else applies_to(trace, item)
+            if applies is False:
+                continue
+            applied += 1
+            verdict = require(trace, item) if applies else None
+            looked_at.update(trace.touched)
+            if verdict is True:
+                continue
+            status: Status = "fail" if verdict is False else "incomplete"
+            anchor = _anchor(policy, trace, item)
+            findings.append(self._finding(req, status, anchor, item, trace))
+        if not applied:
+            return self._outcome(req, "not_applicable", (), looked_at)
+        if not findings:
+            return self._outcome(req, "pass", (), looked_at)
+        status = "fail" if any(f.status == "fail" for f in findings) else "incomplete"
+        return self._outcome(req, status, tuple(sorted(findings, key=Finding.sort_key)), looked_at)
+
+    def _outcome(
+        self,
+        req: Requirement,
+        status: Status,
+        findings: tuple[Finding, ...],
+        touched: dict[int, Fact],
+    ) -> Outcome:
+        spec = req.spec
+        return Outcome(
+            id=spec.id,
+            status=status,
+            severity=spec.severity,
+            title=spec.title,
+            law=req.law,
+            article=spec.article,
+            findings=findings,
+            evidence=self._evidence_list(touched, None),
+        )
+
+    def _finding(
+        self, req: Requirement, status: Status, span: Any, item: Fact | None, trace: Trace
+    ) -> Finding:
+        policy = self.policy
+        missing = (
+            tuple(
+                dict.fromkeys(
+                    f"{owner.label}: {field}" if owner else f"{field} block"
+                    for owner, field in trace.missing
+                )
+            )
+            if trace.missing
+            else ()
+        )
+        message = render_message(req, policy, item)
+        if status == "incomplete":
+            message = f"cannot decide: not encoded: {', '.join(missing) or 'a needed fact'}"
+        spec = req.spec
+        return Finding(
+            id=spec.id,
+            status=status,
+            severity=spec.severity,
+            title=spec.title,
+            law=req.law,
+            article=spec.article,
+            message=message,
+            path=policy.path,
+            span=span,
+            subject=item.label if item is not None else None,
+            missing=missing if status == "incomplete" else (),
+            evidence=self._evidence_list(
+                trace.touched, trace.culprit[0] if trace.culprit else item
+            ),
+            waived_by=None,
+            remedy=spec.remedy,
+        )
+
+    def _evidence_list(self, touched: dict[int, Fact], first: Fact | None) -> tuple[Evidence, ...]:
+        """The facts looked at, in file order, with the deciding fact (if any) first."""
+        if not touched:
+            return ()
+        facts = sorted(touched.values(), key=_SPAN)
+        if first is not None and id(first) in touched:
+            # What a stable sort on (is not first, span) gives: the deciding fact, then the rest.
+            facts = [first, *(f for f in facts if f is not first)]
+        made = self._evidence
+        return tuple([made[id(f)] if id(f) in made else self._evidence_of(f) for f in facts])
+
+    def _evidence_of(self, fact: Fact) -> Evidence:
+        found = self._evidence.get(id(fact))
+        if found is None:
+            found = Evidence(label=fact.label, span=fact.span, cites=fact.cites)
+            self._evidence[id(fact)] = found
+        return found
+
+
+_SPAN = attrgetter("span")
 
 
 def _anchor(policy: Policy, trace: Trace, item: Fact | None) -> Any:
@@ -106,68 +203,6 @@ def _about(req: Requirement) -> dict[str, Any]:
         "law": req.law,
         "article": req.spec.article,
     }
-
-
-def _outcome(
-    req: Requirement, status: Status, findings: tuple[Finding, ...], trace: Trace
-) -> Outcome:
-    return Outcome(
-        **_about(req),
-        status=status,
-        findings=findings,
-        evidence=_evidence(trace.touched.values()),
-    )
-
-
-def _evidence(facts: Iterable[Fact], first: Fact | None = None) -> tuple[Evidence, ...]:
-    """The facts looked at, in file order, with the deciding fact (if any) first."""
-    ordered = sorted(facts, key=lambda f: (f is not first, f.span))
-    return tuple(_evidence_of(f) for f in ordered)
-
-
-# Every requirement that reads a fact cites it the same way, so each fact's Evidence is made once
-# per evaluation (keyed by identity; the fact is kept alongside so the id cannot be reused).
-_EVIDENCE: dict[int, tuple[Fact, Evidence]] = {}
-
-
-def _evidence_of(fact: Fact) -> Evidence:
-    cached = _EVIDENCE.get(id(fact))
-    if cached is None:
-        cached = (fact, Evidence(label=fact.label, span=fact.span, cites=fact.cites))
-        _EVIDENCE[id(fact)] = cached
-    return cached[1]
-
-
-def _finding(
-    policy: Policy,
-    req: Requirement,
-    status: Status,
-    span: Any,
-    item: Fact | None,
-    trace: Trace,
-) -> Finding:
-    missing = tuple(
-        dict.fromkeys(
-            f"{owner.label}: {field}" if owner else f"{field} block"
-            for owner, field in trace.missing
-        )
-    )
-    message = render_message(req, policy, item)
-    if status == "incomplete":
-        message = f"cannot decide: not encoded: {', '.join(missing) or 'a needed fact'}"
-    return Finding(
-        **_about(req),
-        status=status,
-        message=message,
-        path=policy.path,
-        span=span,
-        subject=item.label if item is not None else None,
-        remedy=req.spec.remedy,
-        missing=missing if status == "incomplete" else (),
-        evidence=_evidence(
-            trace.touched.values(), first=trace.culprit[0] if trace.culprit else item
-        ),
-    )
 
 
 class _Lenient(string.Formatter):
@@ -213,14 +248,63 @@ def render_message(req: Requirement, policy: Policy, item: Fact | None) -> str:
             key = key.partition(".")[0]
             if key not in values:
                 values[key] = getattr(item, key, None)
-        values["__refs__"] = {
-            name: shape.ref for name, shape in SHAPES[item.KIND].items() if shape.scalar == "ref"
-        }
+        values["__refs__"] = _references(item.KIND)
     values["__policy__"] = policy
-    return _LENIENT.format(req.spec.message, **values)
+    return _format(req.spec.message, values)
+
+
+def _format(message: str, values: dict[str, Any]) -> str:
+    """`_LENIENT.format(message, **values)`, made quicker for templates with plain fields only."""
+    template = _plain_template(message)
+    if template is None:
+        return _LENIENT.format(message, **values)
+    # What string.Formatter.vformat does for such a template, without its general machinery:
+    # literal text, then each field looked up and formatted (no conversion, empty format spec).
+    # A name without a dot is looked up as Formatter.get_field looks it up: values[name].
+    out: list[str] = []
+    for literal, field_name, dotted in template:
+        out.append(literal)
+        if field_name is not None:
+            value = _LENIENT.get_field(field_name, (), values)[0] if dotted else values[field_name]
+            out.append(_LENIENT.format_field(value, ""))
+    return "".join(out)
 
 
 _LENIENT = _Lenient()
+
+# A field `{name}` or `{name.field}`; anything else (`{0}`, `{}`, `{a[0]}`) goes the general way.
+_PLAIN_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+
+@cache
+def _plain_template(message: str) -> tuple[tuple[str, str | None, bool], ...] | None:
+    """A message template as (literal text, field name or None, whether the name has a dot)
+    triples, if every field in it is plain: a name, no conversion (`!r`) and no format spec
+    (`:>9`). None for any other template.
+
+    Keyed by the template text alone, so a cached entry always describes its key.
+    """
+    try:
+        parsed = list(_LENIENT.parse(message))
+    except ValueError:  # a malformed template: let the formatter raise its own error
+        return None
+    parts: list[tuple[str, str | None, bool]] = []
+    for literal, field_name, spec, conversion in parsed:
+        if field_name is not None and (
+            spec or conversion is not None or not _PLAIN_FIELD.fullmatch(field_name)
+        ):
+            return None
+        parts.append((literal, field_name, field_name is not None and "." in field_name))
+    return tuple(parts)
+
+
+@cache
+def _references(kind: str) -> dict[str, str | None]:
+    """The fields of a kind that name another statement, and that statement's kind.
+
+    SHAPES is fixed when the fact models are defined, so the answer for a kind never changes.
+    """
+    return {name: shape.ref for name, shape in SHAPES[kind].items() if shape.scalar == "ref"}
 
 
 # --- Waivers --------------------------------------------------------------------------------
@@ -239,10 +323,13 @@ def apply_waivers(
     outcomes: list[Outcome],
     today: datetime.date,
 ) -> tuple[list[Outcome], list[Finding]]:
+    waivers = policy.of_kind("waiver")
+    if not waivers:  # most policies: nothing to index
+        return outcomes, []
     known = {r.id: r for s in sets for r in s.requirements}
     by_id = {o.id: i for i, o in enumerate(outcomes)}
     extra: list[Finding] = []
-    for waiver in policy.of_kind("waiver"):
+    for waiver in waivers:
         assert isinstance(waiver, Waiver)
         target = waiver.requirement or ""
         span = waiver.spans.get("requirement", waiver.span)
