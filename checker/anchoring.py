@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 from checker.citations import Citation
@@ -246,7 +246,7 @@ def anchor(policy: Policy, source_text: str) -> Policy:
             if line is None:
                 errors.append(_not_found(policy, notice, cite))
             elif line != cite.notice_line:
-                cite = replace(cite, notice_line=line)
+                cite = Citation(cite.label, cite.quote, cite.span, cite.quote_span, line)
                 moved = True
             cites.append(cite)
         # A fact whose citations all keep their line is kept as it is (the models are frozen and

@@ -31,8 +31,14 @@ def data_path(name: str) -> Path:
 
 def shipped_sets() -> dict[str, Path]:
     """Set name -> file, for the requirement sets shipped with policycheck."""
+    return dict(_shipped_sets())
+
+
+@cache
+def _shipped_sets() -> tuple[tuple[str, Path], ...]:
+    # Listed once per process: lint asks for every document (the files do not change mid-run).
     folder = shipped_dir("requirements")
-    return {p.stem: p for p in sorted(folder.glob("*.yaml")) if p.stem not in NOT_SETS}
+    return tuple((p.stem, p) for p in sorted(folder.glob("*.yaml")) if p.stem not in NOT_SETS)
 
 
 NOT_SETS = frozenset({"sensitive_categories"})
