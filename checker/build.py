@@ -21,6 +21,7 @@ from checker.facts import (
     Policy,
     Shape,
     Statement,
+    trusted,
 )
 from checker.spans import Span
 from checker.syntax import Block, Cite, Field, ListValue, Scalar, SyntaxTree
@@ -265,7 +266,7 @@ class _Builder:
         # from the models, so validating again would only repeat that work (it was a fifth of
         # the pipeline's time). tests/test_build.py validates every built fact of the shipped
         # policies and of generated ones the long way and compares.
-        return model.model_construct(span=block.span, cites=tuple(cites), spans=spans, **values)
+        return trusted(model, {"span": block.span, "cites": tuple(cites), "spans": spans, **values})
 
     def field(
         self,

@@ -26,7 +26,8 @@ from checker.facts import (
     Waiver,
 )
 from checker.spans import Span
-from checker.syntax import parse_syntax
+from checker.syntax import Block, parse_syntax
+from checker.syntax import Field as SyntaxField
 
 HEADER = 'document {\n  title = "T"\n  source = "n.txt"\n  jurisdictions = [cn, eu]\n}\n'
 CITE = 'cite "1" "q"'
@@ -436,9 +437,35 @@ def test_facts_of_the_shipped_policies_are_what_validation_would_make() -> None:
     shipped = sorted((Path(__file__).parents[1] / "policies").glob("*.policy"))
     assert len(shipped) == 5
     for path in shipped:
-        policy = parse_policy(path.read_text(encoding="utf-8"), str(path))
+        text = path.read_text(encoding="utf-8")
+        policy = parse_policy(text, str(path))
+        blocks = [b for b in parse_syntax(text).items if isinstance(b, Block)]
+        assert len(blocks) == len(policy.statements)
+        for block, fact in zip(blocks, policy.statements, strict=True):
+            # the fields recorded as set are the ones the block wrote, as validation records them
+            written = {i.key for i in block.items if isinstance(i, SyntaxField)}
+            if block.name is not None:
+                written |= {"name", fact.NAME_FIELD} - {None}
+            assert fact.model_fields_set == written | {"span", "cites", "spans"}
         assert Policy.model_validate(policy.model_dump()) == policy
         for fact in policy.statements:
-            validated = type(fact).model_validate(fact.model_dump())
+            validated = type(fact).model_validate(fact.model_dump(exclude_unset=True))
             assert validated == fact
-            assert validated.model_dump() == fact.model_dump()
+            assert list(vars(validated)) == list(vars(fact)) == list(type(fact).model_fields)
+            assert validated.model_fields_set == fact.model_fields_set
+            assert repr(validated) == repr(fact)
+            assert validated.model_dump_json() == fact.model_dump_json()
+
+
+def test_trusted_refuses_a_fact_without_a_required_field() -> None:
+    from pydantic import BaseModel
+
+    from checker.facts import trusted
+
+    class Needs(BaseModel, frozen=True):
+        a: int
+        b: int = 2
+
+    assert trusted(Needs, {"a": 1}) == Needs(a=1)
+    with pytest.raises(TypeError, match="Needs needs a"):
+        trusted(Needs, {"b": 1})
