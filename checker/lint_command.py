@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import gc
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -116,6 +117,27 @@ def selected(rule_id: str, select: Iterable[str], ignore: Iterable[str]) -> bool
 
 
 def run_lint(options: LintOptions) -> LintRun:
+    with collecting_less_often():
+        return _run_lint(options)
+
+
+@contextlib.contextmanager
+def collecting_less_often() -> Iterator[None]:
+    """Run the garbage collector less often while linting, then as before.
+
+    A lint allocates many small objects (syntax nodes, facts, results) that live until the report
+    is made and hold no reference cycles worth collecting early. With the default thresholds the
+    collector runs every 700 allocations and keeps re-scanning them: about 6% of the lint time.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _run_lint(options: LintOptions) -> LintRun:
     files = list_policy_files(list(options.paths), options.exclude)
     errors: list[CheckerError] = []
     for path in options.paths:
