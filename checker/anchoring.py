@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from checker.citations import Citation
 from checker.errors import CheckerError, ErrorList
-from checker.facts import Policy
+from checker.facts import Policy, replaced
 
 _TRANSLATE = str.maketrans(
     {
@@ -251,11 +251,11 @@ def anchor(policy: Policy, source_text: str) -> Policy:
             cites.append(cite)
         # A fact whose citations all keep their line is kept as it is (the models are frozen and
         # compare by value, so an unchanged copy would be equal to it anyway).
-        statements.append(fact.model_copy(update={"cites": tuple(cites)}) if moved else fact)
+        statements.append(replaced(fact, {"cites": tuple(cites)}) if moved else fact)
     if errors:
         raise ErrorList(errors)
     document = next(s for s in statements if s.KIND == "document")
-    return policy.model_copy(update={"statements": tuple(statements), "document": document})
+    return replaced(policy, {"statements": tuple(statements), "document": document})
 
 
 def _not_found(policy: Policy, notice: Notice, cite: Citation) -> CheckerError:

@@ -740,3 +740,21 @@ def _defaults(
         elif info.is_required():
             required.add(name)
     return static, tuple(factories), frozenset(required)
+
+
+def replaced(made: _F, changes: dict[str, Any]) -> _F:
+    """`made.model_copy(update=changes)` for changes of the right type, in one step.
+
+    Quote anchoring gives a thousand facts per policy their citations' notice lines; pydantic's
+    copy made that a third of the anchoring time. The tests compare with `model_copy`.
+    """
+    fields = type(made).model_fields
+    data = made.__dict__
+    if len(data) != len(fields):  # a cached property's value (Policy's indexes) is not copied
+        data = {name: data[name] for name in fields}
+    copy = type(made).__new__(type(made))
+    object.__setattr__(copy, "__dict__", {**data, **changes})
+    object.__setattr__(copy, "__pydantic_fields_set__", made.model_fields_set | changes.keys())
+    object.__setattr__(copy, "__pydantic_extra__", None)
+    object.__setattr__(copy, "__pydantic_private__", None)
+    return copy

@@ -135,3 +135,34 @@ def test_a_quote_after_letters_that_fold_longer_is_given_its_own_line() -> None:
     assert find_quote(notice, "ab") == 1
     assert find_quote(notice, "cd") == 2
     assert find_quote(notice, "SSSS") == 1
+
+
+def test_anchoring_copies_as_model_copy_would() -> None:
+    """Anchored facts and policy are what pydantic's model_copy would make, indexes not carried."""
+    from pathlib import Path
+
+    from checker.anchoring import anchor
+    from checker.facts import Policy
+    from checker.files import parse_policy
+
+    root = Path(__file__).resolve().parents[1] / "policies"
+    path = root / "company_app.policy"
+    policy = parse_policy(path.read_text(encoding="utf-8"), str(path))
+    assert policy.of_kind("collection")  # computes the index, which anchoring must not carry over
+    notice = (root / (policy.document.source or "")).read_text(encoding="utf-8")
+    anchored = anchor(policy, notice)
+    moved = 0
+    for before, after in zip(policy.statements, anchored.statements, strict=True):
+        if after is before:
+            continue
+        moved += 1
+        expected = before.model_copy(update={"cites": after.cites})
+        assert after == expected
+        assert list(vars(after)) == list(vars(expected))
+        assert after.model_fields_set == expected.model_fields_set
+        assert repr(after) == repr(expected)
+    assert moved
+    assert list(vars(anchored)) == list(Policy.model_fields)
+    collections = [s for s in anchored.statements if s.KIND == "collection"]
+    assert len(anchored.of_kind("collection")) == len(collections)
+    assert all(a is b for a, b in zip(anchored.of_kind("collection"), collections, strict=True))
