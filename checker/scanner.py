@@ -71,8 +71,8 @@ _SCALARS = {"STRING": "string", "NAME": "name", "CITE": "name", "NUMBER": "numbe
 # type, text, line, column, end column (tokens never span lines)
 _Tok = tuple[str, str, int, int, int]
 
-# Span is a named tuple; tuple.__new__ makes the same value without the keyword-argument
-# constructor's Python-level call, which matters at one span per token.
+# Spans and syntax nodes are named tuples; tuple.__new__ makes the same value without the
+# keyword-argument constructor's Python-level call, which matters at one span per token.
 _new = tuple.__new__
 
 
@@ -161,7 +161,9 @@ def _parse(text: str) -> SyntaxTree:
             first = value[0]
             result: Scalar | ListValue
             if first == '"':
-                result = Scalar("string", _unquote(value), _new(Span, (number, at, number, end)))
+                result = _new(
+                    Scalar, ("string", _unquote(value), _new(Span, (number, at, number, end)))
+                )
             elif first == "[":
                 values = tuple(
                     [
@@ -169,17 +171,20 @@ def _parse(text: str) -> SyntaxTree:
                         for v in _LIST_ITEM.finditer(line, at, end - 1)
                     ]
                 )
-                result = ListValue(values, _new(Span, (number, at, number, end)))
+                result = _new(ListValue, (values, _new(Span, (number, at, number, end))))
             elif first.isdigit():
                 result = _scalar(value, number, at)
             else:
-                result = Scalar("name", value, _new(Span, (number, at, number, end)))
+                result = _new(Scalar, ("name", value, _new(Span, (number, at, number, end))))
             items.append(
-                Field(
-                    key,
-                    _new(Span, (number, start, number, start + len(key))),
-                    result,
-                    _new(Span, (number, start, number, end)),
+                _new(
+                    Field,
+                    (
+                        key,
+                        _new(Span, (number, start, number, start + len(key))),
+                        result,
+                        _new(Span, (number, start, number, end)),
+                    ),
                 )
             )
         elif label is not None:
@@ -189,12 +194,15 @@ def _parse(text: str) -> SyntaxTree:
             at = m.start(5) + 1
             end = at + len(quote)
             items.append(
-                Cite(
-                    _unquote(label),
-                    _unquote(quote),
-                    label_span,
-                    _new(Span, (number, at, number, end)),
-                    _new(Span, (number, start, number, end)),
+                _new(
+                    Cite,
+                    (
+                        _unquote(label),
+                        _unquote(quote),
+                        label_span,
+                        _new(Span, (number, at, number, end)),
+                        _new(Span, (number, start, number, end)),
+                    ),
                 )
             )
         elif kind is not None:
