@@ -14,7 +14,6 @@ TypeError, which the cache treats as a miss.
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from typing import Any
 
 from checker.citations import Citation
@@ -23,11 +22,9 @@ from checker.spans import Span
 
 FORMAT = "policycheck-cache/2"
 
-_FINDING_FIELDS = tuple(f.name for f in fields(Finding) if f.name != "evidence")
-_OUTCOME_FIELDS = tuple(f.name for f in fields(Outcome) if f.name not in ("evidence", "findings"))
-_REPORT_FIELDS = tuple(
-    f.name for f in fields(DocumentReport) if f.name not in ("outcomes", "extra")
-)
+_FINDING_FIELDS = tuple(f for f in Finding._fields if f != "evidence")
+_OUTCOME_FIELDS = tuple(f for f in Outcome._fields if f not in ("evidence", "findings"))
+_REPORT_FIELDS = tuple(f for f in DocumentReport._fields if f not in ("outcomes", "extra"))
 
 
 def encode(report: DocumentReport) -> str:

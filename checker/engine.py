@@ -12,7 +12,6 @@ import datetime
 import re
 import string
 from collections.abc import Iterable
-from dataclasses import replace
 from functools import cache
 from operator import attrgetter
 from typing import Any, Literal
@@ -378,9 +377,8 @@ def apply_waivers(
             )
             continue
         who = f"{waiver.approver} until {waiver.expires}: {waiver.reason}"
-        outcomes[index] = replace(
-            outcome,
+        outcomes[index] = outcome._replace(
             status="waived",
-            findings=tuple(replace(f, status="waived", waived_by=who) for f in outcome.findings),
+            findings=tuple(f._replace(status="waived", waived_by=who) for f in outcome.findings),
         )
     return outcomes, extra

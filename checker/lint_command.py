@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -202,7 +202,7 @@ def _filter(report: DocumentReport, options: LintOptions) -> DocumentReport:
         return report
     keep = [o for o in report.outcomes if selected(o.id, options.select, options.ignore)]
     extra = [f for f in report.extra if selected(f.id, options.select, options.ignore)]
-    return replace(report, outcomes=tuple(keep), extra=tuple(extra))
+    return report._replace(outcomes=tuple(keep), extra=tuple(extra))
 
 
 def _warm_up() -> None:

@@ -1,14 +1,14 @@
 """Results of evaluation: what each requirement decided about each document, with evidence.
 
-Plain frozen dataclasses rather than pydantic models: the engine makes them from values it has
-already checked, and a run served from the cache reads them back without loading the fact model,
-the parser or pydantic at all (most of a cached run's time would otherwise be those imports).
+Named tuples rather than pydantic models or dataclasses: immutable, and the cheapest records to
+make (an evaluation makes thousands, from values already checked); and a run served from the
+cache reads them back without loading the fact model, the parser or pydantic at all (most of a
+cached run's time would otherwise be those imports).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from checker.citations import Citation
 from checker.spans import Span
@@ -17,8 +17,7 @@ Status = Literal["pass", "fail", "not_applicable", "incomplete", "waived"]
 STATUSES: tuple[str, ...] = ("pass", "fail", "not_applicable", "incomplete", "waived")
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(NamedTuple):
     """A fact the engine looked at: where it is in the policy and which notice words back it."""
 
     label: str
@@ -26,8 +25,7 @@ class Evidence:
     cites: tuple[Citation, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One reportable result at one place: a failure, an undecidable check, or a waiver problem."""
 
     id: str
@@ -52,8 +50,7 @@ class Finding:
         return (self.path, self.span.line, self.span.column, self.id, self.subject or "")
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """The verdict of one requirement on one document."""
 
     id: str
@@ -66,8 +63,7 @@ class Outcome:
     evidence: tuple[Evidence, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentReport:
+class DocumentReport(NamedTuple):
     """Everything evaluated for one policy file."""
 
     path: str

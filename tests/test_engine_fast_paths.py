@@ -1,6 +1,6 @@
 """The engine's shortcuts agree with the general way they stand in for.
 
-(a) results are plain dataclasses, made from values validated when the policy and the requirements
+(a) results are named tuples, made from values validated when the policy and the requirements
     were loaded: each field must hold what its annotation says (a tuple, a Span, a status), since
     nothing checks it when they are made;
 (b) message templates whose fields are plain names are rendered without string.Formatter's
@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import random
 import types
@@ -47,11 +46,11 @@ def _results(report: DocumentReport) -> list[Any]:
 
 def _assert_as_annotated(result: Any) -> None:
     hints = typing.get_type_hints(type(result))
-    for field in dataclasses.fields(result):
-        value = getattr(result, field.name)
-        hint = hints[field.name]
+    for name in result._fields:
+        value = getattr(result, name)
+        hint = hints[name]
         options = typing.get_args(hint) if typing.get_origin(hint) is types.UnionType else (hint,)
-        assert any(_holds(value, option) for option in options), (field.name, value)
+        assert any(_holds(value, option) for option in options), (name, value)
 
 
 def _holds(value: Any, hint: Any) -> bool:
