@@ -193,17 +193,6 @@ def _anchor(policy: Policy, trace: Trace, item: Fact | None) -> Any:
     return policy.document.span
 
 
-def _about(req: Requirement) -> dict[str, Any]:
-    """What every outcome and finding repeats of its requirement."""
-    return {
-        "id": req.id,
-        "severity": req.spec.severity,
-        "title": req.spec.title,
-        "law": req.law,
-        "article": req.spec.article,
-    }
-
-
 class _Lenient(string.Formatter):
     """Formats message templates: silence and gaps in words, lists joined, references followed."""
 

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_build import assert_same_as_validated
 
 from checker.build import UNCITED_KINDS
 from checker.errors import CheckerError, ErrorList
@@ -178,17 +179,6 @@ def policy_models(draw: st.DrawFn) -> Policy:
     assert isinstance(document, Document)
     facts = [draw(fact_models(kind, name, names, categories)) for kind, name in plan]
     return Policy(path=PATH, document=document, statements=(document, *facts))
-
-
-def assert_same_as_validated(policy: Policy) -> None:
-    """The builder makes facts without a second validation; validating them must change nothing."""
-    for fact in policy.statements:
-        validated = type(fact).model_validate(fact.model_dump(exclude_unset=True))
-        assert validated == fact
-        assert list(vars(validated)) == list(vars(fact)) == list(type(fact).model_fields)
-        assert validated.model_fields_set == fact.model_fields_set
-        assert repr(validated) == repr(fact)
-        assert validated.model_dump_json() == fact.model_dump_json()
 
 
 def without_spans(value: Any) -> Any:
