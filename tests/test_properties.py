@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from test_build import assert_same_as_validated
 
@@ -205,18 +205,17 @@ def test_rendered_facts_parse_back_to_the_same_facts(policy: Policy) -> None:
 
 
 def test_the_generator_reaches_every_kind_and_field_shape() -> None:
-    """Guard against a generator that silently stops producing something."""
+    """Guard against a generator that silently stops producing something.
+
+    Hypothesis also draws text from string literals in the code it has loaded, so one fixed
+    sequence of examples shifts whenever any literal changes; a few seeded runs, stopping at the
+    first that has seen everything, keep this about the generator and not about that sequence.
+    """
+    wanted_kinds = {"document", "purpose", "collection", "category", "right"}
+    wanted_values = {"unstated", "all", "list", "ref"}
     seen_kinds: set[str] = set()
     seen_values: set[str] = set()
 
-    @settings(
-        max_examples=150,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(policy_models())
     def collect(policy: Policy) -> None:
         for fact in policy.statements:
             seen_kinds.add(fact.KIND)
@@ -231,9 +230,20 @@ def test_the_generator_reaches_every_kind_and_field_shape() -> None:
                 if SHAPES[fact.KIND][key].scalar == "ref" and value not in (None, UNSTATED):
                     seen_values.add("ref")
 
-    collect()
-    assert seen_kinds >= {"document", "purpose", "collection", "category", "right"}
-    assert seen_values == {"unstated", "all", "list", "ref"}
+    for attempt in range(5):
+        seen_kinds.clear()
+        seen_values.clear()
+        run = settings(
+            max_examples=150,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )(given(policy_models())(collect))
+        seed(attempt)(run)()
+        if seen_kinds >= wanted_kinds and seen_values == wanted_values:
+            break
+    assert seen_kinds >= wanted_kinds
+    assert seen_values == wanted_values
 
 
 def test_a_fact_the_language_cannot_spell_is_refused_by_name() -> None:
