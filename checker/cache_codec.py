@@ -7,8 +7,8 @@ index, and spans and citations are written as short arrays.
 
 Reading does not validate field by field: an entry is only read when the cache key (which covers
 the checker's own code, so this very format) and the digest of the entry's text both match, so it
-is exactly what `encode` wrote. Anything malformed still fails with ValueError, KeyError or
-TypeError, which the cache treats as a miss.
+is exactly what `encode` wrote. Anything malformed still fails, with ValueError, LookupError,
+TypeError or AttributeError, which the cache treats as a miss.
 """
 
 from __future__ import annotations
@@ -60,7 +60,8 @@ def encode(report: DocumentReport) -> str:
 
 
 def decode(text: str) -> DocumentReport:
-    """The report `encode` wrote; raises ValueError, KeyError or TypeError on anything else."""
+    """The report `encode` wrote; raises ValueError, LookupError, TypeError or AttributeError on
+    anything else."""
     data = json.loads(text)
     if data.get("format") != FORMAT:
         raise ValueError("not a policycheck cache entry")

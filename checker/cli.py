@@ -211,6 +211,8 @@ def _read_for_excerpt(path: str) -> str | None:
         file = Path(path)
         if not file.is_file() or file.stat().st_size > MAX_BYTES:
             return None
-        return file.read_text(encoding="utf-8", errors="replace")
+        # Decoded from bytes: `read_text` would turn a lone carriage return into a line break,
+        # and the excerpt would then show another line than the parser counted.
+        return file.read_bytes().decode("utf-8", errors="replace")
     except (OSError, ValueError):
         return None

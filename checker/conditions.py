@@ -239,6 +239,7 @@ _CATEGORY_READERS: dict[str, Callable[[CategoryInfo], Any]] = {
     "pipl_sensitive": lambda c: bool(c.pipl_sensitive),
     "gdpr_special": lambda c: bool(c.gdpr_special),
 }
+assert _CATEGORY_READERS.keys() == CATEGORY_FIELDS.keys(), "a category field without a reader"
 
 
 def _field(name: str, shape: Shape, on_category: bool) -> Getter:

@@ -168,8 +168,7 @@ class _Run:
         if first is not None and id(first) in touched:
             # What a stable sort on (is not first, span) gives: the deciding fact, then the rest.
             facts = [first, *(f for f in facts if f is not first)]
-        made = self._evidence
-        return tuple([made[id(f)] if id(f) in made else self._evidence_of(f) for f in facts])
+        return tuple([self._evidence_of(f) for f in facts])
 
     def _evidence_of(self, fact: Fact) -> Evidence:
         found = self._evidence.get(id(fact))

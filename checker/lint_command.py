@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 
 # The parser, the fact model, the engine and the requirement sets (and with them lark, pydantic
 # and yaml), and the process pool, are imported only where they are used: a run served wholly
-# from the cache needs none of them, and importing them would be most of its time.
+# from the cache with text output needs none of them, and importing them would be most of its
+# time. (The other formats describe every requirement, so they load the sets.)
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 CACHE_DIR = ".policycheck_cache"
@@ -206,8 +207,14 @@ def _filter(report: DocumentReport, options: LintOptions) -> DocumentReport:
 
 
 def _warm_up() -> None:
-    """Compile the shipped requirement sets before forking, so workers inherit them warm."""
+    """Import the pipeline and compile the shipped requirement sets before forking, so that
+    workers inherit them and none repeats the work."""
+    import importlib
+
     from checker.requirements import load_set_file
+
+    for module in ("anchoring", "build", "engine", "files", "scanner", "syntax"):
+        importlib.import_module(f"checker.{module}")
 
     for path in shipped_sets().values():
         with contextlib.suppress(ErrorList):
@@ -251,7 +258,7 @@ def _lint_one(job: Job) -> tuple[str, DocumentReport | None, list[CheckerError],
         text = None
         with contextlib.suppress(OSError, ValueError):
             if path.is_file() and path.stat().st_size <= MAX_BYTES:  # never block on a pipe
-                text = path.read_text(encoding="utf-8", errors="replace")
+                text = path.read_bytes().decode("utf-8", errors="replace")  # lines as parsed
         return name, None, exc.errors, text
     try:
         names = explicit or sets_for_jurisdictions(policy.document.jurisdictions or ())
@@ -340,7 +347,7 @@ def _cache_get(cache_dir: Path, key: str) -> DocumentReport | None:
         if _digest(body) != stored["report_digest"]:
             return None  # truncated or edited: never trust it
         return decode(body.decode("utf-8"))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, LookupError, TypeError, AttributeError):
         return None
 
 

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from typed_values import typed
 
 from checker.cache_codec import decode, encode
 from checker.engine import evaluate
@@ -23,7 +24,7 @@ def test_a_report_survives_the_round_trip(name: str) -> None:
     sets = [load_set_file(p) for p in shipped_sets().values()]
     report = evaluate(policy, sets, datetime.date(2026, 11, 22))
     text = encode(report)
-    assert decode(text) == report
+    assert typed(decode(text)) == typed(report)
     # each distinct evidence is written once, so the entry is far smaller than the naive dump
     assert len(text) < len(json.dumps(_as_dicts(report))) / 2
 

@@ -174,3 +174,18 @@ def test_bad_flags_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
         main(["lint", "--format", "yaml"])
     assert caught.value.code == 2
     assert "error[E604]" in capsys.readouterr().err
+
+
+def test_a_lone_carriage_return_does_not_shift_the_excerpt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lines are counted at line feeds; the excerpt must show the line the position names."""
+    (tmp_path / "lone.policy").write_bytes(
+        b'document {\r  title = "T"\n  source = "n.txt"\n  jurisdictions = [cn]\n  bad = = 1\n}\n'
+    )
+    (tmp_path / "n.txt").write_text("x\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = lint(capsys, "lone.policy", "--no-cache")
+    assert code == 2
+    assert "lone.policy:4:" in err
+    assert "4 |   bad = = 1" in err

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lark.exceptions import UnexpectedInput
+from typed_values import typed
 
 from checker.scanner import fast_parse
 from checker.syntax import SyntaxTree, comments_of, policy_parser
@@ -44,7 +45,7 @@ def lark_tree(text: str) -> SyntaxTree | None:
 def test_valid_text_at_the_edges_takes_the_fast_path_to_the_same_tree(text: str) -> None:
     fast = fast_parse(text)
     assert fast is not None
-    assert fast == lark_tree(text)
+    assert typed(fast) == typed(lark_tree(text))
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
@@ -52,7 +53,7 @@ def test_every_shipped_policy_takes_the_fast_path_to_the_same_tree(path: Path) -
     text = path.read_text(encoding="utf-8")
     fast = fast_parse(text)
     assert fast is not None
-    assert fast == lark_tree(text)
+    assert typed(fast) == typed(lark_tree(text))
 
 
 # Pieces of policy text, glued at random: most results are valid, many are not.
@@ -101,7 +102,7 @@ PIECES = st.sampled_from(
 def test_the_fast_parser_never_disagrees_with_the_grammar(text: str) -> None:
     fast = fast_parse(text)
     if fast is not None:
-        assert fast == lark_tree(text)
+        assert typed(fast) == typed(lark_tree(text))
 
 
 @settings(max_examples=200, deadline=None)
@@ -109,7 +110,7 @@ def test_the_fast_parser_never_disagrees_with_the_grammar(text: str) -> None:
 def test_arbitrary_text_is_either_parsed_identically_or_handed_to_lark(text: str) -> None:
     fast = fast_parse(text)
     if fast is not None:
-        assert fast == lark_tree(text)
+        assert typed(fast) == typed(lark_tree(text))
 
 
 # Whole lines, most in the formatter's layout (which the scanner reads a line at a time) and some
@@ -174,7 +175,7 @@ def test_lines_in_any_layout_parse_as_the_grammar_says(text: str) -> None:
     fast = fast_parse(text)
     reference = lark_tree(text)
     if fast is not None:
-        assert fast == reference
+        assert typed(fast) == typed(reference)
     else:  # valid text always takes the fast path
         assert reference is None
 
@@ -225,4 +226,4 @@ def statements(draw: st.DrawFn, depth: int = 0) -> list[str]:
 def test_valid_text_in_any_layout_takes_the_fast_path_to_the_same_tree(text: str) -> None:
     fast = fast_parse(text)
     assert fast is not None
-    assert fast == lark_tree(text)
+    assert typed(fast) == typed(lark_tree(text))
