@@ -200,12 +200,12 @@ class _Builder:
             if isinstance(item, Cite):
                 # An empty label or quote would reach anchoring as a quote "not in the notice";
                 # the citation itself is what is incomplete.
-                empty = [
-                    w
-                    for w, v in (("clause label", item.label), ("quote", item.quote))
-                    if not v.strip()
-                ]
-                if empty:
+                if not item.label.strip() or not item.quote.strip():
+                    empty = [
+                        w
+                        for w, v in (("clause label", item.label), ("quote", item.quote))
+                        if not v.strip()
+                    ]
                     self.error(
                         "E111",
                         f"the citation's {' and '.join(empty)} {'are' if len(empty) > 1 else 'is'}"
