@@ -1,6 +1,6 @@
 """Where policycheck spends its time: start-up, each pipeline stage, and the hottest functions.
 
-    .venv/bin/python bench/hotspots.py [--docs N] [--repeat R] [--out DIR]
+    .venv/bin/python bench/hotspots.py [--docs N] [--repeat R] [--out DIR] [--stages]
 
 Measures, on one CPU, over the same synthetic corpus as bench/run.py:
 
@@ -9,9 +9,9 @@ Measures, on one CPU, over the same synthetic corpus as bench/run.py:
 2. stages: CPU time of each stage of the pipeline, called one after the other per file as
    checker.lint_command does - read, lex (lark's basic lexer alone, for scale), parse into the
    syntax tree with its comments (the fast path; the Lark path and its separate comment pass
-   for scale), build (facts, pydantic validation),
-   anchoring (notice read, normalisation, quote search), set selection, evaluation - and the rest
-   of run_lint (listing, sorting, garbage collection);
+   for scale), build (facts from checked values), anchoring (notice read, normalisation, quote
+   search), set selection, evaluation - and the whole of run_lint, whose excess over the stages
+   is listing, sorting and garbage collection (`--stages` prints only this table);
 3. functions: cProfile of run_lint over the corpus, the top functions by own time and the own time
    grouped by component (lark, pydantic, each checker module, regular expressions, ...);
 4. the cached path: cProfile of run_lint with a warm cache, as the second `policycheck lint` runs;
