@@ -3,7 +3,7 @@
 grammar/condition.lark is the definition of the condition language and, through Lark, the source
 of every syntax error message. Loading the shipped requirement sets parses some 140 distinct
 conditions in each fresh process (every pre-commit run), and Lark's general LALR machinery, with
-the parser to load first, is about half the cost of loading them. The grammar is small and LL(1),
+its parser to load first, was a quarter of the cost of loading them. The grammar is small and LL(1),
 so a recursive-descent parser builds the very tree Lark builds: the same `lark.Tree` rule names
 and children (with `None` for a quantifier's missing `where` or `satisfies`), the same
 `lark.Token` types, values and positions, and the same `meta` positions, `container_*` included.
@@ -20,9 +20,9 @@ reads the longest word and then decides:
 
 - a value (after an operator, `includes`, `[` or `,`) is any word, keywords included, as in Lark;
 - where a test or a quantifier's path starts, a word that is a keyword is taken only as the
-  keyword that may stand there (`not`; `every`, `some`, `no` where a quantifier may start) and any
-  other keyword gives up, although Lark would read some of them as names: such text never
-  compiles into a working condition, so being exact there is not worth the risk;
+  keyword that may stand there (`not`; `every`, `some`, `no` where a quantifier may start), and
+  any other keyword gives up, although Lark reads it as a name (`a and and` tests a path `and`):
+  such text never compiles into a working condition, so following Lark there is not worth a risk;
 - anywhere else a word must be exactly one of the keywords expected, or the parser gives up.
 """
 
