@@ -20,6 +20,7 @@ from typing import Any
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
 
+from checker.condition_scanner import scan_condition
 from checker.errors import did_you_mean, one_of
 from checker.facts import KIND_MODELS, SHAPES, UNSTATED, Fact, Policy, Shape
 from checker.resources import grammar_text
@@ -352,8 +353,13 @@ def parse_condition(text: str) -> Tree[Token]:
     """The syntax tree of a condition (shared: the compiler only reads it).
 
     A predicate's text is parsed once, not again at each use: a third of the conditions the
-    shipped sets compile are predicates used more than once.
+    shipped sets compile are predicates used more than once. Valid text takes the fast path
+    (checker.condition_scanner), which builds the same tree; Lark parses the rest, and words the
+    errors.
     """
+    tree = scan_condition(text)
+    if tree is not None:
+        return tree
     try:
         return condition_parser().parse(text)
     except UnexpectedInput as exc:
