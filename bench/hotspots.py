@@ -214,7 +214,9 @@ def stages(files: list[Path], repeat: int) -> dict[str, float]:
         "parse (fast path, as lint runs it)": each(lambda p: parse_syntax(texts[p])),
         # The fast path collects comments while parsing; comments_of serves the Lark path.
         "(comments_of, the Lark path's second pass)": each(lambda p: comments_of(texts[p])),
-        "build facts (incl. pydantic)": each(lambda p: build_policy(trees[p], str(p))),
+        "build facts (from checked values, no re-validation)": each(
+            lambda p: build_policy(trees[p], str(p))
+        ),
         "anchoring (read notice, normalise, find)": anchoring_step,
         "choose requirement sets": each(
             lambda p: resolve_sets(sets_for_jurisdictions(anchored[p].document.jurisdictions or ()))
