@@ -386,6 +386,8 @@ class Right(Fact, frozen=True):
     channel: Text | U | None = None
     response_time: Text | U | None = None
     response_days: int | U | None = None
+    response_day_type: Literal["working", "calendar"] | U | None = None
+    """What `response_days` counts: "15 working days" is working; plain "days" are calendar days."""
     conditions: Text | U | None = None
 
 
