@@ -104,6 +104,19 @@ BasisGDPR = Literal[
     "public_task",
     "legitimate_interests",
 ]
+SpecialCondition = Literal[
+    "explicit_consent",  # (a); the `consent` field says how consent is actually obtained
+    "employment_social_security",  # (b) obligations in employment, social security law
+    "vital_interests",  # (c) of a person physically or legally incapable of giving consent
+    "not_for_profit_body",  # (d) a foundation, association or other not-for-profit body
+    "made_public",  # (e) data manifestly made public by the data subject
+    "legal_claims",  # (f) legal claims, or courts acting in their judicial capacity
+    "substantial_public_interest",  # (g) on the basis of Union or Member State law
+    "health_or_social_care",  # (h) medicine, diagnosis, health or social care
+    "public_health",  # (i) public interest in the area of public health
+    "archiving_research_statistics",  # (j) archiving, research or statistical purposes
+]
+"""The conditions of GDPR Art. 9(2) under which special categories may be processed."""
 PurposeCategory = Literal[
     "service",
     "security",
@@ -284,6 +297,8 @@ class Collection(Fact, frozen=True):
     purposes: PurposeRefs | U | None = None
     basis_pipl: tuple[BasisPIPL, ...] | U | None = None
     basis_gdpr: tuple[BasisGDPR, ...] | U | None = None
+    special_condition: tuple[SpecialCondition, ...] | U | None = None
+    """The GDPR Art. 9(2) conditions the notice names for special categories of data."""
     legitimate_interest: Text | U | None = None
     consent: ConsentKind | U | None = None
     required: Flag | U | None = None
