@@ -307,6 +307,8 @@ class Collection(Fact, frozen=True):
     if_refused: IfRefused | U | None = None
     retention: Text | U | None = None
     retention_basis: RetentionBasis | U | None = None
+    on_expiry: tuple[Literal["delete", "anonymise"], ...] | U | None = None
+    """What happens to the information when its retention period ends (NDSR Art. 21(1)(3))."""
     sensitive_necessity: Text | U | None = None
     sensitive_impact: Text | U | None = None
 
