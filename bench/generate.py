@@ -749,6 +749,7 @@ class Writer:
             cites.append(self.cite(s))
         retention: Value = UNSTATED
         basis: Value = UNSTATED
+        expiry: Value = UNSTATED
         if rng.random() < 0.5:
             days = rng.choice([30, 90, 180, 365, 730, 1095])
             if rng.random() < 0.5:
@@ -761,6 +762,7 @@ class Writer:
                     S(f"{days} days after the last use of the service"),
                     "fixed_period",
                 )
+                expiry = ["delete", "anonymise"]
             else:
                 s = self.say(
                     "We retain this information only for as long as necessary to achieve "
@@ -818,6 +820,7 @@ class Writer:
                 ("purposes", [p[0] for p in purposes]),
                 ("basis_pipl", pipl),
                 ("basis_gdpr", gdpr),
+                ("special_condition", UNSTATED),
                 ("legitimate_interest", interest),
                 ("consent", self.maybe(consent, 0.8)),
                 ("required", self.maybe(required, 0.8)),
@@ -825,6 +828,7 @@ class Writer:
                 ("if_refused", if_refused),
                 ("retention", retention),
                 ("retention_basis", basis),
+                ("on_expiry", expiry),
                 ("sensitive_necessity", necessity),
                 ("sensitive_impact", impact),
             ],
@@ -850,6 +854,7 @@ class Writer:
                 ("push_or_marketing", True),
                 ("non_personalised_option", True),
                 ("opt_out", S("Settings > Privacy > Personalisation")),
+                ("opt_out_covers", "push"),
                 ("significant_effect", self.maybe(False, 0.5)),
                 ("explanation", UNSTATED),
                 ("logic", self.maybe(S("profile built from browsing and order history"), 0.6)),
@@ -1129,6 +1134,7 @@ class Writer:
                     ("channel", S(channel)),
                     ("response_time", S(f"{days} working days") if timed else UNSTATED),
                     ("response_days", days if timed else UNSTATED),
+                    ("response_day_type", "working" if timed else UNSTATED),
                     ("conditions", self.maybe(S("after verifying your identity"), 0.4)),
                 ],
                 [self.cite(s)] + ([self.cite(s_time)] if timed else []),
