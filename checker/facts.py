@@ -431,10 +431,13 @@ class Automated(Fact, frozen=True):
     push_or_marketing: Flag | U | None = None
     non_personalised_option: Flag | U | None = None
     opt_out: Text | U | None = None
-    opt_out_covers: Literal["push", "some_channels", "tracking_only"] | U | None = None
+    opt_out_covers: (
+        Literal["push", "personalisation", "some_channels", "tracking_only"] | U | None
+    ) = None
     """What the way to refuse (`opt_out`) turns off: the push or marketing itself wherever it is
-    delivered (`push`), only some of its channels, or only the tracking behind it (refusing
-    cookies) while the push goes on."""
+    delivered (`push`), its personalisation while it goes on unpersonalised (`personalisation`),
+    only some of its channels, or only one source of the data behind it (refusing cookies) with
+    nothing said of the personalisation stopping (`tracking_only`)."""
     significant_effect: Flag | U | None = None
     explanation: Text | U | None = None
     logic: Text | U | None = None
