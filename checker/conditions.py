@@ -259,22 +259,15 @@ def _field(name: str, shape: Shape, on_category: bool) -> Getter:
 
         return get_of_category
 
-    # Each fact getter starts the same way: nothing to look inside, or a field read and, if not
-    # encoded, recorded as missing. They differ in what a value becomes.
+    # Every fact getter reads the field with `_read`; they differ in what a value becomes.
     if shape.scalar == "ref":
         ref, many = shape.ref, shape.many
         assert ref is not None
 
         def get_ref(trace: Trace, owner: Any) -> Any:
-            if owner is MISSING or owner is UNSTATED:
-                return owner
-            value = getattr(owner, name)
-            trace.last_read = (owner, name)
-            if value is None:
-                trace.missing.append((owner, name))
-                return MISSING
-            if value is UNSTATED:
-                return UNSTATED
+            value = _read(trace, owner, name)
+            if value is MISSING or value is UNSTATED:
+                return value
             named = trace.policy.named
             facts = tuple(f for f in (named(ref, n) for n in (value if many else (value,))) if f)
             touched = trace.touched
@@ -287,30 +280,30 @@ def _field(name: str, shape: Shape, on_category: bool) -> Getter:
     if shape.scalar == "category":
 
         def get_categories(trace: Trace, owner: Any) -> Any:
-            if owner is MISSING or owner is UNSTATED:
-                return owner
-            value = getattr(owner, name)
-            trace.last_read = (owner, name)
-            if value is None:
-                trace.missing.append((owner, name))
-                return MISSING
-            if value is UNSTATED:
-                return UNSTATED
+            value = _read(trace, owner, name)
+            if value is MISSING or value is UNSTATED:
+                return value
             return trace.categories(value)
 
         return get_categories
 
     def get_value(trace: Trace, owner: Any) -> Any:
-        if owner is MISSING or owner is UNSTATED:
-            return owner
-        value = getattr(owner, name)
-        trace.last_read = (owner, name)
-        if value is None:
-            trace.missing.append((owner, name))
-            return MISSING
-        return value  # the value itself, or UNSTATED
+        return _read(trace, owner, name)  # the value itself, UNSTATED or MISSING
 
     return get_value
+
+
+def _read(trace: Trace, owner: Any, name: str) -> Any:
+    """A fact's field as the trace records it: nothing to look inside stays as it is; a field
+    not encoded is recorded as missing and read as MISSING."""
+    if owner is MISSING or owner is UNSTATED:
+        return owner
+    value = getattr(owner, name)
+    trace.last_read = (owner, name)
+    if value is None:
+        trace.missing.append((owner, name))
+        return MISSING
+    return value
 
 
 # --- Compiling ------------------------------------------------------------------------------

@@ -137,9 +137,10 @@ class _Run:
             if trace.missing
             else ()
         )
-        message = render_message(req, policy, item)
         if status == "incomplete":
             message = f"cannot decide: not encoded: {', '.join(missing) or 'a needed fact'}"
+        else:
+            message = render_message(req, policy, item)
         spec = req.spec
         return Finding(
             id=spec.id,

@@ -743,9 +743,15 @@ def trusted(model: type[_F], values: dict[str, Any]) -> _F:
     for name, factory in factories:
         if name not in values:
             data[name] = factory()
+    return _instance(model, data, set(values))
+
+
+def _instance(model: type[_F], data: dict[str, Any], fields_set: set[str]) -> _F:
+    """An instance holding `data` (every field, in declaration order), as `model_construct` makes
+    one: the attributes pydantic's own methods read, and no extra or private ones."""
     made = model.__new__(model)
     object.__setattr__(made, "__dict__", data)
-    object.__setattr__(made, "__pydantic_fields_set__", set(values))
+    object.__setattr__(made, "__pydantic_fields_set__", fields_set)
     object.__setattr__(made, "__pydantic_extra__", None)
     object.__setattr__(made, "__pydantic_private__", None)
     return made
@@ -778,9 +784,4 @@ def replaced(made: _F, changes: dict[str, Any]) -> _F:
     data = made.__dict__
     if len(data) != len(fields):  # a cached property's value (Policy's indexes) is not copied
         data = {name: data[name] for name in fields}
-    copy = type(made).__new__(type(made))
-    object.__setattr__(copy, "__dict__", {**data, **changes})
-    object.__setattr__(copy, "__pydantic_fields_set__", made.model_fields_set | changes.keys())
-    object.__setattr__(copy, "__pydantic_extra__", None)
-    object.__setattr__(copy, "__pydantic_private__", None)
-    return copy
+    return _instance(type(made), {**data, **changes}, made.model_fields_set | changes.keys())
