@@ -311,10 +311,10 @@ def _read(trace: Trace, owner: Any, name: str) -> Any:
 
 @cache
 def condition_parser() -> Lark:
+    """The condition parser (not strict at run time: see `checker.syntax.policy_parser`)."""
     return Lark(
         grammar_text("condition.lark"),
         parser="lalr",
-        strict=True,
         cache=True,
         propagate_positions=True,
     )

@@ -1,6 +1,6 @@
 """Stage 1: text -> syntax tree. Blocks, fields, citations and comments, each with its span.
 
-The Lark grammar in grammar/policy.lark is compiled once (LALR, strict) and the tree is built by
+The Lark grammar in grammar/policy.lark is compiled once (LALR; checked strictly by the tests) and the tree is built by
 an inline transformer, so no intermediate Lark tree is made. Lark exceptions become `CheckerError`s
 here and nowhere else; typical mistakes are labelled by example (`match_examples`).
 """
@@ -147,12 +147,16 @@ class _Build(Transformer[Token, Any]):
 
 @cache
 def policy_parser() -> Lark:
-    """The policy parser, built once per process (Lark caches its tables on disk)."""
+    """The policy parser, built once per process (Lark caches its tables on disk).
+
+    Not built with `strict=True`: strict mode needs the optional `interegular` package at run time,
+    and it only checks the grammar, which is fixed. tests/test_grammars.py builds both grammars
+    strictly, so a collision is caught there.
+    """
     return Lark(
         grammar_text("policy.lark"),
         parser="lalr",
         lexer="contextual",
-        strict=True,
         transformer=_Build(),
         cache=True,
     )
