@@ -1,8 +1,9 @@
 """Data categories: the Fides taxonomy keys, and which of them are sensitive in law.
 
 The key list ships as data (checker/data/taxonomy.json), generated from the `fideslang` package so
-that start-up does not import it; `python -m checker.taxonomy` regenerates the file and a test
-checks it against the installed package. Sensitivity comes from a table cited to PIPL Art. 28 and
+that start-up does not import it; `python -m checker.taxonomy` regenerates the file and
+`python -m checker.taxonomy --check` exits 1 if it differs from the installed package (CI runs it
+with the `taxonomy` extra, whose fideslang holds pydantic back, in an environment of its own). Sensitivity comes from a table cited to PIPL Art. 28 and
 GDPR Art. 9 that a legal engineer can edit: requirements/sensitive_categories.yaml.
 """
 
@@ -99,7 +100,39 @@ def regenerate() -> dict[str, Any]:
     return {"generated_from": f"fideslang {fideslang.__version__}", "categories": categories}
 
 
-if __name__ == "__main__":
+def check_shipped(upstream: dict[str, Any]) -> list[str]:
+    """How the shipped key list differs from `upstream` (a `regenerate()` result); empty if equal."""
+    shipped = json.loads(data_path(TAXONOMY_FILE).read_text(encoding="utf-8"))
+    ours = {e["key"]: e["name"] for e in shipped["categories"]}
+    theirs = {e["key"]: e["name"] for e in upstream["categories"]}
+    problems = [f"missing key {k} ({theirs[k]})" for k in sorted(theirs.keys() - ours.keys())]
+    problems += [
+        f"key {k} is not in {upstream['generated_from']}"
+        for k in sorted(ours.keys() - theirs.keys())
+    ]
+    problems += [
+        f"{k} is named {ours[k]!r}, upstream {theirs[k]!r}"
+        for k in sorted(ours.keys() & theirs.keys())
+        if ours[k] != theirs[k]
+    ]
+    return problems
+
+
+def main(argv: list[str]) -> int:
     content = regenerate()
+    if argv == ["--check"]:
+        problems = check_shipped(content)
+        for problem in problems:
+            print(f"{data_path(TAXONOMY_FILE)}: {problem}")
+        verdict = "differs from" if problems else "matches"
+        print(f"the shipped taxonomy {verdict} {content['generated_from']}")
+        return 1 if problems else 0
     data_path(TAXONOMY_FILE).write_text(json.dumps(content, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {len(content['categories'])} categories ({content['generated_from']})")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(main(sys.argv[1:]))

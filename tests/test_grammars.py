@@ -26,7 +26,7 @@ def test_the_grammar_has_no_conflict_or_collision(name: str, options: dict[str, 
 @pytest.mark.parametrize(
     "grammar",
     [
-        'start: A | B\nA: /a+/\nB: /ab*/\n',  # two terminals match "a"
+        "start: A | B\nA: /a+/\nB: /ab*/\n",  # two terminals match "a"
         'start: a | b\na: "x" "y"\nb: "x" "y"\n',  # two rules reduce the same input
     ],
     ids=["terminal collision", "reduce/reduce conflict"],
