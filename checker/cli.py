@@ -6,7 +6,8 @@
     policycheck explain ID [PATH]    a requirement or error code; why it passed or failed on PATH
     policycheck rules [--format json]
 
-Exit codes: 0 clean, 1 findings at or above --fail-on, 2 input or usage error.
+Exit codes: 0 clean, 1 findings at or above --fail-on (never with --exit-zero), 2 input or usage
+error.
 """
 
 from __future__ import annotations
@@ -72,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     lint.add_argument("--show-passed", action="store_true", help="list passing requirements too")
     lint.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    lint.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even with findings (still 2 on an input error)",
+    )
 
     fmt = commands.add_parser("fmt", help="format policies in the canonical layout")
     fmt.add_argument("paths", nargs="*", type=Path)
@@ -196,7 +202,7 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
         return EXIT_INPUT_ERROR
     if not run.reports and not run.errors:
         sys.stderr.write("policycheck: no .policy files found\n")
-    return EXIT_FINDINGS if run.failing() else EXIT_CLEAN
+    return EXIT_FINDINGS if run.failing() and not args.exit_zero else EXIT_CLEAN
 
 
 def _read_for_excerpt(path: str) -> str | None:
