@@ -20,7 +20,6 @@ at most 1,024 characters.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -33,6 +32,7 @@ from urllib.parse import quote, urlparse
 from checker import __version__
 from checker.engine import WAIVER_CHECKS
 from checker.errors import CATALOGUE, CheckerError
+from checker.fingerprint import fingerprint as finding_fingerprint
 from checker.lint_command import SEVERITY_RANK, LintRun
 from checker.requirements import Requirement
 from checker.resources import shipped_dir
@@ -351,10 +351,7 @@ def _location(path: str, span: Span | None) -> JSONObject:
 
 def fingerprint(finding: Finding, occurrence: int = 1) -> str:
     """A hash of what the finding is about, never of where it sits, so line moves keep it."""
-    parts = [finding.id, repository_path(finding.path), finding.subject or "", finding.message]
-    if occurrence > 1:  # two identical findings in one file must still be told apart
-        parts.append(str(occurrence))
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return finding_fingerprint(finding, repository_path(finding.path), occurrence)
 
 
 def _evidence_message(evidence: Evidence) -> str:
