@@ -18,13 +18,17 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker import __version__
 from checker.config import FAIL_ON, Config, find_config, load_config
 from checker.errors import CheckerError, ErrorList
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR
 from checker.files import MAX_BYTES
-from checker.lint_command import CACHE_DIR, LintOptions, run_lint
+from checker.lint_command import CACHE_DIR, LintOptions, LintRun, run_lint
+
+if TYPE_CHECKING:
+    from checker.baseline import Entry
 
 
 class _Parser(argparse.ArgumentParser):
@@ -73,6 +77,18 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     lint.add_argument("--show-passed", action="store_true", help="list passing requirements too")
     lint.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    lint.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="report only findings not recorded in FILE (default: config `baseline`)",
+    )
+    lint.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="record today's findings in FILE and exit 0 (2 on an input error)",
+    )
     lint.add_argument(
         "--exit-zero",
         action="store_true",
@@ -173,7 +189,17 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
         cache_dir=None if args.no_cache else config.root / CACHE_DIR,
         show_passed=args.show_passed,
     )
+    baseline_file = args.baseline or (config.root / config.baseline if config.baseline else None)
+    if args.write_baseline is not None:
+        baseline_file = None  # a baseline is recorded from every finding, not from the new ones
+    baseline = None
+    if baseline_file is not None:
+        from checker.baseline import read_baseline
+
+        baseline = read_baseline(baseline_file)
     run = run_lint(options)
+    if baseline_file is not None and baseline is not None:
+        _apply_baseline(run, baseline, baseline_file)
     for path in {f.path for f in run.findings()} - set(run.texts):
         text = _read_for_excerpt(path)
         if text is not None:
@@ -199,10 +225,43 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
     else:
         sys.stdout.write(rendered)
     if run.errors:
+        if args.write_baseline is not None:
+            sys.stderr.write("policycheck: the baseline was not written: fix the errors first\n")
         return EXIT_INPUT_ERROR
     if not run.reports and not run.errors:
         sys.stderr.write("policycheck: no .policy files found\n")
+    if args.write_baseline is not None:
+        from checker.baseline import write_baseline
+
+        count = write_baseline(args.write_baseline, run.findings())
+        sys.stderr.write(
+            f"policycheck: recorded {count} finding{'s' if count != 1 else ''} "
+            f"in {args.write_baseline}\n"
+        )
+        return EXIT_CLEAN
     return EXIT_FINDINGS if run.failing() and not args.exit_zero else EXIT_CLEAN
+
+
+def _apply_baseline(run: LintRun, baseline: list[Entry], file: Path) -> None:
+    """Hide the findings `baseline` records; list its entries that no longer occur."""
+    from checker.baseline import apply_baseline
+    from checker.lint_command import selected
+
+    options = run.options
+    run.reports, run.baseline = apply_baseline(
+        run.reports, baseline, file, lambda i: selected(i, options.select, options.ignore)
+    )
+    for entry in run.baseline.gone:
+        where = f"{file}:{entry.span}" if entry.span else str(file)
+        statement = f" ({entry.statement})" if entry.statement else ""
+        sys.stderr.write(
+            f"{where}: no longer occurs: {entry.path} {entry.id}{statement} {entry.message}\n"
+        )
+    if run.baseline.gone:
+        sys.stderr.write(
+            "   = help: delete these entries, or record the findings again with "
+            f"--write-baseline {file}\n"
+        )
 
 
 def _read_for_excerpt(path: str) -> str | None:
