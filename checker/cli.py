@@ -90,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="record today's findings in FILE and exit 0 (2 on an input error)",
     )
     lint.add_argument(
+        "--changed",
+        action="store_true",
+        help="PATHs are the files a change touched (pre-commit): lint the policies among them "
+        "and those citing a notice text among them; skip other files",
+    )
+    lint.add_argument(
         "--exit-zero",
         action="store_true",
         help="exit 0 even with findings (still 2 on an input error)",
@@ -177,6 +183,18 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
         raise CheckerError("E604", "--jobs must be at least 1")
+    if any(p.suffix != ".policy" and not p.is_dir() for p in paths):
+        # A notice text stands for the policies citing it: its edit may break their quotes.
+        from checker.notices import resolve_notices
+
+        search = [config.root / p for p in config.paths] or [Path("policies")]
+        paths = resolve_notices(paths, search, config.exclude, skip_unrelated=args.changed)
+        if not paths:
+            sys.stderr.write(
+                "policycheck: none of the changed files is a policy "
+                "or a notice text a policy cites\n"
+            )
+            return EXIT_CLEAN
     options = LintOptions(
         paths=tuple(paths),
         exclude=config.exclude,
