@@ -308,3 +308,16 @@ def test_no_insertion_of_blank_or_comment_lines_unmatches_a_finding(
         reports, applied = apply_baseline(after.reports, read_baseline(file), file, lambda _: True)
         assert [f for r in reports for f in r.findings()] == []
         assert (applied.baselined, applied.gone) == (len(before.findings()), ())
+
+
+def test_writing_a_baseline_records_every_finding_even_with_one_configured(
+    shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(capsys)
+    (shop.parent / ".policycheck.toml").write_text('baseline = "baseline.json"\n', encoding="utf-8")
+    shop.write_text(POLICY.replace("= bundled", "= deemed_by_use"), encoding="utf-8")
+    assert lint(capsys, "shop.policy")[0] == 1  # the changed fact is new
+    write(capsys)  # all three findings again, the configured baseline not applied
+    code, out, err = lint(capsys, "shop.policy")
+    assert (code, err) == (0, "")
+    assert out.rstrip().endswith("; 3 baselined")
