@@ -224,7 +224,8 @@ def _fallback_rule(finding: Finding) -> JSONObject:
 def _error_rule(code: str) -> JSONObject:
     title = CATALOGUE[code]
     meaning, fix, section = _error_help(code)
-    text = [f"{code} {title}."] + [part for part in (meaning, fix) if part]
+    text = [f"{code} {title}."]
+    text += [f"{k}: {v}" for k, v in (("What it means", meaning), ("How to fix", fix)) if v]
     return {
         "id": code,
         "name": pascal_case(title),
@@ -255,7 +256,7 @@ def _error_help(code: str) -> tuple[str, str, str]:
 
     def paragraph(label: str) -> str:
         m = re.search(rf"^\*\*{label}\.\*\*(.*?)(?:\n\n|\Z)", section, re.MULTILINE | re.DOTALL)
-        return f"{label}: " + " ".join(m.group(1).split()) if m else ""
+        return " ".join(m.group(1).split()) if m else ""
 
     return paragraph("What it means"), paragraph("How to fix"), section
 
