@@ -7,7 +7,9 @@ notice quotes in the message). Waived findings are kept, with an `inSource` supp
 scanning shows them as dismissed rather than as fixed. Input errors are tool execution
 notifications, and make `executionSuccessful` false; an input error located in a file is also a
 result of level error, under a rule named by its code (`E101`) whose help is the code's section of
-docs/errors.md, so that code scanning shows an alert where a policy does not parse.
+docs/errors.md, so that code scanning shows an alert where a policy does not parse. Findings a
+baseline records (`--baseline`) are left out, not marked with `baselineState`: code scanning keeps
+its own baseline by fingerprint.
 
 Code scanning matches results across commits by `partialFingerprints`; ours hash the rule, the
 file, the statement and the message, never a line number, so inserting a line above a finding
