@@ -13,6 +13,7 @@ committed at the root of a repository matches wherever the command runs from.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -112,9 +113,14 @@ def render(found: Iterable[Entry]) -> str:
 def write_baseline(path: Path, findings: Iterable[Finding]) -> int:
     """Record `findings` in the baseline file `path`; the number of entries written."""
     found = entries((f for f in findings if recorded(f)), path.parent)
+    # Written beside and renamed over it, so that an interrupted run leaves the old file whole.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.write_text(render(found), encoding="utf-8")
+        temporary.write_text(render(found), encoding="utf-8")
+        os.replace(temporary, path)
     except OSError as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
         raise CheckerError(
             "E601", f"cannot write the baseline: {exc.strerror}", str(path)
         ) from None

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from checker.baseline import apply_baseline, read_baseline, write_baseline
 from checker.cli import main
+from checker.errors import CheckerError
 from checker.lint_command import LintOptions, run_lint
 
 DATA = Path(__file__).parent / "data"
@@ -321,3 +322,60 @@ def test_writing_a_baseline_records_every_finding_even_with_one_configured(
     code, out, err = lint(capsys, "shop.policy")
     assert (code, err) == (0, "")
     assert out.rstrip().endswith("; 3 baselined")
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+ENTRY = st.fixed_dictionaries(
+    {"path": st.text(max_size=5), "id": st.text(max_size=5), "message": st.text(max_size=5)},
+    optional={
+        "fingerprint": st.sampled_from(["0" * 64, "x"]),
+        "statement": JSON,
+        "extra": JSON,
+    },
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    data=st.fixed_dictionaries(
+        {},
+        optional={
+            "schema": st.sampled_from(["policycheck-baseline/1", "other"]) | JSON,
+            "findings": st.lists(ENTRY | JSON, max_size=3) | JSON,
+            "other": JSON,
+        },
+    ),
+    indent=st.sampled_from([None, 0, 2, "\t"]),
+)
+def test_any_json_object_is_read_as_a_baseline_or_refused_with_a_located_error(
+    data: dict[str, object], indent: int | str | None
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / "baseline.json"
+        file.write_text(json.dumps(data, indent=indent), encoding="utf-8")
+        try:
+            found = read_baseline(file)
+        except CheckerError as exc:
+            assert exc.code == "E502"
+            assert exc.span is not None
+        else:
+            assert len(found) == len(data["findings"])  # type: ignore[arg-type]
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=40) | JSON.map(json.dumps))
+def test_any_text_is_read_as_a_baseline_or_refused_with_a_located_error(text: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / "baseline.json"
+        file.write_text(text, encoding="utf-8", newline="")
+        try:
+            read_baseline(file)
+        except CheckerError as exc:
+            assert exc.code in ("E502", "E602")
+            assert exc.span is not None
