@@ -207,17 +207,10 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
         cache_dir=None if args.no_cache else config.root / CACHE_DIR,
         show_passed=args.show_passed,
     )
-    baseline_file = args.baseline or (config.root / config.baseline if config.baseline else None)
-    if args.write_baseline is not None:
-        baseline_file = None  # a baseline is recorded from every finding, not from the new ones
-    baseline = None
-    if baseline_file is not None:
-        from checker.baseline import read_baseline
-
-        baseline = read_baseline(baseline_file)
+    baseline = _read_baseline(args, config)  # before linting: a broken baseline stops the run
     run = run_lint(options)
-    if baseline_file is not None and baseline is not None:
-        _apply_baseline(run, baseline, baseline_file)
+    if baseline is not None:
+        _apply_baseline(run, *baseline)
     for path in {f.path for f in run.findings()} - set(run.texts):
         text = _read_for_excerpt(path)
         if text is not None:
@@ -258,6 +251,18 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
         )
         return EXIT_CLEAN
     return EXIT_FINDINGS if run.failing() and not args.exit_zero else EXIT_CLEAN
+
+
+def _read_baseline(args: argparse.Namespace, config: Config) -> tuple[list[Entry], Path] | None:
+    """The baseline to apply (--baseline, else the configuration's) and its file, if any."""
+    if args.write_baseline is not None:
+        return None  # a baseline records every finding, not only the ones the last one lacks
+    file = args.baseline or (config.root / config.baseline if config.baseline else None)
+    if file is None:
+        return None
+    from checker.baseline import read_baseline
+
+    return read_baseline(file), file
 
 
 def _apply_baseline(run: LintRun, baseline: list[Entry], file: Path) -> None:
