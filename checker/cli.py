@@ -5,6 +5,7 @@
     policycheck coverage [--format json] [PATH ...]
     policycheck explain ID [PATH]    a requirement or error code; why it passed or failed on PATH
     policycheck rules [--format json]
+    policycheck init NOTICE.txt [--jurisdictions cn,eu] [-o FILE] [--force]
 
 Exit codes: 0 clean, 1 findings at or above --fail-on (never with --exit-zero), 2 input or usage
 error.
@@ -117,6 +118,23 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("path", nargs="?", type=Path)
     explain.add_argument("--requirements", type=_csv, default=None)
 
+    init = commands.add_parser("init", help="write a new .policy for a notice, to encode")
+    init.add_argument("notice", type=Path, help="the notice's text")
+    init.add_argument(
+        "--jurisdictions",
+        type=_csv,
+        default=None,
+        help="where the notice applies, comma-separated (default: cn)",
+    )
+    init.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        help="the new policy (default: NAME.policy beside the notice, or above its sources/)",
+    )
+    init.add_argument("--force", action="store_true", help="replace an existing file")
+
     rules = commands.add_parser("rules", help="list every requirement")
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rules.add_argument("--requirements", type=_csv, default=None)
@@ -155,6 +173,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from checker.coverage_command import run_coverage
 
         return run_coverage(paths or default_paths, args.format, sys.stdout, sys.stderr)
+    if args.command == "init":
+        from checker.commands.init import run_init
+
+        return run_init(args.notice, args.jurisdictions, args.output, args.force, sys.stderr)
     if args.command == "explain":
         from checker.explain import run_explain
 

@@ -70,6 +70,7 @@ CATALOGUE: dict[str, str] = {
     "E603": "not a regular file",
     "E604": "invalid command-line usage",
     "E605": "unknown requirement set",
+    "E607": "output file already exists",
 }
 
 

@@ -370,6 +370,7 @@ CASES = [
         "E605",
         ["lint", "shop.policy", "--requirements", "pipx", "--no-cache"],
     ),
+    cli_case("e607_output_exists", "E607", ["init", "notice.txt", "-o", "shop.policy"]),
 ]
 
 
