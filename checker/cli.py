@@ -5,6 +5,7 @@
     policycheck coverage [--format json] [PATH ...]
     policycheck explain ID [PATH]    a requirement or error code; why it passed or failed on PATH
     policycheck rules [--format json]
+    policycheck diff [BASE [HEAD]] [PATH ...] | OLD.policy NEW.policy
     policycheck init NOTICE.txt [--jurisdictions cn,eu] [-o FILE] [--force]
 
 Exit codes: 0 clean, 1 findings at or above --fail-on (never with --exit-zero), 2 input or usage
@@ -135,6 +136,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     init.add_argument("--force", action="store_true", help="replace an existing file")
 
+    diff = commands.add_parser(
+        "diff",
+        help="what a change does to the verdicts",
+    )
+    diff.add_argument(
+        "args",
+        nargs="*",
+        metavar="[BASE [HEAD]] [PATH ...] | OLD.policy NEW.policy",
+        help="git revisions (default: the merge base with the default branch, and the work "
+        "tree) then paths; or two policy files",
+    )
+    diff.add_argument("--format", choices=("text", "json", "markdown", "github"), default="text")
+    diff.add_argument(
+        "--fail-on-new",
+        choices=FAIL_ON,
+        default=None,
+        help="exit 1 when a verdict at or above this severity newly fails",
+    )
+    diff.add_argument("--requirements", type=_csv, default=None)
+    diff.add_argument("--select", type=_csv, default=None)
+    diff.add_argument("--ignore", type=_csv, default=None)
+    diff.add_argument("--jobs", type=int, default=None)
+    diff.add_argument("--no-cache", action="store_true")
+
     rules = commands.add_parser("rules", help="list every requirement")
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rules.add_argument("--requirements", type=_csv, default=None)
@@ -173,6 +198,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from checker.coverage_command import run_coverage
 
         return run_coverage(paths or default_paths, args.format, sys.stdout, sys.stderr)
+    if args.command == "diff":
+        return _diff(args, config)
     if args.command == "init":
         from checker.commands.init import run_init
 
@@ -273,6 +300,33 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
         )
         return EXIT_CLEAN
     return EXIT_FINDINGS if run.failing() and not args.exit_zero else EXIT_CLEAN
+
+
+def _diff(args: argparse.Namespace, config: Config) -> int:
+    from checker.commands.diff import DiffOptions, run_diff
+
+    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    if jobs < 1:
+        raise CheckerError("E604", "--jobs must be at least 1")
+
+    def rooted(values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(
+            v if "/" not in v and not v.endswith((".yaml", ".yml")) else str(config.root / v)
+            for v in values
+        )
+
+    options = DiffOptions(
+        args=tuple(args.args),
+        default_paths=tuple(config.root / p for p in config.paths) or (Path("policies"),),
+        exclude=config.exclude,
+        requirements=tuple(args.requirements) if args.requirements else rooted(config.requirements),
+        extra_requirements=rooted(config.extra_requirements),
+        select=tuple(args.select) if args.select is not None else config.select,
+        ignore=tuple(args.ignore) if args.ignore is not None else config.ignore,
+        jobs=jobs,
+        cache_dir=None if args.no_cache else config.root / CACHE_DIR,
+    )
+    return run_diff(options, args.format, args.fail_on_new, sys.stdout, sys.stderr)
 
 
 def _read_baseline(args: argparse.Namespace, config: Config) -> tuple[list[Entry], Path] | None:
