@@ -5,7 +5,7 @@
     policycheck coverage [--format json] [PATH ...]
     policycheck explain ID [PATH]    a requirement or error code; why it passed or failed on PATH
     policycheck rules [--format json]
-    policycheck diff [BASE [HEAD]] [PATH ...] | OLD.policy NEW.policy
+    policycheck diff [BASE [HEAD]] [PATH ...] | OLD.policy NEW.policy [--agreement]
     policycheck init NOTICE.txt [--jurisdictions cn,eu] [-o FILE] [--force]
 
 Exit codes: 0 clean, 1 findings at or above --fail-on (never with --exit-zero), 2 input or usage
@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     diff = commands.add_parser(
         "diff",
-        help="what a change does to the verdicts",
+        help="what a change does to the verdicts; two encodings compared (--agreement)",
     )
     diff.add_argument(
         "args",
@@ -154,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="exit 1 when a verdict at or above this severity newly fails",
     )
+    diff.add_argument("--agreement", action="store_true", help="two encoders' readings compared")
     diff.add_argument("--requirements", type=_csv, default=None)
     diff.add_argument("--select", type=_csv, default=None)
     diff.add_argument("--ignore", type=_csv, default=None)
@@ -326,6 +327,10 @@ def _diff(args: argparse.Namespace, config: Config) -> int:
         jobs=jobs,
         cache_dir=None if args.no_cache else config.root / CACHE_DIR,
     )
+    if args.agreement:
+        from checker.commands.diff import run_agreement
+
+        return run_agreement(options, args.format, sys.stdout, sys.stderr)
     return run_diff(options, args.format, args.fail_on_new, sys.stdout, sys.stderr)
 
 

@@ -1,8 +1,9 @@
-"""`policycheck diff`: what a change does to the verdicts.
+"""`policycheck diff`: what a change does to the verdicts, or how two encoders read one notice.
 
     policycheck diff [BASE [HEAD]] [PATH ...]     revisions (default: the merge base with the
                                                   default branch, and the work tree)
     policycheck diff OLD.policy NEW.policy        two files
+    policycheck diff A.policy B.policy --agreement
 
 Revisions are read from temporary git worktrees; the policies are linted on both sides by the
 lint pipeline (`run_lint`), and only those a change can affect: policies that changed, those
@@ -336,3 +337,63 @@ def _notice_diff(
         coverage_before=cov_before,
         coverage_after=cov_after,
     )
+
+
+# --- Agreement of two encodings -------------------------------------------------------------
+
+
+def run_agreement(options: DiffOptions, fmt: str, out: TextIO, err: TextIO) -> int:
+    """`policycheck diff A.policy B.policy --agreement`: two readings of one notice compared."""
+    from checker.agreement import compare
+    from checker.files import load_policy, read_text, source_path
+    from checker.reporters.agreement import RENDERERS
+    from checker.requirements import sets_for_jurisdictions
+
+    if fmt not in RENDERERS:
+        raise CheckerError(
+            "E604",
+            f"--agreement reports as {' or '.join(sorted(RENDERERS))}, not {fmt}",
+            expected=f"--format {' or --format '.join(sorted(RENDERERS))}",
+        )
+    files = [Path(a) for a in options.args]
+    if len(files) != 2:
+        raise CheckerError(
+            "E604",
+            f"--agreement compares two policy files; {len(files)} given",
+            expected="policycheck diff A.policy B.policy --agreement",
+        )
+    loaded = []
+    errors: list[CheckerError] = []
+    for path in files:
+        try:
+            policy, _ = load_policy(path)
+            loaded.append((policy, read_text(source_path(path, policy))))
+        except ErrorList as exc:
+            errors.extend(exc.errors)
+        except CheckerError as exc:
+            errors.append(exc)
+    if errors:
+        _print_errors(errors, err)
+        return EXIT_INPUT_ERROR
+    (a, text_a), (b, text_b) = loaded
+    if text_a != text_b:
+        raise CheckerError(
+            "E604",
+            f"{files[0]} and {files[1]} encode different texts "
+            f"({a.document.source} and {b.document.source} differ)",
+            expected="two encodings of the same notice text",
+            hint="compare versions of one encoding with `policycheck diff OLD NEW` instead",
+        )
+    # Both are checked against the same obligations: those of either document's jurisdictions.
+    jurisdictions = tuple(
+        dict.fromkeys((a.document.jurisdictions or ()) + (b.document.jurisdictions or ()))
+    )
+    sets = options.requirements or tuple(sets_for_jurisdictions(jurisdictions))
+    run = _lint(files, options, sets, options.extra_requirements, None)
+    if run.errors or len(run.reports) != 2:
+        _print_errors(run.errors, err)
+        return EXIT_INPUT_ERROR
+    by_path = {r.path: r for r in run.reports}
+    result = compare(a, b, text_a, by_path[str(files[0])], by_path[str(files[1])])
+    out.write(RENDERERS[fmt](result))
+    return EXIT_CLEAN
