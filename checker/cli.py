@@ -139,11 +139,14 @@ def build_parser() -> argparse.ArgumentParser:
     diff = commands.add_parser(
         "diff",
         help="what a change does to the verdicts; two encodings compared (--agreement)",
+        usage="policycheck diff [options] [BASE [HEAD]] [PATH ...]\n"
+        "       policycheck diff [options] OLD.policy NEW.policy\n"
+        "       policycheck diff [options] A.policy B.policy --agreement",
     )
     diff.add_argument(
         "args",
         nargs="*",
-        metavar="[BASE [HEAD]] [PATH ...] | OLD.policy NEW.policy",
+        metavar="REVISION|PATH",
         help="git revisions (default: the merge base with the default branch, and the work "
         "tree) then paths; or two policy files",
     )

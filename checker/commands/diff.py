@@ -57,7 +57,7 @@ def run_diff(
 
     files = [Path(a) for a in options.args]
     if len(files) == 2 and all(f.suffix == ".policy" and f.is_file() for f in files):
-        result, errors = compare_files(files[0], files[1], options)
+        result, errors = compare_files(files[0], files[1], options, err)
     else:
         result, errors = compare_revisions(options, err)
     if errors:
@@ -80,12 +80,14 @@ def _print_errors(errors: list[CheckerError], err: TextIO) -> None:
 
 
 def compare_files(
-    old: Path, new: Path, options: DiffOptions
+    old: Path, new: Path, options: DiffOptions, err: TextIO
 ) -> tuple[DiffResult, list[CheckerError]]:
     before = _lint([old], options, options.requirements, options.extra_requirements, None)
     after = _lint([new], options, options.requirements, options.extra_requirements, None)
     if after.errors:
         return DiffResult(str(old), str(new)), after.errors
+    for error in before.errors:
+        err.write(f"policycheck: in {old}: {error}\n")
     result = DiffResult(str(old), str(new), compared=1)
     old_report = before.reports[0] if before.reports else None
     new_report = after.reports[0] if after.reports else None
@@ -130,8 +132,8 @@ def compare_revisions(options: DiffOptions, err: TextIO) -> tuple[DiffResult, li
     changed = git.changed_files(top, base, head)
 
     with git.checkout(top, base) as base_root, _head_tree(top, head) as head_root:
-        requirements = options.requirements + options.extra_requirements
-        rule_files = [_inside(top, cwd / r, strict=False) for r in requirements if _is_path(r)]
+        named = options.requirements + options.extra_requirements
+        rule_files = [_inside(top, cwd / r, strict=False) for r in named if _is_path(r)]
         rules_changed = any(
             c == r or c.startswith(r.rstrip("/") + "/") for c in changed for r in rule_files if r
         )
@@ -140,13 +142,15 @@ def compare_revisions(options: DiffOptions, err: TextIO) -> tuple[DiffResult, li
         )
         runs = []
         for root in (base_root, head_root):
-            # Paths of requirement files are read from this side's tree.
-            rooted = tuple(
-                str(root / _inside(top, cwd / r)) if _is_path(r) else r for r in requirements
-            )
+
+            def rooted(names: tuple[str, ...], root: Path = root) -> tuple[str, ...]:
+                # Paths of requirement files are read from this side's tree.
+                return tuple(str(root / _inside(top, cwd / r)) if _is_path(r) else r for r in names)
+
             files = [root / rel for rel in selected if (root / rel).is_file()]
             cache = options.cache_dir if root == top else None
-            runs.append(_lint(files, options, rooted, (), cache) if files else None)
+            sets = rooted(options.requirements), rooted(options.extra_requirements)
+            runs.append(_lint(files, options, *sets, cache) if files else None)
         before, after = runs
         if after is not None and after.errors:
             errors = [_relocated_error(e, head_root, top, cwd) for e in after.errors]
@@ -262,7 +266,8 @@ def _by_rel(run: LintRun | None, root: Path) -> dict[str, DocumentReport]:
 
 
 def _relocated_error(error: CheckerError, root: Path, top: Path, cwd: Path) -> CheckerError:
-    if root == top or not error.path:
+    """The error of a file under `root` (a checkout, or the work tree) at the path a user sees."""
+    if not error.path:
         return error
     try:
         rel = Path(error.path).relative_to(root)
