@@ -157,8 +157,21 @@ class Agreement:
 
     def classes(self) -> Counter[str]:
         found: Counter[str] = Counter(r.cls for p in self.pairs for r in p.fields)
-        found.update(u.cls for u in self.unmatched)
+        found.update(u.cls for u in self.disagreements)
         return found
+
+    @property
+    def disagreements(self) -> list[Unmatched]:
+        """The unmatched statements, each difference of kind once: a statement of the second
+        encoding is left out when it is only the other side of one of the first's."""
+        first = {u.label: u for u in self.unmatched if u.side == "a"}
+
+        def mirrored(u: Unmatched) -> bool:
+            return bool(u.read_as) and all(
+                label in first and u.label in first[label].read_as for label in u.read_as
+            )
+
+        return [u for u in self.unmatched if u.side == "a" or not mirrored(u)]
 
     @property
     def differing_pairs(self) -> list[Pair]:

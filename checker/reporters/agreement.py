@@ -41,7 +41,7 @@ def render_text(result: Agreement) -> str:
         out += [f'    {a}: "{_short(q)}"' for q in pair.a_quotes]
         out += [f'    {b}: "{_short(q)}"' for q in pair.b_quotes]
         out.append("")
-    for u in result.unmatched:
+    for u in result.disagreements:
         side, other = (a, b) if u.side == "a" else (b, a)
         how = (
             f"{other} reads these words as {', '.join(u.read_as)}"
