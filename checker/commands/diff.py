@@ -137,7 +137,7 @@ def compare_revisions(options: DiffOptions, err: TextIO) -> tuple[DiffResult, li
         rules_changed = any(
             c == r or c.startswith(r.rstrip("/") + "/") for c in changed for r in rule_files if r
         )
-        selected, listed = _affected(
+        selected, citing, listed = _affected(
             [base_root, head_root], rels, options.exclude, changed, everything=rules_changed
         )
         runs = []
@@ -168,9 +168,8 @@ def compare_revisions(options: DiffOptions, err: TextIO) -> tuple[DiffResult, li
             old_report, new_report = old.get(rel), new.get(rel)
             if old_report is None and new_report is None:
                 continue
-            touched = rel in changed or _cites_changed(
-                [base_root / rel, head_root / rel], changed, base_root, head_root
-            )
+            # Facts and coverage can only change with the policy or its notice text.
+            touched = rel in changed or rel in citing
             diff = _notice_diff(
                 shown,
                 relocated(old_report, shown) if old_report else None,
@@ -223,40 +222,26 @@ def _affected(
     exclude: tuple[str, ...],
     changed: set[str],
     everything: bool,
-) -> tuple[list[str], int]:
-    """Policies (relative to the top) whose verdicts a change can affect, on either side, and
-    how many policies there are on the two sides together."""
+) -> tuple[list[str], set[str], int]:
+    """Policies (relative to the top) whose verdicts a change can affect, on either side; those
+    among them citing a notice text that changed; and how many policies the two sides hold."""
     from checker.files import list_policy_files
     from checker.notices import resolve_notices
 
     found: set[str] = set()
+    citing_changed: set[str] = set()
     listed: set[str] = set()
     for root in roots:
         policies = list_policy_files([root / r for r in rels if (root / r).exists()], exclude)
         inside = {p.relative_to(root).as_posix() for p in policies}
         listed |= inside
-        if everything:
-            found |= inside
-            continue
-        found |= inside & changed
+        found |= inside if everything else inside & changed
         texts = [root / c for c in changed if not c.endswith(".policy")]
         texts = [t for t in texts if t.is_file()]
         if texts:
             citing = resolve_notices(texts, [root / r for r in rels], exclude, skip_unrelated=True)
-            found |= {p.relative_to(root).as_posix() for p in citing} & inside
-    return sorted(found), len(listed)
-
-
-def _cites_changed(policies: list[Path], changed: set[str], *roots: Path) -> bool:
-    from checker.notices import cited_source
-
-    for policy, root in zip(policies, roots, strict=True):
-        source = cited_source(policy) if policy.is_file() else None
-        if source is not None:
-            with contextlib.suppress(ValueError, OSError):
-                if _inside(root, source, strict=False) in changed:
-                    return True
-    return False
+            citing_changed |= {p.relative_to(root).as_posix() for p in citing} & inside
+    return sorted(found | citing_changed), citing_changed, len(listed)
 
 
 def _by_rel(run: LintRun | None, root: Path) -> dict[str, DocumentReport]:
