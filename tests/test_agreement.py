@@ -80,19 +80,30 @@ def test_the_verdict_that_differs_is_traced_to_the_statement_read_differently(
         "separate consent: fail (a.policy) / pass (b.policy) [PIPL Art. 39]; read differently: "
         "transfer outside_collection_location"
     )
-    assert out.endswith(
-        "67 statements matched (3 read differently), 1 only in a.policy, 1 only in b.policy\n"
-        "agreement: 64 of 65 obligations with the same verdict (98.5%); Cohen's kappa 0.96\n"
+    # One obligation of all differs: the agreement figures say so (their arithmetic is checked
+    # by hand below; the number of obligations grows with the requirement sets).
+    summary = re.search(
+        r"\n67 statements matched \(3 read differently\), 1 only in a.policy, 1 only in b.policy\n"
+        r"agreement: (\d+) of (\d+) obligations with the same verdict \(([\d.]+)%\); "
+        r"Cohen's kappa ([\d.]+)\n$",
+        out,
     )
+    assert summary is not None
+    same, total = int(summary[1]), int(summary[2])
+    assert same == total - 1
+    assert summary[3] == f"{100 * same / total:.1f}"
+    assert 0.9 < float(summary[4]) < 1.0
 
 
 def test_an_encoding_agrees_fully_with_itself(
     encodings: tuple[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, out, _ = agreement(capsys, "a.policy", "a.policy")
-    assert out.endswith(
-        "68 statements matched (0 read differently), 0 only in a.policy, 0 only in a.policy\n"
-        "agreement: 65 of 65 obligations with the same verdict (100.0%); Cohen's kappa 1.00\n"
+    assert re.search(
+        r"\n68 statements matched \(0 read differently\), 0 only in a.policy, 0 only in a.policy\n"
+        r"agreement: (\d+) of \1 obligations with the same verdict \(100.0%\); "
+        r"Cohen's kappa 1.00\n$",
+        out,
     )
     assert "verdicts that differ" not in out
 
@@ -109,7 +120,10 @@ def test_the_json_report_follows_its_schema(
         "minors": 1,
         "statement-kinds": 1,
     }
-    assert data["agreement"] == {"obligations": 65, "same": 64, "share": 0.9846, "kappa": 0.9616}
+    figures = data["agreement"]
+    assert figures["same"] == figures["obligations"] - 1
+    assert figures["share"] == round(figures["same"] / figures["obligations"], 4)
+    assert 0.9 < figures["kappa"] < 1.0
     transfer = next(d for d in data["differences"] if d["kind"] == "transfer")
     assert transfer["overlap"] == 1.0
     assert transfer["fields"] == [
