@@ -3,8 +3,9 @@
 grammar/policy.lark is the definition of the language and the source of every syntax error
 message. Most files linted are valid, though, and for them Lark's general LALR machinery costs
 more than the whole rest of the pipeline; the grammar is LL(1) (blocks, `key = value` fields,
-`cite "label" "quote"`, one-line strings, flat lists), so a line scanner and a stack of open
-blocks build the very same syntax nodes, and collect the comments on the way. At the first thing
+`cite "label" "quote"` with an optional `line N`, one-line strings, flat lists), so a line
+scanner and a stack of open blocks build the very same syntax nodes, and collect the comments on
+the way. At the first thing
 this parser does not expect it gives up (returns None) and `checker.syntax.parse_syntax` hands the
 text to Lark, which either accepts it (then the two disagree, which the tests rule out) or
 reports the error.

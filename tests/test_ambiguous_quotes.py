@@ -203,6 +203,7 @@ def test_lint_shows_the_warning_at_the_quote_and_fails_only_when_asked(
     out = capsys.readouterr().out
     assert f"{shop}:8:12: warning QUOTE-AMBIGUOUS" in out
     assert "lines 3, 5, 6" in out
+    assert out.rstrip().endswith("; 1 ambiguous quote")
     assert main([*args, "--select", "QUOTE", "--fail-on", "warning"]) == 1
     capsys.readouterr()
     assert main([*args, "--select", "QUOTE"]) == 0
