@@ -12,6 +12,7 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 input or usage error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import sys
@@ -139,7 +140,11 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _config(paths: list[Path]) -> Config:
     start = paths[0] if paths else Path.cwd()
     found = find_config(start if start.exists() else Path.cwd())
-    return load_config(found) if found else Config()
+    if found is None:
+        return Config()
+    with contextlib.suppress(ValueError):  # shown as the user would write it, when it is below
+        found = found.relative_to(Path.cwd())
+    return load_config(found)
 
 
 def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
@@ -167,6 +172,7 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
         cache_dir=None if args.no_cache else config.root / CACHE_DIR,
         show_passed=args.show_passed,
     )
+    _check_selection(args, options, config)
     run = run_lint(options)
     for path in {f.path for f in run.findings()} - set(run.texts):
         text = _read_for_excerpt(path)
@@ -197,6 +203,49 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
     if not run.reports and not run.errors:
         sys.stderr.write("policycheck: no .policy files found\n")
     return EXIT_FINDINGS if run.failing() else EXIT_CLEAN
+
+
+def _check_selection(args: argparse.Namespace, options: LintOptions, config: Config) -> None:
+    """Refuse `--select`/`--ignore` (E604) and configuration `select`/`ignore` (E501) entries
+    that choose no requirement of the sets in force: a typo must not pass silently."""
+    from checker.config import entry_span
+    from checker.selection import ids_in_force, unknown_entries
+
+    given = [("select", args.select or []), ("ignore", args.ignore or [])]
+    configured = [("select", config.select), ("ignore", config.ignore)]
+    if not any(entries for _, entries in given + configured):
+        return
+    ids = ids_in_force(options.requirements, options.extra_requirements)
+    if ids is None:  # a set that cannot be read: the lint reports it
+        return
+    errors: list[CheckerError] = []
+    for key, entries in given:
+        for entry, hint in unknown_entries(entries, ids):
+            errors.append(
+                CheckerError(
+                    "E604",
+                    f"--{key} '{entry}' names no requirement of the sets in force",
+                    expected="a requirement id or prefix, such as PIPL-39 or PIPL "
+                    "(`policycheck rules` lists them)",
+                    hint=hint,
+                )
+            )
+    for key, entries in configured:
+        for entry, hint in unknown_entries(entries, ids):
+            assert config.file is not None  # entries come from a file
+            errors.append(
+                CheckerError(
+                    "E501",
+                    f"{key} '{entry}' names no requirement of the sets in force",
+                    config.file,
+                    entry_span(Path(config.file), key, entry),
+                    expected="a requirement id or prefix, such as PIPL-39 or PIPL "
+                    "(`policycheck rules` lists them)",
+                    hint=hint,
+                )
+            )
+    if errors:
+        raise ErrorList(errors)
 
 
 def _read_for_excerpt(path: str) -> str | None:

@@ -14,12 +14,14 @@ import string
 from collections.abc import Iterable
 from functools import cache
 from operator import attrgetter
-from typing import Any, Literal
+from typing import Any
 
 from checker.conditions import Trace
+from checker.errors import did_you_mean
 from checker.facts import SHAPES, UNSTATED, Fact, Policy, Waiver
 from checker.requirements import Requirement, RequirementSet
 from checker.results import DocumentReport, Evidence, Finding, Outcome, Status
+from checker.waiver_checks import WAIVER_ARTICLE, WAIVER_CHECKS, WAIVER_LAW
 
 
 def evaluate(
@@ -297,14 +299,6 @@ def _references(kind: str) -> dict[str, str | None]:
 
 # --- Waivers --------------------------------------------------------------------------------
 
-WAIVER_CHECKS: dict[str, tuple[Literal["error", "warning", "info"], str]] = {
-    "WAIVER-EXPIRED": ("error", "A waiver has passed its expiry date"),
-    "WAIVER-UNKNOWN": ("error", "A waiver names a requirement that does not exist"),
-    "WAIVER-UNUSED": ("warning", "A waiver no longer suppresses anything"),
-    "WAIVER-NOT-ALLOWED": ("error", "A waiver names a requirement that cannot be waived"),
-}
-
-
 def apply_waivers(
     policy: Policy,
     sets: list[RequirementSet],
@@ -330,8 +324,8 @@ def apply_waivers(
                     status="fail",
                     severity=severity,
                     title=title,
-                    law="policycheck",
-                    article="waivers",
+                    law=WAIVER_LAW,
+                    article=WAIVER_ARTICLE,
                     message=message,
                     path=policy.path,
                     span=s,
@@ -339,11 +333,20 @@ def apply_waivers(
                 )
             )
 
+        if target in WAIVER_CHECKS:
+            problem("WAIVER-NOT-ALLOWED", f"{target} checks waivers and may not be waived")
+            continue
         if target not in known:
             from checker.requirements import all_requirement_ids
 
-            if target not in all_requirement_ids():
-                problem("WAIVER-UNKNOWN", f"waiver names '{target}', which is no requirement")
+            everything = all_requirement_ids() | known.keys()
+            if target not in everything:
+                hint = did_you_mean(target, everything)
+                problem(
+                    "WAIVER-UNKNOWN",
+                    f"waiver names '{target}', which is no requirement"
+                    + (f"; {hint}" if hint else ""),
+                )
             continue
         if waiver.expires is not None and waiver.expires < today:
             problem(
