@@ -76,7 +76,7 @@ class _Run:
         if verdict is True:
             return self._outcome(req, "pass", (), trace.touched)
         status: Status = "fail" if verdict is False else "incomplete"
-        anchor = _anchor(policy, trace, None)
+        anchor = _anchor(policy, trace, None, status)
         finding = self._finding(req, status, anchor, None, trace)
         return self._outcome(req, status, (finding,), trace.touched)
 
@@ -97,7 +97,7 @@ class _Run:
             if verdict is True:
                 continue
             status: Status = "fail" if verdict is False else "incomplete"
-            anchor = _anchor(policy, trace, item)
+            anchor = _anchor(policy, trace, item, status)
             findings.append(self._finding(req, status, anchor, item, trace))
         if not applied:
             return self._outcome(req, "not_applicable", (), looked_at)
@@ -184,15 +184,23 @@ class _Run:
 _SPAN = attrgetter("span")
 
 
-def _anchor(policy: Policy, trace: Trace, item: Fact | None) -> Any:
-    """Where a finding points: the deciding field, else the statement, else the header."""
-    if trace.culprit is not None:
+def _anchor(policy: Policy, trace: Trace, item: Fact | None, status: Status) -> Any:
+    """Where a finding points: the deciding field, else the statement, else the `document`
+    header. An undecidable finding points at the statement whose field is not encoded (the
+    header, if a whole statement is missing), not at a field some other test read."""
+    if status == "incomplete" and trace.missing:
+        owner = trace.missing[0][0]
+        if owner is not None and (item is None or owner is item):
+            return _header(owner)
+    elif trace.culprit is not None:
         fact, field = trace.culprit
         if item is None or fact is item:
             return fact.spans.get(field, fact.spans.get("name", fact.span))
-    if item is not None:
-        return item.spans.get("name", item.span)
-    return policy.document.span
+    return _header(item if item is not None else policy.document)
+
+
+def _header(fact: Fact) -> Any:
+    return fact.spans.get("name", fact.spans.get("header", fact.span))
 
 
 class _Lenient(string.Formatter):
@@ -298,6 +306,7 @@ def _references(kind: str) -> dict[str, str | None]:
 
 
 # --- Waivers --------------------------------------------------------------------------------
+
 
 def apply_waivers(
     policy: Policy,

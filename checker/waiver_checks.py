@@ -56,4 +56,3 @@ WAIVER_CHECKS: dict[str, tuple[Literal["error", "warning", "info"], str]] = {
     code: (check.severity, check.title) for code, check in CHECKS.items()
 }
 """code -> (severity, title)."""
-
