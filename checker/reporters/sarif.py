@@ -29,12 +29,12 @@ from typing import Any
 from urllib.parse import quote, urlparse
 
 from checker import __version__
-from checker.engine import WAIVER_CHECKS
 from checker.errors import CATALOGUE, CheckerError
 from checker.lint_command import SEVERITY_RANK, LintRun
 from checker.requirements import Requirement
 from checker.results import Evidence, Finding
 from checker.spans import Span
+from checker.waiver_checks import WAIVER_CHECKS
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
