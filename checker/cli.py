@@ -16,7 +16,7 @@ import contextlib
 import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from checker import __version__
@@ -24,7 +24,7 @@ from checker.config import FAIL_ON, Config, find_config, load_config
 from checker.errors import CheckerError, ErrorList
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR
 from checker.files import MAX_BYTES
-from checker.lint_command import CACHE_DIR, LintOptions, run_lint
+from checker.lint_command import CACHE_DIR, LintOptions, LintRun, run_lint
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,11 +58,28 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="files or directories (default: config paths, else ./policies)",
     )
-    lint.add_argument("--format", choices=sorted(FORMATS), default="text")
-    lint.add_argument("--output", type=Path, help="write the report to FILE")
-    lint.add_argument("--select", type=_csv, default=None, help="only these ids or prefixes")
-    lint.add_argument("--ignore", type=_csv, default=None, help="skip these ids or prefixes")
-    lint.add_argument("--fail-on", choices=FAIL_ON, default=None)
+    lint.add_argument(
+        "--format", choices=sorted(FORMATS), default="text", help="report format (default: text)"
+    )
+    lint.add_argument("--output", type=Path, help="write the report to FILE instead of stdout")
+    lint.add_argument(
+        "--select",
+        type=_csv,
+        default=None,
+        help="only these requirement ids or prefixes, comma-separated (case ignored)",
+    )
+    lint.add_argument(
+        "--ignore",
+        type=_csv,
+        default=None,
+        help="skip these requirement ids or prefixes, comma-separated (case ignored)",
+    )
+    lint.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default=None,
+        help="lowest severity that makes the exit code 1 (default: error)",
+    )
     lint.add_argument(
         "--requirements",
         type=_csv,
@@ -72,27 +89,63 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--jobs", type=int, default=None, help="parallel processes (default: CPUs)")
     lint.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     lint.add_argument("--show-passed", action="store_true", help="list passing requirements too")
-    lint.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    lint.add_argument(
+        "--statistics",
+        action="store_true",
+        help="text format: count the findings of each requirement before the summary",
+    )
+    lint.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="text format: print only the summary line (input errors are still shown)",
+    )
+    lint.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text report; auto: when stdout is a terminal, unless NO_COLOR is set "
+        "(FORCE_COLOR colours it anyway)",
+    )
 
     fmt = commands.add_parser("fmt", help="format policies in the canonical layout")
-    fmt.add_argument("paths", nargs="*", type=Path)
+    fmt.add_argument(
+        "paths", nargs="*", type=Path, help="files or directories (default: as for lint)"
+    )
     fmt.add_argument("--check", action="store_true", help="only report files that would change")
     fmt.add_argument("--diff", action="store_true", help="print the changes instead of writing")
 
     coverage = commands.add_parser(
         "coverage", help="share of each notice's paragraphs accounted for"
     )
-    coverage.add_argument("paths", nargs="*", type=Path)
-    coverage.add_argument("--format", choices=("text", "json"), default="text")
+    coverage.add_argument(
+        "paths", nargs="*", type=Path, help="files or directories (default: as for lint)"
+    )
+    coverage.add_argument(
+        "--format", choices=("text", "json"), default="text", help="report format (default: text)"
+    )
 
     explain = commands.add_parser("explain", help="explain a requirement or an error code")
-    explain.add_argument("id")
-    explain.add_argument("path", nargs="?", type=Path)
-    explain.add_argument("--requirements", type=_csv, default=None)
+    explain.add_argument(
+        "id", help="a requirement id (PIPL-39), WAIVER-* code or error code (E101)"
+    )
+    explain.add_argument(
+        "path", nargs="?", type=Path, help="a .policy file: why the requirement passes or fails"
+    )
+    explain.add_argument(
+        "--requirements", type=_csv, default=None, help="sets by name, file or directory"
+    )
 
     rules = commands.add_parser("rules", help="list every requirement")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
-    rules.add_argument("--requirements", type=_csv, default=None)
+    rules.add_argument(
+        "--format", choices=("text", "json"), default="text", help="list format (default: text)"
+    )
+    rules.add_argument(
+        "--requirements",
+        type=_csv,
+        default=None,
+        help="sets by name, file or directory (default: every shipped set)",
+    )
     return parser
 
 
@@ -160,6 +213,11 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
         raise CheckerError("E604", "--jobs must be at least 1")
+    if (args.quiet or args.statistics) and args.format != "text":
+        flag = "--quiet" if args.quiet else "--statistics"
+        raise CheckerError(
+            "E604", f"{flag} applies to the text format only, not --format {args.format}"
+        )
     options = LintOptions(
         paths=tuple(paths),
         exclude=config.exclude,
@@ -171,6 +229,8 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
         jobs=jobs,
         cache_dir=None if args.no_cache else config.root / CACHE_DIR,
         show_passed=args.show_passed,
+        quiet=args.quiet,
+        statistics=args.statistics,
     )
     _check_selection(args, options, config)
     run = run_lint(options)
@@ -178,31 +238,55 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
         text = _read_for_excerpt(path)
         if text is not None:
             run.texts[path] = text
+    color = use_color(args.color, args.output is None and sys.stdout.isatty(), os.environ)
+    if args.format == "text" and args.output is None:
+        # The findings, then the input errors, then the summary line that counts both: what a
+        # reader sees last is the verdict, right after the errors it mentions.
+        from checker.reporters.text import render_findings, render_summary
+
+        sys.stdout.write(render_findings(run, color))
+        sys.stdout.flush()
+        _write_errors(run)
+        sys.stdout.write(render_summary(run))
+    else:
+        _write_errors(run)
+        rendered = FORMATS[args.format](run, color)
+        if args.output is not None:
+            try:
+                args.output.write_text(rendered, encoding="utf-8")
+            except OSError as exc:
+                raise CheckerError(
+                    "E601", f"cannot write report: {exc.strerror}", str(args.output)
+                ) from None
+        else:
+            sys.stdout.write(rendered)
+    if run.errors:
+        return EXIT_INPUT_ERROR
+    return EXIT_FINDINGS if run.failing() else EXIT_CLEAN
+
+
+def _write_errors(run: LintRun) -> None:
     for error in run.errors:
         sys.stderr.write(
             error.render(run.texts.get(error.path) or _read_for_excerpt(error.path)) + "\n"
         )
-    color = args.color == "always" or (
-        args.color == "auto"
-        and args.output is None
-        and sys.stdout.isatty()
-        and not os.environ.get("NO_COLOR")
-    )
-    rendered = FORMATS[args.format](run, color)
-    if args.output is not None:
-        try:
-            args.output.write_text(rendered, encoding="utf-8")
-        except OSError as exc:
-            raise CheckerError(
-                "E601", f"cannot write report: {exc.strerror}", str(args.output)
-            ) from None
-    else:
-        sys.stdout.write(rendered)
-    if run.errors:
-        return EXIT_INPUT_ERROR
     if not run.reports and not run.errors:
-        sys.stderr.write("policycheck: no .policy files found\n")
-    return EXIT_FINDINGS if run.failing() else EXIT_CLEAN
+        sys.stderr.write("policycheck: no .policy files to check: every one named is excluded\n")
+    sys.stderr.flush()
+
+
+def use_color(flag: str, terminal: bool, environ: Mapping[str, str]) -> bool:
+    """Whether to colour the report: `--color always|never` decides; else a non-empty NO_COLOR
+    (no-color.org) turns colour off, then a non-empty FORCE_COLOR (force-color.org) turns it on
+    even when the output is not a terminal; else colour when writing to a terminal. NO_COLOR wins
+    over FORCE_COLOR: asking for less is the safer reading of a contradiction."""
+    if flag != "auto":
+        return flag == "always"
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    return terminal
 
 
 def _check_selection(args: argparse.Namespace, options: LintOptions, config: Config) -> None:

@@ -14,7 +14,7 @@ import gc
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -55,6 +55,10 @@ class LintOptions:
     jobs: int = 1
     cache_dir: Path | None = None
     show_passed: bool = False
+    quiet: bool = False
+    """Text output: the summary line only."""
+    statistics: bool = False
+    """Text output: the number of findings of each requirement, before the summary."""
     today: datetime.date = field(default_factory=datetime.date.today)
 
 

@@ -73,7 +73,7 @@ def test_ids_and_prefixes_are_matched_ignoring_case(
 def test_a_shipped_id_in_lower_case_selects_it(
     shop: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = lint(capsys, "cn.policy", "--select", "pipl-17-1-1")
+    _, out, err = lint(capsys, "cn.policy", "--select", "pipl-17-1-1")
     assert "PIPL-17-1-1 " in out, err
     assert "PIPL-50 " not in out
 
