@@ -88,10 +88,13 @@ def test_each_place_is_shown_once_with_one_excerpt(bundled: str) -> None:
         assert len(spots - {None}) == 1, place
 
 
-def test_no_notice_quote_or_advice_is_repeated_at_a_place(bundled: str) -> None:
+def test_no_notice_line_or_advice_is_repeated_at_a_place(bundled: str) -> None:
     for place in places(bundled):
         notes = [line for line in place if line.lstrip().startswith("= ")]
         assert len(notes) == len(set(notes)), place
+        # `= notice Preamble (line 3): "..."`: each line of the notice once, whatever the quote
+        lines = [note.split('"')[0] for note in notes if note.lstrip().startswith("= notice")]
+        assert len(lines) == len(set(lines)), place
 
 
 # --- --statistics, --quiet, summary -----------------------------------------------------------

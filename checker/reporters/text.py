@@ -12,11 +12,11 @@ policies/shop.policy:14:17: error PIPL-39 transfer overseas sends personal infor
 5 documents, 41 requirements: 12 failed, 3 incomplete, 1 waived, 150 passed, 40 not applicable
 
 Findings at one place that say the same thing (two sets carrying one obligation, such as PIPL-30
-and NDSR-21-1-2-sensitive) share one line with both ids; findings at one place share one excerpt,
-and a notice quote or a piece of advice is shown once. An undecidable finding says how to
-complete the encoding (`= help: add consent = ... to transfer overseas, or write consent =
-unstated if the notice is silent`). `--quiet` leaves only the summary line; `--statistics` adds
-the number of findings of each requirement before it.
+and NDSR-21-1-2-sensitive) share one line with both ids; findings at one place share one excerpt;
+each line of the notice is quoted once and each piece of advice given once. An undecidable
+finding says how to complete the encoding (`= help: add consent = ... to transfer overseas, or
+write consent = unstated if the notice is silent`). `--quiet` leaves only the summary line;
+`--statistics` adds the number of findings of each requirement before it.
 """
 
 from __future__ import annotations
@@ -108,9 +108,16 @@ def _place(findings: list[Finding], text: str | None, color: bool) -> list[str]:
     if text is not None:
         out.extend("    " + line for line in excerpt(text, shown[0].span))
     notes: list[str] = []
+    quoted: set[tuple[str, object]] = set()
     for finding in shown:
         for ev in finding.evidence[:3]:
             for cite in ev.cites[:1]:
+                # One quote per line of the notice: facts often cite the same sentence, or two
+                # pieces of one line, and the reader needs the line once.
+                line = (cite.label, cite.notice_line or cite.quote)
+                if line in quoted:
+                    continue
+                quoted.add(line)
                 where = f" (line {cite.notice_line})" if cite.notice_line else ""
                 notes.append(f'    = notice {cite.label}{where}: "{_short(cite.quote)}"')
         if finding.status == "incomplete":
