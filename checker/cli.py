@@ -300,6 +300,9 @@ def _check_selection(args: argparse.Namespace, options: LintOptions, config: Con
     if not any(entries for _, entries in given + configured):
         return
     ids = ids_in_force(options.requirements, options.extra_requirements)
+    every = [entry for _, entries in given + configured for entry in entries]
+    if ids is not None and unknown_entries(every, ids):
+        ids = ids_in_force(options.requirements, options.extra_requirements, exact=True)
     if ids is None:  # a set that cannot be read: the lint reports it
         return
     errors: list[CheckerError] = []

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checker.cli import main
-from checker.selection import matches, unknown_entries
+from checker.selection import ids_in_force, matches, unknown_entries
 
 DATA = Path(__file__).parent / "data"
 RULES = str(DATA / "house_rules.yaml")
@@ -203,3 +203,23 @@ def test_excluded_files_are_no_error(shop: Path, capsys: pytest.CaptureFixture[s
     (shop / ".policycheck.toml").write_text('exclude = ["shop.policy"]\n', encoding="utf-8")
     code, _, err = lint(capsys, "shop.policy")
     assert code == 0, err
+
+
+def test_the_quick_id_scan_finds_every_shipped_id() -> None:
+    assert ids_in_force([], []) == ids_in_force([], [], exact=True)
+
+
+def test_an_id_written_another_way_is_still_known(
+    shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `id` not the first key of its entry: the quick scan misses it, the YAML reading does not.
+    rules = (DATA / "house_rules.yaml").read_text(encoding="utf-8")
+    moved = rules.replace("  - id: HOUSE-2\n    title:", "  - title:").replace(
+        "    article: Rule 2\n", "    article: Rule 2\n    id: HOUSE-2\n"
+    )
+    assert moved != rules
+    (shop / "rules.yaml").write_text(moved, encoding="utf-8")
+    code, out, err = lint(
+        capsys, "shop.policy", "--requirements", "rules.yaml", "--select", "HOUSE-2"
+    )
+    assert code == 0 and "warning HOUSE-2 " in out, err
