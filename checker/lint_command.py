@@ -31,6 +31,7 @@ from checker.selection import selected
 if TYPE_CHECKING:
     import multiprocessing.context
 
+    from checker.baseline import Applied
     from checker.requirements import Requirement, RequirementSet
 
 # The parser, the fact model, the engine and the requirement sets (and with them lark, pydantic
@@ -68,6 +69,9 @@ class LintRun:
     `requirements` (every requirement of the sets the reports used) is loaded only when a
     reporter asks for it, so a run served from the cache need not compile any requirement set.
     """
+
+    baseline: Applied | None = None
+    """Set when a baseline was applied: the reports then hold only the findings it lacks."""
 
     def __init__(
         self,
@@ -198,7 +202,8 @@ def _policy_files(options: LintOptions) -> tuple[list[Path], list[CheckerError]]
                     "not a .policy file",
                     str(path),
                     expected="a .policy file, or a directory holding some",
-                    hint="a notice's text is checked through the .policy file that cites it",
+                    hint="a notice text is linted through the .policy files citing it; "
+                    "none cites this",
                 )
             )
         else:

@@ -163,6 +163,17 @@ def cli_in_case(name: str, code: str, file: str, argv: list[str]) -> Case:
     return Case(name, code, run)
 
 
+def baseline_case(name: str, code: str, text: str) -> Case:
+    """`policycheck lint shop.policy --baseline baseline.json`, the baseline being `text`."""
+    lint = cli_case(name, code, ["lint", "shop.policy", "--baseline", "baseline.json"])
+
+    def run(folder: Path) -> str:
+        (folder / "baseline.json").write_text(text, encoding="utf-8")
+        return lint.run(folder)
+
+    return Case(name, code, run)
+
+
 def _missing_notice(folder: Path) -> str:
     text = DOCUMENT + f'handler {{\n  legal_name = "Example Shop Ltd."\n  {CITE}\n}}\n'
     (folder / "shop.policy").write_text(text, encoding="utf-8")
@@ -352,6 +363,22 @@ CASES = [
         'ignore = [\n  "PIPL-52",\n  "PIPL-5x",\n]\n',
         ["lint", "shop.policy", "--no-cache"],
     ),
+    # --- baseline files --------------------------------------------------------------------------
+    baseline_case(
+        "e502_baseline_not_json",
+        "E502",
+        '{\n  "schema": "policycheck-baseline/1"\n  "findings": []\n}\n',
+    ),
+    baseline_case(
+        "e502_baseline_entry_misspelt",
+        "E502",
+        '{\n  "schema": "policycheck-baseline/1",\n  "findings": [\n'
+        '    {"path": "shop.policy", "id": "PIPL-17", "mesage": "x", "fingerprint": "0"}\n'
+        "  ]\n}\n",
+    ),
+    baseline_case(
+        "e502_baseline_of_another_version", "E502", '{"schema": "policycheck-baseline/9"}\n'
+    ),
     # --- files -----------------------------------------------------------------------------------
     file_case("e601_missing_path", "E601", lambda folder: folder / "missing.policy"),
     file_case(
@@ -374,7 +401,7 @@ CASES = [
         "E604",
         ["lint", "shop.policy", "--select", "PIPL-99,pipl-39", "--no-cache"],
     ),
-    cli_case("e606_not_a_policy_file", "E606", ["lint", "notice.txt", "--no-cache"]),
+    cli_in_case("e606_not_a_policy_file", "E606", "notes.txt", ["lint", "notes.txt", "--no-cache"]),
     cli_in_case(
         "e606_no_policy_files", "E606", "sources/notice.txt", ["lint", "sources", "--no-cache"]
     ),

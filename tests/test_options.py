@@ -193,9 +193,10 @@ def test_a_directory_without_policy_files_is_an_error(
 def test_a_file_that_is_not_a_policy_says_so(
     shop: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = lint(capsys, "notice.txt")
+    (shop / "notes.txt").write_text("Shop notice, draft.\n", encoding="utf-8")
+    code, _, err = lint(capsys, "notes.txt")
     assert code == 2
-    assert err.startswith("notice.txt: error[E606] not a .policy file")
+    assert err.startswith("notes.txt: error[E606] not a .policy file")
     assert "E114" not in err
 
 
