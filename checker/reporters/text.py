@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 from itertools import groupby
+from operator import attrgetter
 
 from checker.errors import excerpt
 from checker.lint_command import LintRun
@@ -66,7 +67,7 @@ def render_findings(run: LintRun, color: bool = False) -> str:
         for path, findings in groupby(run.findings(), key=lambda f: f.path):
             out.append(_paint(path, "bold", color))
             text = run.texts.get(path)
-            for _, at_one_place in groupby(findings, key=lambda f: f.span):
+            for _, at_one_place in groupby(findings, key=_PLACE):
                 out.extend(_place(list(at_one_place), text, color))
             out.append("")
     if options.show_passed and not options.quiet:
@@ -87,6 +88,9 @@ def render_findings(run: LintRun, color: bool = False) -> str:
     return "".join(line + "\n" for line in out)
 
 
+_PLACE = attrgetter("span")
+
+
 def render_summary(run: LintRun) -> str:
     return summary(run) + "\n"
 
@@ -95,16 +99,21 @@ def _place(findings: list[Finding], text: str | None, color: bool) -> list[str]:
     """The findings at one place: their lines (one line for findings that say the same thing,
     as when two sets carry one obligation), one excerpt, each notice quote and advice once."""
     out: list[str] = []
-    for finding in (f for f in findings if f.status == "waived"):
-        out.append(_paint(line_of(finding) + f" — waived by {finding.waived_by}", "dim", color))
-    shown = [f for f in findings if f.status != "waived"]
-    if not shown:
-        return out
-    alike: dict[tuple[str, str, str], list[Finding]] = {}
-    for finding in shown:
-        alike.setdefault((finding.severity, finding.status, finding.message), []).append(finding)
-    for same in alike.values():
-        out.append(_paint(_joined_line(same), same[0].severity, color))
+    if len(findings) == 1 and findings[0].status != "waived":  # most places: one finding
+        shown = findings
+        out.append(_paint(line_of(findings[0]), findings[0].severity, color))
+    else:
+        for finding in (f for f in findings if f.status == "waived"):
+            out.append(_paint(f"{line_of(finding)} — waived by {finding.waived_by}", "dim", color))
+        shown = [f for f in findings if f.status != "waived"]
+        if not shown:
+            return out
+        alike: dict[tuple[str, str, str], list[Finding]] = {}
+        for finding in shown:
+            key = (finding.severity, finding.status, finding.message)
+            alike.setdefault(key, []).append(finding)
+        for same in alike.values():
+            out.append(_paint(_joined_line(same), same[0].severity, color))
     if text is not None:
         out.extend("    " + line for line in excerpt(text, shown[0].span))
     notes: list[str] = []
