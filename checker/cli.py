@@ -324,6 +324,20 @@ def _write_errors(run: LintRun) -> None:
         sys.stderr.write(
             error.render(run.texts.get(error.path) or _read_for_excerpt(error.path)) + "\n"
         )
+    select = run.options.select
+    if (
+        select
+        and run.reports
+        and not any(r.outcomes or r.extra for r in run.reports)
+        and not any(e.upper().startswith("WAIVER") for e in select)  # checks, not requirements
+    ):
+        # Every entry names a requirement of a set that can be in force, but the sets chosen
+        # for these documents (by their jurisdictions) hold none of them: say so, not just "0".
+        sets = ", ".join(sorted({s for r in run.reports for s in r.sets}))
+        sys.stderr.write(
+            f"policycheck: select {', '.join(select)} chose no requirement of "
+            f"the sets these documents are checked against ({sets})\n"
+        )
     if not run.reports and not run.errors:
         sys.stderr.write("policycheck: no .policy files to check: every one named is excluded\n")
     sys.stderr.flush()

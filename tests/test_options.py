@@ -224,3 +224,16 @@ def test_an_id_written_another_way_is_still_known(
         capsys, "shop.policy", "--requirements", "rules.yaml", "--select", "HOUSE-2"
     )
     assert code == 0 and "warning HOUSE-2 " in out, err
+
+
+def test_a_select_choosing_nothing_for_these_documents_says_so(
+    shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GDPR-13-1-a is a shipped id, but a [cn] document is checked against PIPL and NDSR only.
+    code, out, err = lint(capsys, "cn.policy", "--select", "GDPR-13-1-a")
+    assert code == 0
+    assert "0 requirements" in out
+    assert (
+        "select GDPR-13-1-a chose no requirement of the sets these documents are checked "
+        "against (ndsr, pipl)" in err
+    )
