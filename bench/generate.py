@@ -1136,7 +1136,9 @@ class Writer:
                     ("response_days", days if timed else UNSTATED),
                     ("response_day_type", "working" if timed else UNSTATED),
                     ("conditions", self.maybe(S("after verifying your identity"), 0.4)),
-                ],
+                ]
+                # The complaint the notice describes goes to the data protection authority.
+                + ([("addressee", ["authority"])] if right == "complain" else []),
                 [self.cite(s)] + ([self.cite(s_time)] if timed else []),
             )
 

@@ -335,6 +335,9 @@ class Recipient(Fact, frozen=True):
     contact: Text | U | None = None
     role: RecipientRole | U | None = None
     location: Region | U | None = None
+    dpf_certified: Flag | U | None = None
+    """Certified under the EU-US Data Privacy Framework, the only US recipients the Commission's
+    adequacy decision (EU) 2023/1795 covers (GDPR Art. 45)."""
 
 
 class Sharing(Fact, frozen=True):
@@ -357,6 +360,9 @@ class Disclosure(Fact, frozen=True):
     data: Categories | U | None = None
     purposes: PurposeRefs | U | None = None
     consent: ConsentKind | U | None = None
+    basis_pipl: tuple[BasisPIPL, ...] | U | None = None
+    """The PIPL Art. 13(1) ground of the disclosure: a ground other than consent lifts the separate
+    consent of Art. 25 (Art. 13(2)), e.g. a disclosure a law requires (`legal_duty`)."""
     by_default: Flag | U | None = None
 
 
@@ -380,6 +386,9 @@ class Transfer(Fact, frozen=True):
         | None
     ) = None
     safeguards: Text | U | None = None
+    safeguards_copy: Text | U | None = None
+    """Where a copy of the safeguards can be obtained, or where they are made available
+    (GDPR Art. 13(1)(f), 14(1)(f))."""
     rights_procedure: Text | U | None = None
     """How the person exercises rights against the overseas recipient (PIPL Art. 39)."""
 
@@ -406,6 +415,9 @@ class Right(Fact, frozen=True):
     response_day_type: Literal["working", "calendar"] | U | None = None
     """What `response_days` counts: "15 working days" is working; plain "days" are calendar days."""
     conditions: Text | U | None = None
+    addressee: tuple[Literal["handler", "authority"], ...] | U | None = None
+    """For `right complain`: who receives the complaint — the handler's own channel (PIPL Art.
+    50(1)) or a supervisory authority (GDPR Art. 13(2)(d)); a notice may name both."""
 
 
 class Minors(Fact, frozen=True):
@@ -415,6 +427,9 @@ class Minors(Fact, frozen=True):
     SINGLE = True
     kind: Literal["minors"] = "minors"
     threshold: int | U | None = None
+    """The age the notice names: below it, children are kept out (`may_process = no`) or need a
+    guardian's consent (`may_process = yes`). "Not for children under 13" is 13: from 13 on,
+    children use the service."""
     may_process: Flag | U | None = None
     """Whether the service may process minors' information (not age-gated away)."""
     guardian_consent: Flag | U | None = None
