@@ -190,10 +190,14 @@ _SPAN = attrgetter("span")
 
 def _anchor(policy: Policy, trace: Trace, item: Fact | None, status: Status) -> Any:
     """Where a finding points: the deciding field, else the statement, else the `document`
-    header. An undecidable finding points at the statement whose field is not encoded (the
-    header, if a whole statement is missing), not at a field some other test read."""
-    if status == "incomplete" and trace.missing:
-        owner = trace.missing[0][0]
+    header. An undecidable finding points at what leaves it undecided — a field the notice
+    leaves open (the `unstated` written), else the statement whose field is not encoded (the
+    `document` header, if a whole statement is missing) — not at a field some other test read."""
+    if status == "incomplete":
+        for fact, field in trace.left_open:
+            if item is None or fact is item:
+                return fact.spans.get(field, _header(fact))
+        owner = trace.missing[0][0] if trace.missing else None
         if owner is not None and (item is None or owner is item):
             return _header(owner)
     elif trace.culprit is not None:
