@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import quote, urlparse
 
 from checker import __version__
-from checker.engine import QUOTE_CHECKS, QUOTE_REMEDY, WAIVER_CHECKS
+from checker.engine import QUOTE_CHECKS, QUOTE_REMEDY
 from checker.errors import CATALOGUE, CheckerError
 from checker.fingerprint import fingerprint as finding_fingerprint
 from checker.lint_command import SEVERITY_RANK, LintRun
@@ -40,6 +40,7 @@ from checker.requirements import Requirement
 from checker.resources import shipped_dir
 from checker.results import Evidence, Finding
 from checker.spans import Span
+from checker.waiver_checks import WAIVER_CHECKS
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
