@@ -11,8 +11,9 @@ alike, and that is no disagreement. A statement one encoder read and the other d
 unmatched; if the other cites the same words in a statement of another kind, it is a difference
 of kind.
 
-Each difference falls into a class, the section of docs/encoding-guide.md where the convention
-that settles it belongs (`docs/encoding-guide.md#consent`). Then both encodings are checked
+Each difference falls into a class (`consent`, `unstated`, `statement-kinds`, ...), linked to the
+section of docs/encoding-guide.md whose convention settles it, or marked as having none yet: the
+conventions a team must still write down. Then both encodings are checked
 against the same requirements, and the agreement on verdicts is given as the share of
 obligations with the same verdict and as Cohen's kappa over the verdicts.
 """
@@ -45,7 +46,21 @@ CLASSES: dict[str, str] = {
     "statement-kinds": "the same words read as statements of different kinds",
     "missing-statements": "words one reader encoded as a statement and the other did not",
 }
-"""Disagreement class -> what it is about; each is an anchor of docs/encoding-guide.md."""
+"""Disagreement class -> what it is about."""
+
+SECTIONS: dict[str, str] = {
+    "consent": "2-consent-which-mechanism",
+    "legal-basis": "7-the-other-laws-fields",
+    "unstated": "1-a-value-unstated-or-left-out",
+    "not-encoded": "1-a-value-unstated-or-left-out",
+    "data-categories": "8-voice-speech-recognition-or-identification",
+    "purposes": "4-necessary-under-a-basis-other-than-consent",
+    "transfers": "6-storage-abroad-and-when-it-is-a-transfer",
+    "rights": "5-rights-exercised-by-oneself-response_days--0",
+}
+"""Disagreement class -> the anchor of the section of docs/encoding-guide.md whose convention
+settles it. A class without one has no convention written yet: its disagreements are what the
+team must write down next."""
 
 _CONSENT_FIELDS = frozenset({"consent", "mechanism"})
 _BASIS_FIELDS = frozenset({"basis_pipl", "basis_gdpr", "special_condition", "legitimate_interest"})
@@ -55,8 +70,10 @@ _TRANSFER_FIELDS = frozenset(
 _RETENTION_FIELDS = frozenset({"retention", "retention_basis", "on_expiry"})
 
 
-def guide_link(cls: str) -> str:
-    return f"{GUIDE}#{cls}"
+def guide_link(cls: str) -> str | None:
+    """`docs/encoding-guide.md#section` for a class the guide settles; None for one it does not."""
+    section = SECTIONS.get(cls)
+    return f"{GUIDE}#{section}" if section else None
 
 
 def classify(kind: str, key: str, a: str | None, b: str | None) -> str:

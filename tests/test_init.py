@@ -106,8 +106,8 @@ def test_the_header_takes_the_first_heading_the_language_and_the_jurisdictions(
     assert 'source        = "../notice.txt"' in text
     assert "language      = zh" in text
     assert "jurisdictions = [cn, eu]" in text
-    assert 'cite "line 3" "一、我们如何收集信息"' in text
-    assert 'cite "line 7" "第三条 跨境传输"' in text
+    assert 'cite "¶2" "一、我们如何收集信息"' in text
+    assert 'cite "¶6" "第三条 跨境传输"' in text
     assert '# ¶3 line 4: "我们收集您的姓名、手机号码。"' in text
 
 

@@ -19,8 +19,7 @@ import unicodedata
 from pathlib import Path
 from typing import TextIO
 
-from checker.anchoring import prepare
-from checker.coverage_command import quote_lines
+from checker.anchoring import Place, places, prepare
 from checker.errors import CheckerError, did_you_mean, escape_invisible, one_of
 from checker.exitcodes import EXIT_CLEAN
 from checker.facts import FACT_KINDS, SHAPES, Jurisdiction
@@ -101,14 +100,16 @@ def scaffold(notice: str, source: str, jurisdictions: tuple[str, ...], fallback_
         if line.strip()
     ]
     prepared = prepare(notice)
-    # A heading is cited only where its quote is found on its own line: a repeated title, or
-    # words that occur earlier in a sentence, would be found there instead.
-    headings = [
-        (n, text)
-        for n, text in paragraphs
-        if is_heading(text) and _spellable(text) and quote_lines(prepared, text) == range(n, n + 1)
-    ]
-    title = _title(headings[0][1]) if headings else fallback_title
+    # A heading is cited where its words begin and end on its own line; a heading whose words
+    # also occur elsewhere (a repeated title) names its line, so the citation is anchored there.
+    headings: list[tuple[int, int, str, bool]] = []  # paragraph, line, text, repeated
+    for index, (n, text) in enumerate(paragraphs, start=1):
+        if not (is_heading(text) and _spellable(text)):
+            continue
+        found = places(prepared, text)
+        if Place(n, n) in found:
+            headings.append((index, n, text, len(found) > 1))
+    title = _title(headings[0][2]) if headings else fallback_title
     out = [
         "# TODO: review the header; the title is the notice's first heading.",
         "document {",
@@ -125,14 +126,17 @@ def scaffold(notice: str, source: str, jurisdictions: tuple[str, ...], fallback_
     ]
     if headings:
         out += ["irrelevant headings {", '  reason = "title and section headings"']
-        out += [f"  cite {quote(f'line {n}')} {quote(text)}" for n, text in headings]
+        out += [
+            f"  cite {quote(f'¶{index}')} {quote(text)}" + (f" line {n}" if repeated else "")
+            for index, n, text, repeated in headings
+        ]
         out += ["}", ""]
     for kind in SINGLE_KINDS:
         out.append("# TODO: review: every field is unstated until the notice says otherwise.")
         out.append(f"{kind} {{")
         out += [f"  {key} = unstated" for key, shape in SHAPES[kind].items() if shape.unstated_ok]
         out += ["}", ""]
-    headed = {n for n, _ in headings}
+    headed = {n for _, n, _, _ in headings}
     rest = [
         (index, n, text) for index, (n, text) in enumerate(paragraphs, start=1) if n not in headed
     ]

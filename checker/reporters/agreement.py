@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from checker import __version__
-from checker.agreement import CLASSES, Agreement, guide_link
+from checker.agreement import CLASSES, GUIDE, Agreement, guide_link
 
 SCHEMA = "policycheck-agreement/1"
 QUOTE_WIDTH = 100
@@ -23,6 +23,11 @@ def _value(value: str | None) -> str:
     return value if value is not None else "(not encoded)"
 
 
+def _guide(cls: str) -> str:
+    link = guide_link(cls)
+    return f"{cls}: {link}" if link else f"{cls}: no convention in {GUIDE} yet"
+
+
 def _kappa(value: float | None) -> str:
     return "undefined (every verdict the same)" if value is None else f"{value:.2f}"
 
@@ -34,10 +39,7 @@ def render_text(result: Agreement) -> str:
         names = pair.a_label if pair.a_label == pair.b_label else f"{pair.a_label} / {pair.b_label}"
         out.append(f"{names}:")
         for r in pair.fields:
-            out.append(
-                f"  {r.field}: {_value(r.a)} ({a}) / {_value(r.b)} ({b})  "
-                f"[{r.cls}: {guide_link(r.cls)}]"
-            )
+            out.append(f"  {r.field}: {_value(r.a)} ({a}) / {_value(r.b)} ({b})  [{_guide(r.cls)}]")
         out += [f'    {a}: "{_short(q)}"' for q in pair.a_quotes]
         out += [f'    {b}: "{_short(q)}"' for q in pair.b_quotes]
         out.append("")
@@ -48,7 +50,7 @@ def render_text(result: Agreement) -> str:
             if u.read_as
             else (f"{other} has no {u.kind} citing these words")
         )
-        out.append(f"only in {side}: {u.label}: {how}  [{u.cls}: {guide_link(u.cls)}]")
+        out.append(f"only in {side}: {u.label}: {how}  [{_guide(u.cls)}]")
         out += [f'    "{_short(q)}"' for q in u.quotes]
     if result.unmatched:
         out.append("")
@@ -64,7 +66,9 @@ def render_text(result: Agreement) -> str:
     classes = result.classes()
     if classes:
         out.append("disagreements by class:")
-        out += [f"  {cls} {n}: {guide_link(cls)}" for cls, n in sorted(classes.items())]
+        out += [
+            f"  {n} {_guide(cls).replace(': ', ' → ', 1)}" for cls, n in sorted(classes.items())
+        ]
         out.append("")
     out.append(
         f"{len(result.pairs)} statements matched ({len(result.differing_pairs)} read differently), "
