@@ -202,7 +202,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="git revisions (default: the merge base with the default branch, and the work "
         "tree) then paths; or two policy files",
     )
-    diff.add_argument("--format", choices=("text", "json", "markdown", "github"), default="text")
+    diff.add_argument(
+        "--format",
+        choices=("text", "json", "markdown", "github"),
+        default="text",
+        help="report as text, JSON, a Markdown pull-request comment, or GitHub annotations on "
+        "the new failures (--agreement: text or json)",
+    )
     diff.add_argument(
         "--fail-on-new",
         choices=FAIL_ON,
@@ -210,11 +216,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 when a verdict at or above this severity newly fails",
     )
     diff.add_argument("--agreement", action="store_true", help="two encoders' readings compared")
-    diff.add_argument("--requirements", type=_csv, default=None)
-    diff.add_argument("--select", type=_csv, default=None)
-    diff.add_argument("--ignore", type=_csv, default=None)
-    diff.add_argument("--jobs", type=int, default=None)
-    diff.add_argument("--no-cache", action="store_true")
+    diff.add_argument(
+        "--requirements",
+        type=_csv,
+        default=None,
+        help="sets by name, file or directory; files and directories are read from each side",
+    )
+    diff.add_argument("--select", type=_csv, default=None, help="only these ids or prefixes")
+    diff.add_argument("--ignore", type=_csv, default=None, help="skip these ids or prefixes")
+    diff.add_argument("--jobs", type=int, default=None, help="parallel processes (default: CPUs)")
+    diff.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
 
     rules = commands.add_parser("rules", help="list every requirement")
     rules.add_argument(
