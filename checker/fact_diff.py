@@ -4,7 +4,8 @@ A statement is identified by its kind and name (`transfer overseas`, `right acce
 statements of one kind (`handler`, a second unnamed `collection`) by their order among the
 unnamed ones of that kind. Fields are compared as a policy writes them (`unstated`, `[a, b]`,
 `"text"`), so `None` — not encoded — stays distinct from `unstated`. Citations are compared by
-clause label and quote, never by line: moving a statement is not a change.
+clause label, quote and the notice line a citation names (`line N`), never by the line of the
+policy they are written on: moving a statement is not a change.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from checker.citations import Citation
 from checker.facts import SHAPES, Fact, Policy
 from checker.render import field_text
 
@@ -59,6 +61,12 @@ def key_label(key: tuple[str, str]) -> str:
     return f"{kind} {name}"
 
 
+def _cite_text(cite: Citation) -> str:
+    """`label: "quote"`, and the notice line the citation names, if it names one."""
+    hint = f" line {cite.line_hint}" if cite.line_hint is not None else ""
+    return f'{cite.label}: "{cite.quote}"{hint}'
+
+
 def field_changes(before: Fact, after: Fact) -> tuple[FieldChange, ...]:
     """The fields of two statements of one kind that are written differently, in model order."""
     changes = []
@@ -68,8 +76,8 @@ def field_changes(before: Fact, after: Fact) -> tuple[FieldChange, ...]:
         old, new = field_text(before, key), field_text(after, key)
         if old != new:
             changes.append(FieldChange(key, old, new))
-    old_cites = [f'{c.label}: "{c.quote}"' for c in before.cites]
-    new_cites = [f'{c.label}: "{c.quote}"' for c in after.cites]
+    old_cites = [_cite_text(c) for c in before.cites]
+    new_cites = [_cite_text(c) for c in after.cites]
     changes += [FieldChange(CITE_FIELD, c, None) for c in old_cites if c not in new_cites]
     changes += [FieldChange(CITE_FIELD, None, c) for c in new_cites if c not in old_cites]
     return tuple(changes)

@@ -432,3 +432,31 @@ def test_extra_requirements_of_the_configuration_are_read_from_each_side(
     _, out, _ = run(capsys, "HEAD")
     assert "  newly failing: warning PIPL-14-1-bundled consent prior_approval: pass → fail" in out
     assert "  no longer failing: error HOUSE-1: fail → pass" in out
+
+
+def test_facts_are_compared_by_statement_and_field_never_by_place() -> None:
+    from checker.fact_diff import diff_facts
+    from checker.files import parse_policy
+
+    header = 'document {\n  title = "T"\n  source = "n.txt"\n  jurisdictions = [cn]\n}\n'
+    old = header + (
+        'purpose a {\n  description = "x"\n  cite "1" "We use it" line 3\n}\n'
+        "breach {\n  notify_individuals = unstated\n}\n"
+    )
+    moved = header + (
+        "breach {\n  notify_individuals = unstated\n}\n\n\n"
+        'purpose a {\n  description = "x"\n  cite "1" "We use it" line 3\n}\n'
+    )
+    assert diff_facts(parse_policy(old, "a"), parse_policy(moved, "a")) == ()
+    renamed = moved.replace("purpose a", "purpose b").replace("line 3", "line 4")
+    hinted = moved.replace("line 3", "line 4")
+    changes = diff_facts(parse_policy(old, "a"), parse_policy(renamed, "a"))
+    assert [(c.label, c.change) for c in changes] == [
+        ("purpose b", "added"),
+        ("purpose a", "removed"),
+    ]
+    (change,) = diff_facts(parse_policy(old, "a"), parse_policy(hinted, "a"))
+    assert [(f.field, f.before, f.after) for f in change.fields] == [
+        ("cite", '1: "We use it" line 3', None),
+        ("cite", None, '1: "We use it" line 4'),
+    ]
