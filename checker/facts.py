@@ -471,6 +471,13 @@ class Minors(Fact, frozen=True):
     guardian_consent: Flag | U | None = None
     dedicated_rules: Flag | U | None = None
     age_verification: Text | U | None = None
+    sensitive_necessity: Text | U | None = None
+    """Why handling the personal information of children under 14 is necessary: all of it is
+    sensitive (PIPL Arts. 28(1), 30), so the notice owes the statement for the children's
+    information as a whole, often in its dedicated children's rules."""
+    sensitive_impact: Text | U | None = None
+    """How handling the personal information of children under 14 affects their rights and
+    interests (PIPL Art. 30)."""
 
 
 class Automated(Fact, frozen=True):
