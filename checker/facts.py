@@ -543,7 +543,13 @@ class Breach(Fact, frozen=True):
     SINGLE = True
     kind: Literal["breach"] = "breach"
     notify_individuals: Flag | U | None = None
+    """`yes`: the notice commits to telling the individuals concerned of a breach (a promise
+    limited to breaches that can cause harm counts). `no`: the notice says they will not be told
+    (a disclaimer). `unstated`: the notice is silent, or only says it may contact them (a
+    discretion, not a commitment)."""
     notify_authority: Flag | U | None = None
+    """`yes`: the notice commits to notifying the competent authorities of a breach. `no`: it says
+    they will not be notified (a disclaimer). `unstated`: silent, or only a discretion."""
     channel: Text | U | None = None
 
 
