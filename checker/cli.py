@@ -2,7 +2,7 @@
 
     policycheck lint [PATH ...]      check policies against requirement sets
     policycheck fmt [--check] [--diff] [PATH ...]
-    policycheck coverage [--format json] [PATH ...]
+    policycheck coverage [--format json] [--quotes] [PATH ...]
     policycheck explain ID [PATH]    a requirement or error code; why it passed or failed on PATH
     policycheck rules [--format json]
 
@@ -111,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     coverage.add_argument("paths", nargs="*", type=Path)
     coverage.add_argument("--format", choices=("text", "json"), default="text")
+    coverage.add_argument(
+        "--quotes",
+        action="store_true",
+        help="list where every quote landed in the notice (JSON always lists them)",
+    )
 
     explain = commands.add_parser("explain", help="explain a requirement or an error code")
     explain.add_argument("id")
@@ -154,7 +159,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "coverage":
         from checker.coverage_command import run_coverage
 
-        return run_coverage(paths or default_paths, args.format, sys.stdout, sys.stderr)
+        return run_coverage(
+            paths or default_paths, args.format, sys.stdout, sys.stderr, quotes=args.quotes
+        )
     if args.command == "explain":
         from checker.explain import run_explain
 

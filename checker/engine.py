@@ -29,6 +29,7 @@ def evaluate(
     run = _Run(policy)
     outcomes = [run.check(req) for s in chosen for req in s.requirements]
     outcomes, extra = apply_waivers(policy, chosen, outcomes, today)
+    extra += ambiguous_quotes(policy)
     return DocumentReport(
         path=policy.path,
         title=policy.document.title or policy.path,
@@ -392,3 +393,48 @@ def _undecided_message(missing: tuple[str, ...], trace: Trace) -> str:
     if left_open:
         parts.append(f"the notice leaves open: {', '.join(left_open)}")
     return f"cannot decide: {'; '.join(parts) or 'not encoded: a needed fact'}"
+
+
+QUOTE_CHECKS: dict[str, tuple[Literal["error", "warning", "info"], str]] = {
+    "QUOTE-AMBIGUOUS": ("warning", "A quote occurs in more than one place of the notice"),
+}
+QUOTE_REMEDY = (
+    "Lengthen the quote until its words occur only once, or name the place meant with the "
+    'notice line where it begins: `cite "label" "quote" line N`.'
+)
+
+
+def ambiguous_quotes(policy: Policy) -> list[Finding]:
+    """A warning at every quote whose words occur in several places and that names none.
+
+    Quote anchoring records the places (`Citation.places`); such a citation is anchored at the
+    first, which may not be the passage the fact was read from.
+    """
+    found: list[Finding] = []
+    severity, title = QUOTE_CHECKS["QUOTE-AMBIGUOUS"]
+    for fact in policy.statements:
+        for cite in fact.cites:
+            if not cite.ambiguous:
+                continue
+            lines = cite.places
+            shown = ", ".join(str(n) for n in lines[:8])
+            more = f" and {len(lines) - 8} more" if len(lines) > 8 else ""
+            quote = cite.quote if len(cite.quote) <= 60 else cite.quote[:59] + "…"
+            found.append(
+                Finding(
+                    id="QUOTE-AMBIGUOUS",
+                    status="fail",
+                    severity=severity,
+                    title=title,
+                    law="policycheck",
+                    article="quotes",
+                    message=f'quote "{quote}" (clause {cite.label}) occurs in {len(lines)} places '
+                    f"of the notice, on lines {shown}{more}; it is taken to be the first",
+                    path=policy.path,
+                    span=cite.quote_span,
+                    subject=fact.label,
+                    evidence=(Evidence(label=fact.label, span=fact.span, cites=(cite,)),),
+                    remedy=QUOTE_REMEDY,
+                )
+            )
+    return found

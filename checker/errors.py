@@ -57,6 +57,7 @@ CATALOGUE: dict[str, str] = {
     "E214": "keyword used as a name",
     "E301": "source text missing or unreadable",
     "E302": "quote not found in the source text",
+    "E303": "quote not on the line its citation names",
     "E401": "requirement file is not valid YAML",
     "E402": "requirement file does not match the requirement schema",
     "E403": "condition syntax error",
