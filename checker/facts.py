@@ -465,7 +465,9 @@ class Minors(Fact, frozen=True):
     threshold: int | U | None = None
     """The age the notice names: below it, children are kept out (`may_process = no`) or need a
     guardian's consent (`may_process = yes`). "Not for children under 13" is 13: from 13 on,
-    children use the service."""
+    children use the service. One age cannot hold both: "not for children under 14; from 14 to
+    17 with a guardian's consent" is encoded `may_process = yes`, `threshold = 18`, and the rules
+    for children under 14 then apply although the notice keeps them out (say so in a comment)."""
     may_process: Flag | U | None = None
     """Whether the service may process minors' information (not age-gated away)."""
     guardian_consent: Flag | U | None = None
