@@ -43,7 +43,7 @@ def complete(
     elif cursor.place == "value" and cursor.block in SHAPES and cursor.key is not None:
         shape = SHAPES[cursor.block].get(cursor.key)
         if shape is not None:
-            items = _values(text, shape, edit_range, keywords=True)
+            items = _values(text, shape, edit_range, keywords=not cursor.in_list)
     elif cursor.place == "quote" and notice is not None:
         items, incomplete = _quote_items(text, offset, cursor, lines, position, notice)
     return types.CompletionList(is_incomplete=incomplete, items=items)

@@ -15,7 +15,7 @@ _HEADER = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)(?:[ \t]+([A-Za-z_][A-Za-z0-9_.]
 _STRING = r'"(?:[^"\\\n]|\\.)*"'
 _IN_QUOTE = re.compile(rf'^\s*cite\s+({_STRING})\s+"((?:[^"\\\n]|\\.)*)\Z')
 _IN_VALUE = re.compile(
-    r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:\[(?:[^\]\"]|" + _STRING + r")*?)?([A-Za-z0-9_.]*)\Z"
+    r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\[(?:[^\]\"]|" + _STRING + r")*?)?([A-Za-z0-9_.]*)\Z"
 )
 _AT_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)?\Z")
 _AFTER_KIND = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)[ \t]+([A-Za-z0-9_.]*)\Z")
@@ -39,6 +39,8 @@ class Cursor:
     """What is typed of the word (or quote) so far."""
     start: int = 0
     """Offset in the text where what is typed begins."""
+    in_list: bool = False
+    """The value is an item of a [list] (where `all` and `unstated` cannot stand)."""
 
 
 def open_block(text: str, offset: int) -> tuple[str, int] | None:
@@ -74,7 +76,9 @@ def cursor_at(text: str, offset: int) -> Cursor:
             return Cursor("statement", None, None, typed, offset - len(typed))
         return Cursor("other", None)
     if m := _IN_VALUE.match(before):
-        return Cursor("value", block, m.group(1), m.group(2), line_start + m.start(2))
+        return Cursor(
+            "value", block, m.group(1), m.group(3), line_start + m.start(3), m.group(2) is not None
+        )
     if m := _AT_KEY.match(before):
         typed = m.group(1) or ""
         return Cursor("key", block, None, typed, offset - len(typed))
