@@ -18,8 +18,8 @@ from checker.requirements import Requirement, load_set_file
 from checker.resources import shipped_sets
 
 REQUIREMENT_ID = re.compile(r"[A-Z][A-Z0-9]*(-[A-Za-z0-9.]+)+")
-_CITE_QUOTE = re.compile(r'^[ \t]*cite[ \t]+"(?:[^"\\\n]|\\.)*"[ \t]+\Z')
-_FIELD_KEY = re.compile(r"^[ \t]*\Z")
+_CITE_QUOTE = re.compile(r'[ \t]*cite[ \t]+"(?:[^"\\\n]|\\.)*"[ \t]+\Z')
+_FIELD_KEY = re.compile(r"[ \t]*\Z")
 
 
 @cache
