@@ -46,7 +46,9 @@ async def test_each_block_folds(client: LanguageClient, folder: Path) -> None:
     assert len(starts) == 4
 
 
-async def test_a_reference_goes_to_the_statement_it_names(client: LanguageClient, folder: Path) -> None:
+async def test_a_reference_goes_to_the_statement_it_names(
+    client: LanguageClient, folder: Path
+) -> None:
     doc = await open_doc(client, folder / "definition.policy", sample())
     await doc.diagnostics()
     result = await client.text_document_definition_async(
