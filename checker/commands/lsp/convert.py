@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from pathlib import Path
 
 from lsprotocol import types
 from pygls.workspace import PositionCodec
@@ -18,6 +17,8 @@ from checker.results import Finding
 from checker.spans import Span
 
 SOURCE = "policycheck"
+MAX_EVIDENCE = 10
+MAX_CITES = 2
 _SEVERITY = {
     "error": types.DiagnosticSeverity.Error,
     "warning": types.DiagnosticSeverity.Warning,
@@ -102,24 +103,25 @@ def finding_diagnostic(
     finding: Finding,
     lines: Lines,
     uri: str,
-    notice: Path | None,
+    notice_uri: str | None,
     help_uri: str | None = None,
 ) -> types.Diagnostic:
     """A requirement finding; its related information points at the facts the rule looked at
-    and at the notice lines they cite."""
+    and at the notice lines they cite (the first few: a rule on the whole notice can look at
+    hundreds of facts, and an editor lists every entry)."""
     related: list[types.DiagnosticRelatedInformation] = []
-    for evidence in finding.evidence:
+    for evidence in finding.evidence[:MAX_EVIDENCE]:
         related.append(
             types.DiagnosticRelatedInformation(
                 types.Location(uri, lines.range(evidence.span)), f"evidence: {evidence.label}"
             )
         )
-        for cite in evidence.cites:
-            if notice is not None and cite.notice_line is not None:
+        for cite in evidence.cites[:MAX_CITES]:
+            if notice_uri is not None and cite.notice_line is not None:
                 at = types.Position(cite.notice_line - 1, 0)
                 related.append(
                     types.DiagnosticRelatedInformation(
-                        types.Location(notice.resolve().as_uri(), types.Range(at, at)),
+                        types.Location(notice_uri, types.Range(at, at)),
                         f'notice {cite.label}: "{_short(cite.quote)}"',
                     )
                 )

@@ -65,6 +65,8 @@ class PolicyServer(LanguageServer):
         return analysis
 
     def schedule(self, uri: str, delay: float) -> None:
+        if not uri.endswith(".policy"):
+            return  # an editor may send every plain-text file, notices included: only policies
         state = self.state(uri)
         if state.pending is not None:
             state.pending.cancel()
@@ -89,12 +91,14 @@ class PolicyServer(LanguageServer):
         diagnostics = [error_diagnostic(e, lines) for e in analysis.errors]
         if not analysis.recovered:
             requirements = hover.shipped_requirements()
+            notice = analysis.notice_path
+            notice_uri = notice.resolve().as_uri() if notice is not None else None
             state.findings = [
                 finding_diagnostic(
                     f,
                     lines,
                     uri,
-                    analysis.notice_path,
+                    notice_uri,
                     requirements[f.id].source_uri if f.id in requirements else None,
                 )
                 for f in analysis.findings()
@@ -246,5 +250,10 @@ def _format(ls: PolicyServer, uri: str, only: types.Range | None) -> list[types.
 
 
 def run() -> int:
-    build_server().start_io()
+    from checker.lint_command import collecting_less_often
+
+    # Each analysis allocates what a lint does, and for the same reason collects less often; set
+    # once for the server's life, as switching back after each analysis would run a collection.
+    with collecting_less_often():
+        build_server().start_io()
     return 0
