@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lsp_helpers import open_doc, sample
+from lsp_helpers import PUBLISH, open_doc, sample
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
@@ -94,3 +94,12 @@ async def test_a_burst_of_keystrokes_ends_with_the_diagnostics_of_the_last_versi
     diagnostics = await doc.diagnostics()  # the one for the last version
     assert doc.version == 11
     assert not any(str(d.code).startswith("E") for d in diagnostics)
+
+
+async def test_only_policy_files_are_analysed(client: LanguageClient, folder: Path) -> None:
+    # An editor set to send plain-text files sends the notices too: they get no diagnostics.
+    notice = await open_doc(client, folder / "notice-copy.txt", "Not a policy {")
+    doc = await open_doc(client, folder / "after-notice.policy", sample())
+    params = await client.wait_for_notification(PUBLISH)
+    assert params.uri == doc.uri  # the first diagnostics published are the policy's
+    assert notice.uri not in client.diagnostics

@@ -64,7 +64,24 @@ class PolicyServer(LanguageServer):
             self.state(uri).analysis = analysis
         return analysis
 
+    def forget_finished_notifications(self) -> None:
+        """Drop what pygls keeps of the notifications it has finished handling.
+
+        pygls 2.1 runs its own handlers of didOpen, didChange and didClose (which update the
+        workspace, then call ours) as generators, and files the future of each under a fresh id
+        in `protocol._request_futures`; for a request the entry goes when the response is sent,
+        but a notification has no response, so every keystroke's entry stayed: about 2 KiB each,
+        a leak without bound over an editing session (bench/lsp.py measured it). Finished
+        futures are dropped here; an unfinished one (a request still being answered) is left
+        alone, and if pygls no longer keeps such a table this does nothing.
+        """
+        futures = getattr(self.protocol, "_request_futures", None)
+        if isinstance(futures, dict):
+            for key in [key for key, future in futures.items() if future.done()]:
+                del futures[key]
+
     def schedule(self, uri: str, delay: float) -> None:
+        self.forget_finished_notifications()
         if not uri.endswith(".policy"):
             return  # an editor may send every plain-text file, notices included: only policies
         state = self.state(uri)
@@ -250,10 +267,11 @@ def _format(ls: PolicyServer, uri: str, only: types.Range | None) -> list[types.
 
 
 def run() -> int:
-    from checker.lint_command import collecting_less_often
+    import gc
 
-    # Each analysis allocates what a lint does, and for the same reason collects less often; set
-    # once for the server's life, as switching back after each analysis would run a collection.
-    with collecting_less_often():
-        build_server().start_io()
+    server = build_server()
+    # What start-up made (modules, the compiled grammar and requirement sets, once loaded) lives
+    # as long as the server: the collector need never scan it again.
+    gc.freeze()
+    server.start_io()
     return 0
