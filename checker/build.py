@@ -220,6 +220,7 @@ class _Builder:
                         quote=item.quote,
                         span=item.span,
                         quote_span=item.quote_span,
+                        line_hint=item.line,
                     )
                 )
             elif isinstance(item, Block):

@@ -29,6 +29,7 @@ def evaluate(
     run = _Run(policy)
     outcomes = [run.check(req) for s in chosen for req in s.requirements]
     outcomes, extra = apply_waivers(policy, chosen, outcomes, today)
+    extra += ambiguous_quotes(policy)
     return DocumentReport(
         path=policy.path,
         title=policy.document.title or policy.path,
@@ -68,6 +69,8 @@ class _Run:
         applies = True if req.applies is None else req.applies(trace, None)
         if applies is False:
             return self._outcome(req, "not_applicable", (), trace.touched)
+        if applies:
+            _decided(trace)
         verdict = req.require(trace, None) if applies else None
         if applies is None:
             verdict = None
@@ -90,6 +93,8 @@ class _Run:
             if applies is False:
                 continue
             applied += 1
+            if applies:
+                _decided(trace)
             verdict = require(trace, item) if applies else None
             looked_at.update(trace.touched)
             if verdict is True:
@@ -138,7 +143,7 @@ class _Run:
             else ()
         )
         if status == "incomplete":
-            message = f"cannot decide: not encoded: {', '.join(missing) or 'a needed fact'}"
+            message = _undecided_message(missing, trace)
         else:
             message = render_message(req, policy, item)
         spec = req.spec
@@ -371,3 +376,65 @@ def apply_waivers(
             findings=tuple(f._replace(status="waived", waived_by=who) for f in outcome.findings),
         )
     return outcomes, extra
+
+
+def _decided(trace: Trace) -> None:
+    """Once `applies` holds, a fact its tests found left open did not decide the outcome: an
+    undecided `require` names only what it reads."""
+    trace.left_open.clear()
+
+
+def _undecided_message(missing: tuple[str, ...], trace: Trace) -> str:
+    """Why an outcome is `incomplete`: the facts not encoded, and those the notice leaves open."""
+    left_open = tuple(dict.fromkeys(f"{owner.label}: {field}" for owner, field in trace.left_open))
+    parts = []
+    if missing:
+        parts.append(f"not encoded: {', '.join(missing)}")
+    if left_open:
+        parts.append(f"the notice leaves open: {', '.join(left_open)}")
+    return f"cannot decide: {'; '.join(parts) or 'not encoded: a needed fact'}"
+
+
+QUOTE_CHECKS: dict[str, tuple[Literal["error", "warning", "info"], str]] = {
+    "QUOTE-AMBIGUOUS": ("warning", "A quote occurs in more than one place of the notice"),
+}
+QUOTE_REMEDY = (
+    "Lengthen the quote until its words occur only once, or name the place meant with the "
+    'notice line where it begins: `cite "label" "quote" line N`.'
+)
+
+
+def ambiguous_quotes(policy: Policy) -> list[Finding]:
+    """A warning at every quote whose words occur in several places and that names none.
+
+    Quote anchoring records the places (`Citation.places`); such a citation is anchored at the
+    first, which may not be the passage the fact was read from.
+    """
+    found: list[Finding] = []
+    severity, title = QUOTE_CHECKS["QUOTE-AMBIGUOUS"]
+    for fact in policy.statements:
+        for cite in fact.cites:
+            if not cite.ambiguous:
+                continue
+            lines = cite.places
+            shown = ", ".join(str(n) for n in lines[:8])
+            more = f" and {len(lines) - 8} more" if len(lines) > 8 else ""
+            quote = cite.quote if len(cite.quote) <= 60 else cite.quote[:59] + "…"
+            found.append(
+                Finding(
+                    id="QUOTE-AMBIGUOUS",
+                    status="fail",
+                    severity=severity,
+                    title=title,
+                    law="policycheck",
+                    article="quotes",
+                    message=f'quote "{quote}" (clause {cite.label}) occurs in {len(lines)} places '
+                    f"of the notice, on lines {shown}{more}; it is taken to be the first",
+                    path=policy.path,
+                    span=cite.quote_span,
+                    subject=fact.label,
+                    evidence=(Evidence(label=fact.label, span=fact.span, cites=(cite,)),),
+                    remedy=QUOTE_REMEDY,
+                )
+            )
+    return found

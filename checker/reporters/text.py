@@ -96,15 +96,25 @@ def summary(run: LintRun) -> str:
         f"{counts['pass']} passed",
         f"{counts['not_applicable']} not applicable",
     ]
-    extra = sum(len(r.extra) for r in run.reports)
+    quotes = sum(1 for r in run.reports for f in r.extra if f.id.startswith("QUOTE-"))
+    waivers = sum(len(r.extra) for r in run.reports) - quotes
     text = (
         f"{len(run.reports)} document{'s' if len(run.reports) != 1 else ''}, "
         f"{requirement_count} requirements: " + ", ".join(parts)
     )
-    if extra:
-        text += f"; {extra} waiver finding{'s' if extra != 1 else ''}"
+    if waivers:
+        text += f"; {waivers} waiver finding{'s' if waivers != 1 else ''}"
+    if quotes:
+        text += f"; {quotes} ambiguous quote{'s' if quotes != 1 else ''}"
     if run.errors:
         text += f"; {len(run.errors)} input error{'s' if len(run.errors) != 1 else ''}"
+    if run.baseline is not None:
+        text += f"; {run.baseline.baselined} baselined"
+        gone = len(run.baseline.gone)
+        if gone == 1:
+            text += ", 1 baseline entry no longer occurs"
+        elif gone:
+            text += f", {gone} baseline entries no longer occur"
     return text
 
 

@@ -3,10 +3,11 @@ evidence, kept for the rest of the file while one statement has a syntax error."
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
-from lsp_helpers import PUBLISH, open_doc, sample
+from lsp_helpers import EXAMPLES, PUBLISH, open_doc, sample
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
@@ -103,3 +104,21 @@ async def test_only_policy_files_are_analysed(client: LanguageClient, folder: Pa
     params = await client.wait_for_notification(PUBLISH)
     assert params.uri == doc.uri  # the first diagnostics published are the policy's
     assert notice.uri not in client.diagnostics
+
+
+async def test_findings_recorded_in_the_baseline_are_not_shown(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    from checker.baseline import write_baseline
+    from checker.lint_command import LintOptions, run_lint
+
+    shutil.copy(EXAMPLES / "notice.txt", tmp_path / "notice.txt")
+    policy = tmp_path / "recorded.policy"
+    policy.write_text(sample(), encoding="utf-8")
+    write_baseline(tmp_path / "baseline.json", run_lint(LintOptions(paths=(policy,))).findings())
+    (tmp_path / ".policycheck.toml").write_text('baseline = "baseline.json"\n', encoding="utf-8")
+    doc = await open_doc(client, policy, sample())
+    assert await doc.diagnostics() == []  # without the baseline it has findings (above)
+    # An error is never hidden by a baseline.
+    doc.replace("necessary   = yes", "necesary   = yes")
+    assert [d.code for d in await doc.diagnostics()] == ["E202"]

@@ -79,8 +79,27 @@ def analyse(text: str, path: Path, today: datetime.date | None = None) -> Analys
         result.errors.extend(exc.errors)
         return result
     report = evaluate(policy, sets, today or datetime.date.today())
-    result.report = filter_report(report, config.select, config.ignore)
+    result.report = _without_baseline(filter_report(report, config.select, config.ignore), config)
     return result
+
+
+def _without_baseline(report: DocumentReport, config: Config) -> DocumentReport:
+    """The report without the findings the configuration's baseline records, as lint shows it.
+    A baseline that cannot be read hides nothing here (lint reports it, at its own file)."""
+    if not config.baseline:
+        return report
+    from checker.baseline import apply_baseline, read_baseline
+    from checker.lint_command import selected
+
+    file = config.root / config.baseline
+    try:
+        entries = read_baseline(file)
+    except CheckerError:
+        return report
+    [kept], _ = apply_baseline(
+        [report], entries, file, lambda i: selected(i, config.select, config.ignore)
+    )
+    return kept
 
 
 def _notice_of(tree: SyntaxTree, path: Path) -> tuple[Path | None, str | None]:
