@@ -71,6 +71,7 @@ CATALOGUE: dict[str, str] = {
     "E603": "not a regular file",
     "E604": "invalid command-line usage",
     "E605": "unknown requirement set",
+    "E606": "no .policy file to check",
 }
 
 

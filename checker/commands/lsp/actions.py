@@ -16,6 +16,7 @@ from checker.commands.lsp.convert import Lines
 from checker.errors import CheckerError
 from checker.facts import KIND_MODELS, SHAPES
 from checker.formatter import format_text
+from checker.own_checks import CHECKS
 from checker.syntax import Block, Cite, Field, SyntaxTree, quote
 
 _DID_YOU_MEAN = re.compile(r"did you mean '([^']+)'\?")
@@ -67,7 +68,7 @@ def code_actions(
             and isinstance(diagnostic.data, dict)
             and diagnostic.data.get("kind") == "finding"
             and isinstance(diagnostic.code, str)
-            and not diagnostic.code.startswith("WAIVER-")
+            and diagnostic.code not in CHECKS  # the policy's own checks cannot be waived
         ):
             actions.append(_waiver(uri, text, lines, diagnostic))
     if tree is not None:

@@ -89,7 +89,7 @@ def _without_baseline(report: DocumentReport, config: Config) -> DocumentReport:
     if not config.baseline:
         return report
     from checker.baseline import apply_baseline, read_baseline
-    from checker.lint_command import selected
+    from checker.selection import selected
 
     file = config.root / config.baseline
     try:
