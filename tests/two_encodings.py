@@ -11,6 +11,7 @@ The second reader, against the first (policies/company_app.policy):
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -20,26 +21,26 @@ NOTICE = ROOT / "policies" / "sources" / "004_4656aebb13097a8c.txt"
 
 READINGS = [
     (
-        "  # No consent of its own: only the policy acceptance bundled into the using agreement.\n"
-        "  consent          = bundled",
-        "  consent          = separate",
+        r"  # No consent of its own: only the policy acceptance bundled into the using agreement.\n"
+        r"  (consent +)= bundled",
+        r"  \1= separate",
     ),
     (
-        "  purposes            = [account, personalised_service]\n  basis_pipl          = unstated",
-        "  purposes            = [account, personalised_service]\n"
-        "  basis_pipl          = [consent]",
+        r"(  purposes +)= \[account, personalised_service\]\n(  basis_pipl +)= unstated",
+        r"\1= [account, personalised_service]\n\2= [consent]",
     ),
     (
-        "  guardian_consent = unstated",
-        "  guardian_consent = yes\n"
-        '  cite "Preamble" "This APP of our company respect and protect the personal privacy of '
-        'all service users."',
+        r"(  guardian_consent +)= unstated",
+        r"\1= yes\n"
+        r'  cite "Preamble" "This APP of our company respect and protect the personal privacy of '
+        r'all service users."',
     ),
     (
-        "disclaimer excluded_from_policy {\n  covers = [other]",
-        'irrelevant excluded_from_policy {\n  reason = "information the notice puts outside itself"',
+        r"disclaimer excluded_from_policy \{\n  covers += \[other\]",
+        r'irrelevant excluded_from_policy {\n  reason = "information the notice puts outside itself"',
     ),
 ]
+"""(pattern, replacement): each applied once, whatever the alignment of the fields."""
 
 
 def write_two_encodings(folder: Path) -> tuple[Path, Path]:
@@ -49,8 +50,8 @@ def write_two_encodings(folder: Path) -> tuple[Path, Path]:
     text = POLICY.read_text(encoding="utf-8")
     a, b = folder / "a.policy", folder / "b.policy"
     a.write_text(text, encoding="utf-8")
-    for old, new in READINGS:
-        assert text.count(old) >= 1, old
-        text = text.replace(old, new, 1)
+    for pattern, replacement in READINGS:
+        text, count = re.subn(pattern, replacement, text, count=1)
+        assert count == 1, pattern
     b.write_text(text, encoding="utf-8")
     return a, b
