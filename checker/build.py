@@ -182,14 +182,19 @@ class _Builder:
             spans["name"] = block.name_span
             if model.NAME_FIELD:
                 shape = shapes[model.NAME_FIELD]
+                head, head_span = block.name, block.name_span
+                if model.NAME_QUALIFIED and "." in block.name:
+                    # `right delete.in_app`: the kind is `delete`, `in_app` tells two apart.
+                    head = block.name.split(".", 1)[0]
+                    head_span = head_span._replace(end_column=head_span.column + len(head))
                 if shape.scalar == "text":  # `category user.x.y { ... }`: the name is the key
-                    name_value = Scalar("string", block.name, block.name_span)
+                    name_value = Scalar("string", head, head_span)
                 else:
-                    name_value = Scalar("name", block.name, block.name_span)
+                    name_value = Scalar("name", head, head_span)
                 converted = self.convert(block.kind, model.NAME_FIELD, shape, name_value)
                 ok &= converted is not _BAD
                 values[model.NAME_FIELD] = converted
-                spans[model.NAME_FIELD] = block.name_span
+                spans[model.NAME_FIELD] = head_span
             values["name"] = block.name
         elif model.NAME_FIELD:
             self.error(
@@ -492,6 +497,11 @@ def _check_duplicates(facts: list[Fact], errors: list[CheckerError]) -> None:
                 "E206",
                 f"{what} (the first is at line {first.span.line})",
                 span=fact.spans.get("name", fact.span),
-                hint="merge them, or give this one another name",
+                hint=(
+                    f"merge them, or tell them apart after a dot: "
+                    f"`{fact.KIND} {fact.name.split('.')[0]}.<name>`"
+                    if fact.NAME_QUALIFIED and fact.name is not None
+                    else "merge them, or give this one another name"
+                ),
             )
         )

@@ -229,6 +229,9 @@ class Fact(BaseModel, frozen=True, extra="forbid", defer_build=True):
     SINGLE: ClassVar[bool] = False
     """At most one statement of this kind per document."""
     NAME_FIELD: ClassVar[str | None] = None
+    NAME_QUALIFIED: ClassVar[bool] = False
+    """The name may add a distinguishing word after a dot (`right delete.in_app`): the part
+    before the dot is the `NAME_FIELD` value, the whole name identifies the statement."""
     REQUIRED: ClassVar[tuple[str, ...]] = ()
 
     name: str | None = None
@@ -430,10 +433,16 @@ class Storage(Fact, frozen=True):
 
 
 class Right(Fact, frozen=True):
-    """A right the notice offers, with the channel and response time (`right access { ... }`)."""
+    """A right the notice offers, with the channel and response time (`right access { ... }`).
+
+    A notice that offers the same right twice, through different channels or with different times
+    (deletion in the app at once, deletion by e-mail within 15 working days), gives each its own
+    block with a distinguishing word after a dot: `right delete.in_app { ... }` and
+    `right delete.email { ... }`. Both are rights of kind `delete` to every rule."""
 
     KIND = "right"
     NAME_FIELD = "right"
+    NAME_QUALIFIED = True
     kind: Literal["right"] = "right"
     right: RightKind | None = None
     channel: Text | U | None = None

@@ -100,6 +100,8 @@ def language_reference() -> str:
         head = f"`{model.KIND}"
         if model.NAME_FIELD:
             head += f" <{model.NAME_FIELD}>"
+            if model.NAME_QUALIFIED:
+                head += "[.<name>]"
         elif not model.SINGLE:
             head += " <name>"
         head += " { ... }`"

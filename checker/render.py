@@ -59,7 +59,7 @@ def field_text(fact: Fact, key: str) -> str | None:
 
 def _head(fact: Fact) -> str:
     name = fact.name
-    if fact.NAME_FIELD is not None and getattr(fact, fact.NAME_FIELD) is not None:
+    if name is None and fact.NAME_FIELD is not None and getattr(fact, fact.NAME_FIELD) is not None:
         name = str(getattr(fact, fact.NAME_FIELD))
     if name is None:
         return fact.KIND

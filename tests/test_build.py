@@ -327,6 +327,35 @@ def test_one_right_twice_is_e206() -> None:
     assert codes(f"right access {{ {CITE} }}\nright access {{ {CITE} }}\n") == ["E206"]
 
 
+def test_a_right_named_with_a_dot_is_that_right_told_apart_by_the_rest_of_its_name() -> None:
+    policy = build(
+        f'right delete.in_app {{ channel = "app" response_days = 0 {CITE} }}\n'
+        f'right delete.email {{ channel = "e-mail" response_days = 15 {CITE} }}\n'
+    )
+    rights = [r for r in policy.of_kind("right") if isinstance(r, Right)]
+    assert [(r.name, r.right) for r in rights] == [
+        ("delete.in_app", "delete"),
+        ("delete.email", "delete"),
+    ]
+    assert rights[0].spans["right"] == Span(6, 7, 6, 13)  # `delete`
+
+
+def test_one_right_twice_with_the_same_dotted_name_is_e206_with_a_dotted_hint() -> None:
+    found = errors(f"right delete.app {{ {CITE} }}\nright delete.app {{ {CITE} }}\n")
+    assert [e.code for e in found] == ["E206"]
+    assert found[0].hint is not None and "right delete.<name>" in found[0].hint
+
+
+def test_an_unknown_right_before_the_dot_is_e204_at_that_word() -> None:
+    found = errors(f"right delet.app {{ {CITE} }}\n")
+    assert [e.code for e in found] == ["E204"]
+    assert found[0].span == Span(6, 7, 6, 12)
+
+
+def test_only_rights_take_a_dotted_name() -> None:
+    assert codes(f"officer dpo.paris {{ {CITE} }}\n") == ["E204"]
+
+
 def test_a_field_given_twice_is_e211() -> None:
     assert codes(f"storage {{ location = cn location = eu {CITE} }}\n") == ["E211"]
 

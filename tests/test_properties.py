@@ -131,7 +131,7 @@ def fact_models(
     values: dict[str, Any] = {}
     for key, shape in SHAPES[kind].items():
         if key == model.NAME_FIELD:
-            values[key] = name
+            values[key] = name.split(".")[0] if model.NAME_QUALIFIED and name else name
             continue
         value = draw(field_values(shape, key in model.REQUIRED, names, categories))
         if value is not None:
@@ -159,6 +159,8 @@ def policy_models(draw: st.DrawFn) -> Policy:
             declared.append(name)
         elif model.NAME_FIELD is not None:
             name = draw(st.sampled_from(SHAPES[kind][model.NAME_FIELD].choices))
+            if model.NAME_QUALIFIED:  # `right delete.in_app`: one right told apart from another
+                name += draw(st.sampled_from(["", ".in_app", ".email"]))
         elif kind in ("purpose", "recipient"):  # named, so that references can reach them
             name = draw(identifiers)
         else:
