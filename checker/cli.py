@@ -115,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     paths: list[Path] = list(getattr(args, "paths", None) or [])
-    config = _config(paths)
+    config = _config(paths or ([args.path] if getattr(args, "path", None) else []))
     default_paths = [config.root / p for p in config.paths] or [Path("policies")]
     if args.command == "fmt":
         from checker.fmt_command import run_fmt  # the formatter is not needed to lint
@@ -126,11 +126,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "coverage":
         from checker.coverage_command import run_coverage
 
-        return run_coverage(paths or default_paths, args.format, sys.stdout, sys.stderr)
+        return run_coverage(
+            paths or default_paths, args.format, sys.stdout, sys.stderr, config.roots
+        )
     if args.command == "explain":
         from checker.explain import run_explain
 
-        return run_explain(args.id, args.path, args.requirements, sys.stdout)
+        return run_explain(args.id, args.path, args.requirements, sys.stdout, config.roots)
     from checker.explain import run_rules
 
     return run_rules(args.format, args.requirements, sys.stdout)
@@ -166,6 +168,7 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
         jobs=jobs,
         cache_dir=None if args.no_cache else config.root / CACHE_DIR,
         show_passed=args.show_passed,
+        roots=config.roots,
     )
     run = run_lint(options)
     for path in {f.path for f in run.findings()} - set(run.texts):

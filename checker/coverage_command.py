@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TextIO
 
 from checker.anchoring import Notice, normalise, prepare
-from checker.errors import ErrorList
+from checker.errors import CheckerError, ErrorList, terminal_safe
 from checker.exitcodes import EXIT_CLEAN, EXIT_INPUT_ERROR
 from checker.facts import Policy
-from checker.files import list_policy_files, load_policy, read_text, source_path
+from checker.files import list_policy_files, load_policy, read_notice
 
 
 @dataclass(frozen=True)
@@ -62,27 +62,33 @@ def coverage_of(policy: Policy, notice_text: str) -> Coverage:
     return Coverage(policy.path, policy.document.source or "", paragraphs, uncovered)
 
 
-def run_coverage(paths: list[Path], fmt: str, out: TextIO, err: TextIO) -> int:
+def run_coverage(
+    paths: list[Path], fmt: str, out: TextIO, err: TextIO, roots: tuple[Path, ...] = ()
+) -> int:
     results: list[Coverage] = []
     errors = []
     for path in list_policy_files(paths):
         try:
-            policy, _ = load_policy(path)
-            notice_text = read_text(source_path(path, policy))
+            policy, _ = load_policy(path, roots=roots)
+            _, notice_text = read_notice(path, policy, roots)
+        except CheckerError as exc:
+            errors.append(exc)
+            continue
         except ErrorList as exc:
             errors.extend(exc.errors)
             continue
         results.append(coverage_of(policy, notice_text))
     for error in ErrorList(errors).sorted():
-        err.write(str(error) + "\n")
+        err.write(terminal_safe(str(error)) + "\n")
     if fmt == "json":
         out.write(json.dumps([_as_json(c) for c in results], indent=2, ensure_ascii=False) + "\n")
     else:
         for c in results:
-            out.write(f"{c.path}: {c.share:.1%} of {c.paragraphs} paragraphs of {c.source}\n")
+            line = f"{c.path}: {c.share:.1%} of {c.paragraphs} paragraphs of {c.source}"
+            out.write(terminal_safe(line) + "\n")
             for number, text in c.uncovered:
                 short = text if len(text) <= 80 else text[:79] + "…"
-                out.write(f"  {c.source}:{number}: not covered: {short}\n")
+                out.write(terminal_safe(f"  {c.source}:{number}: not covered: {short}") + "\n")
     return EXIT_INPUT_ERROR if errors else EXIT_CLEAN
 
 

@@ -17,6 +17,7 @@ docs/errors.md, printed by `policycheck explain CODE`.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -178,6 +179,13 @@ def _lines(text: str) -> list[str]:
 
 _INVISIBLE = {"\t": " ", "\r": ""}
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+# What `terminal_safe` escapes: the C0 and C1 controls but the line feed and tab (a carriage
+# return only where it does not end a CRLF line), and the format characters that reorder or hide
+# text (bidirectional controls, zero-width characters) and the line and paragraph separators.
+_UNSAFE = re.compile(
+    "\r\n|[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u206f\ufeff\ufff9-\ufffb]"
+)
 
 
 def escape_invisible(line: str) -> str:
@@ -193,6 +201,15 @@ def escape_invisible(line: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def terminal_safe(text: str) -> str:
+    """`text` as it may be written to a terminal: control, bidirectional and zero-width characters
+    shown as escapes (`\\u001b`), so that no escape sequence in an input reaches the terminal.
+    Line feeds, tabs and the carriage return of a CRLF line ending are kept."""
+    if text.isprintable():
+        return text
+    return _UNSAFE.sub(lambda m: m.group() if m.group() == "\r\n" else escaped(m.group()), text)
 
 
 def escaped(ch: str) -> str:

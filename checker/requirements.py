@@ -228,9 +228,27 @@ def _check_template(
             located.span((*where, "message")),
             hint="write {{ and }} for literal braces",
         ) from None
-    for _, field_name, _, _ in parsed:
+    for _, field_name, spec, conversion in parsed:
         if field_name is None:
             continue
+        # A template is data: each field is a plain name, `{field}` or `{field.sub}`. The rest of
+        # Python's format language (conversions, format specs and fields nested in them) would
+        # make it a small program run at lint time, where a mistake could only crash.
+        extra = f"!{conversion}" if conversion is not None else ""
+        extra += f":{spec}" if spec else ""
+        if extra:
+            what = "a conversion" if conversion is not None else "a format spec"
+            if "{" in (spec or ""):
+                what = "a field nested in a format spec"
+            raise CheckerError(
+                "E402",
+                f"message field '{{{field_name}{extra}}}' has {what}; "
+                "a field is written {field} or {field.sub}",
+                path,
+                located.span((*where, "message")),
+                expected="{field} or {field.sub}, with no '!' or ':' part",
+                hint=f"write {{{field_name}}}",
+            )
         if field_name not in allowed:
             raise CheckerError(
                 "E404",
@@ -326,20 +344,28 @@ def load_set_file(path: Path) -> RequirementSet:
     return load_requirement_file(text, str(path))
 
 
+def set_files(name: str) -> list[Path] | None:
+    """The files a set name stands for: a shipped set's file, a file, or the sets in a directory
+    (not the tables beside them); None for a name that is none of these."""
+    shipped = shipped_sets()
+    if name in shipped:
+        return [shipped[name]]
+    path = Path(name)
+    if path.is_dir():
+        return sorted(p for p in path.glob("*.yaml") if p.stem not in NOT_SETS)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return [path]
+    return None
+
+
 def resolve_sets(names: list[str]) -> list[RequirementSet]:
     """Sets by name (shipped), file path or directory path, in the order given, deduplicated."""
     shipped = shipped_sets()
     chosen: list[RequirementSet] = []
     errors: list[CheckerError] = []
     for name in names:
-        paths: list[Path]
-        if name in shipped:
-            paths = [shipped[name]]
-        elif Path(name).is_dir():
-            paths = sorted(p for p in Path(name).glob("*.yaml") if p.stem not in NOT_SETS)
-        elif Path(name).suffix in (".yaml", ".yml") or Path(name).exists():
-            paths = [Path(name)]
-        else:
+        paths = set_files(name)
+        if paths is None:
             errors.append(
                 CheckerError(
                     "E605",

@@ -12,6 +12,7 @@ and 10x time, so they catch a blow-up without timing anything absolutely.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -552,3 +553,140 @@ def test_a_hostile_configuration_is_refused_with_its_position(
     assert outcome.code == 2
     found = outcome.error("E501")
     assert found["path"].endswith(filename) and found["line"] == str(line)
+
+
+# --- The cache is as safe as a fresh read -------------------------------------------------------
+
+
+def _cli(workdir: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The command in a process of its own: a read that blocks hits the timeout, not the suite."""
+    return subprocess.run(
+        [sys.executable, "-m", "checker", *args],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
+
+
+@pytest.mark.parametrize("replacement", ["a named pipe", "a link to /dev/zero"])
+def test_a_cache_hit_reads_the_notice_with_the_checks_of_a_miss(
+    replacement: str, workdir: Path
+) -> None:
+    write(workdir / "shop.policy", SAMPLE)
+    first = _cli(workdir, "lint", "shop.policy")
+    assert first.returncode == 1 and list((workdir / ".policycheck_cache").rglob("*.json"))
+    (workdir / "notice.txt").unlink()
+    if replacement == "a named pipe":
+        os.mkfifo(workdir / "notice.txt")
+    else:
+        (workdir / "notice.txt").symlink_to("/dev/zero")
+    again = _cli(workdir, "lint", "shop.policy")
+    assert again.returncode == 2
+    assert "shop.policy:4:19: error[E301] source text notice.txt:" in again.stderr
+
+
+def test_an_edit_of_the_sensitive_category_table_is_a_cache_miss(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import checker.lint_command
+    import checker.taxonomy
+    from checker.resources import sensitivity_file
+
+    table = workdir / "sensitive_categories.yaml"
+    table.write_text(sensitivity_file().read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(checker.lint_command, "sensitivity_file", lambda: table)
+    monkeypatch.setattr(checker.taxonomy, "sensitivity_file", lambda: table)
+    write(workdir / "shop.policy", SAMPLE.replace("user.contact.phone_number", "user.financial"))
+
+    def summary(*flags: str) -> str:
+        checker.taxonomy.sensitivity_table.cache_clear()
+        checker.taxonomy._classify_shipped.cache_clear()
+        capsys.readouterr()
+        main(["lint", "shop.policy", "--jobs", "1", *flags])
+        return capsys.readouterr().out.strip().splitlines()[-1]
+
+    try:
+        before = summary()  # written to the cache
+        # Bank details stop being sensitive personal information (PIPL Art. 28).
+        text = table.read_text(encoding="utf-8").replace("pipl:", "pipl_before:")
+        table.write_text(text, encoding="utf-8")
+        fresh = summary("--no-cache")
+        assert fresh != before, "the edit changes the verdicts"
+        assert summary() == fresh
+    finally:
+        checker.taxonomy.sensitivity_table.cache_clear()
+        checker.taxonomy._classify_shipped.cache_clear()
+
+
+def test_requirements_from_a_directory_are_keyed_by_the_files_loading_reads(
+    workdir: Path,
+) -> None:
+    from checker.lint_command import _requirements_digest
+
+    (workdir / "rules").mkdir()
+    write(workdir / "rules" / "house.yaml", RULES)
+    first = _requirements_digest(["rules"], [])
+    write(workdir / "rules" / "house.yaml", RULES.replace("warning", "error"))
+    assert _requirements_digest(["rules"], []) != first
+    # A table beside the sets is not loaded as a set, and a pipe is never read.
+    edited = _requirements_digest(["rules"], [])
+    write(workdir / "rules" / "sensitive_categories.yaml", "categories: {}\n")
+    os.mkfifo(workdir / "rules" / "notes.yaml")
+    assert _requirements_digest(["rules"], []) != edited  # notes.yaml is a set file name
+    (workdir / "rules" / "notes.yaml").unlink()
+    assert _requirements_digest(["rules"], []) == edited
+
+
+def _cache_entry(workdir: Path) -> Path:
+    [entry] = list((workdir / ".policycheck_cache").rglob("*.json"))
+    return entry
+
+
+def _digest(*parts: bytes) -> str:
+    from checker.lint_command import _digest as digest
+
+    return digest(*parts)
+
+
+CORRUPT_ENTRIES: dict[str, Callable[[bytes, bytes], tuple[bytes, bytes]]] = {
+    "deep JSON report": lambda head, body: (head, b"[" * 100_000 + b"]" * 100_000),
+    "deep JSON head": lambda head, body: (b"[" * 100_000, body),
+    "head not a mapping": lambda head, body: (b"[1, 2]", body),
+    "unknown severity": lambda head, body: (head, body.replace(b'"error"', b'"fatal"')),
+    "unknown status": lambda head, body: (head, body.replace(b'"fail"', b'"boom"')),
+    "lone surrogate": lambda head, body: (
+        head,
+        body.replace(b'"message": "', b'"message": "\\ud800', 1),
+    ),
+    "span of text": lambda head, body: (
+        head,
+        re.sub(rb"\[(\d+), (\d+), ", rb'["\1", \2, ', body, count=1),
+    ),
+    "wrong shape": lambda head, body: (head, b'{"format": "policycheck-cache/2", "report": 3}'),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORRUPT_ENTRIES))
+def test_a_corrupt_cache_entry_of_any_shape_is_a_miss(
+    name: str, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(workdir / "shop.policy", SAMPLE)
+    capsys.readouterr()
+    fresh_code = main(["lint", "shop.policy", "--jobs", "1"])
+    fresh = capsys.readouterr()
+    entry = _cache_entry(workdir)
+    head, _, body = entry.read_bytes().partition(b"\n")
+    head, body = CORRUPT_ENTRIES[name](head, body)
+    try:  # a forger can compute the digest of what it writes
+        stored = json.loads(head)
+        stored["report_digest"] = _digest(body)
+        head = json.dumps(stored).encode()
+    except (ValueError, RecursionError, TypeError):
+        pass
+    entry.write_bytes(head + b"\n" + body)
+    code = main(["lint", "shop.policy", "--jobs", "1"])
+    again = capsys.readouterr()
+    assert (code, again.out, again.err) == (fresh_code, fresh.out, fresh.err)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from itertools import groupby
 
-from checker.errors import excerpt
+from checker.errors import excerpt, terminal_safe
 from checker.lint_command import LintRun
 from checker.results import Finding
 
@@ -33,6 +33,9 @@ _COLOURS = {
 
 
 def _paint(text: str, colour: str, on: bool) -> str:
+    # The text comes from the inputs (titles, messages, quotes): escapes in it are shown, and
+    # only the colour codes added here reach the terminal.
+    text = terminal_safe(text)
     return f"{_COLOURS[colour]}{text}{_COLOURS['reset']}" if on else text
 
 
@@ -65,9 +68,10 @@ def render(run: LintRun, color: bool = False) -> str:
             for ev in finding.evidence[:3]:
                 for cite in ev.cites[:1]:
                     where = f" (line {cite.notice_line})" if cite.notice_line else ""
-                    out.append(f'    = notice {cite.label}{where}: "{_short(cite.quote)}"')
+                    line = f'    = notice {cite.label}{where}: "{_short(cite.quote)}"'
+                    out.append(terminal_safe(line))
             if finding.status == "fail" and finding.remedy:
-                out.append(f"    = fix: {finding.remedy}")
+                out.append(terminal_safe(f"    = fix: {finding.remedy}"))
         out.append("")
     if show_passed:
         for report in run.reports:
@@ -82,7 +86,7 @@ def render(run: LintRun, color: bool = False) -> str:
                         )
                     )
         out.append("")
-    out.append(summary(run))
+    out.append(terminal_safe(summary(run)))
     return "\n".join(out) + "\n"
 
 
