@@ -690,3 +690,80 @@ def test_a_corrupt_cache_entry_of_any_shape_is_a_miss(
     code = main(["lint", "shop.policy", "--jobs", "1"])
     again = capsys.readouterr()
     assert (code, again.out, again.err) == (fresh_code, fresh.out, fresh.err)
+
+
+# --- fmt writes where the file lives ------------------------------------------------------------
+
+UNFORMATTED = SAMPLE.replace("legal_name = ", "legal_name=")
+
+
+def test_fmt_formats_the_target_of_a_symbolic_link_and_keeps_the_link(workdir: Path) -> None:
+    (workdir / "real").mkdir()
+    write(workdir / "real" / "shop.policy", UNFORMATTED)
+    (workdir / "shop.policy").symlink_to("real/shop.policy")
+    assert main(["fmt", "shop.policy"]) == 0
+    assert (workdir / "shop.policy").is_symlink()
+    assert (workdir / "real" / "shop.policy").read_text(encoding="utf-8") == SAMPLE
+    assert sorted(p.name for p in (workdir / "real").iterdir()) == ["shop.policy"]
+
+
+def test_fmt_keeps_hard_links(workdir: Path) -> None:
+    write(workdir / "shop.policy", UNFORMATTED)
+    os.link(workdir / "shop.policy", workdir / "other.policy")
+    assert main(["fmt", "shop.policy"]) == 0
+    assert (workdir / "other.policy").read_text(encoding="utf-8") == SAMPLE
+    assert os.path.samefile(workdir / "shop.policy", workdir / "other.policy")
+
+
+def test_fmt_keeps_crlf_line_endings(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(workdir / "shop.policy", UNFORMATTED.replace("\n", "\r\n"))
+    assert main(["fmt", "shop.policy"]) == 0
+    assert (workdir / "shop.policy").read_bytes() == SAMPLE.replace("\n", "\r\n").encode()
+    capsys.readouterr()
+    assert main(["fmt", "--check", "shop.policy"]) == 0  # formatted, not "would reformat"
+    assert capsys.readouterr().err == ""
+
+
+def test_fmt_removes_what_a_killed_fmt_left_behind_and_nothing_else(workdir: Path) -> None:
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    dead = int(ended.stdout)
+    write(workdir / "shop.policy", UNFORMATTED)
+    stale = workdir / f".shop.policy.{dead}.k3j4h5.tmp"
+    live = workdir / f".shop.policy.{os.getppid()}.a1b2c3.tmp"  # a running process's
+    other = workdir / f".other.policy.{dead}.a1b2c3.tmp"  # another file's
+    for leftover in (stale, live, other):
+        write(leftover, UNFORMATTED[:100])
+    assert main(["fmt", "shop.policy"]) == 0
+    assert not stale.exists() and live.exists() and other.exists()
+
+
+def test_fmt_killed_mid_write_leaves_the_original_and_the_next_run_cleans_up(
+    workdir: Path,
+) -> None:
+    import signal
+
+    big = UNFORMATTED.replace("handler {", "handler {\n" + "  # padding\n" * 300_000, 1)
+    write(workdir / "big.policy", big)
+    started = subprocess.Popen(
+        [sys.executable, "-m", "checker", "fmt", "big.policy"],
+        cwd=workdir,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120  # a hang guard, not a timing assertion
+    while not list(workdir.glob(".big.policy.*.tmp")) and started.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.001)
+    started.send_signal(signal.SIGKILL)
+    started.wait(timeout=60)
+    if started.returncode != -signal.SIGKILL or not list(workdir.glob(".big.policy.*.tmp")):
+        pytest.skip("fmt finished before it could be killed mid-write")
+    assert (workdir / "big.policy").read_text(encoding="utf-8") == big
+    assert main(["fmt", "big.policy"]) == 0
+    assert sorted(p.name for p in workdir.iterdir() if p.name.startswith(".big")) == []

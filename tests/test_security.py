@@ -258,6 +258,17 @@ def test_escapes_are_printed_visibly_by_explain_and_coverage(
     assert_no_raw_escape(run.out)
 
 
+def test_escapes_in_a_diff_are_printed_visibly(
+    hostile_policy: Path, cli: Callable[..., Run]
+) -> None:
+    text = hostile_policy.read_text(encoding="utf-8").replace("legal_name = ", "legal_name=")
+    hostile_policy.write_text(text, encoding="utf-8")
+    run = cli("fmt", "--diff", "shop.policy")
+    assert run.code == 0 and "+  legal_name =" in run.out
+    assert_no_raw_escape(run.out)
+    assert "\\u001b[2J" in run.out
+
+
 # --- 3. Message templates are data -----------------------------------------------------------
 
 RULES = """\
