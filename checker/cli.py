@@ -6,7 +6,8 @@
     policycheck explain ID [PATH]    a requirement or error code; why it passed or failed on PATH
     policycheck rules [--format json]
 
-Exit codes: 0 clean, 1 findings at or above --fail-on, 2 input or usage error.
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 input or usage error, or a crash (one
+line asks to report it; --verbose or POLICYCHECK_DEBUG=1 adds the traceback).
 """
 
 from __future__ import annotations
@@ -15,15 +16,18 @@ import argparse
 import gc
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO, cast
 
 from checker import __version__
 from checker.config import FAIL_ON, Config, find_config, load_config
-from checker.errors import CheckerError, ErrorList
+from checker.errors import CheckerError, ErrorList, terminal_safe
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR
 from checker.files import MAX_BYTES
 from checker.lint_command import CACHE_DIR, LintOptions, run_lint
+from checker.output import GuardedOutput
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         "against PIPL and GDPR requirement sets.",
     )
     parser.add_argument("--version", action="version", version=f"policycheck {__version__}")
+    parser.add_argument("--verbose", action="store_true", help="show the traceback of a crash")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     lint = commands.add_parser("lint", help="check policies against requirement sets")
@@ -92,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="list every requirement")
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rules.add_argument("--requirements", type=_csv, default=None)
+    for command in (lint, fmt, coverage, explain, rules):
+        # Also after the command's name; SUPPRESS keeps a --verbose given before it.
+        command.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS)
     return parser
 
 
@@ -100,8 +108,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # need never scan it again. run_lint also collects less often while it works.
     gc.freeze()
     args = build_parser().parse_args(argv)
+    stdout = sys.stdout
+    guarded = GuardedOutput(stdout)
+    sys.stdout = cast("TextIO", guarded)  # every command writes through it (see checker.output)
     try:
-        return _dispatch(args)
+        code = _dispatch(args)
+        guarded.flush()
+        return code
     except (CheckerError, ErrorList) as exc:
         errors = exc.errors if isinstance(exc, ErrorList) else [exc]
         for error in ErrorList(errors).sorted():
@@ -109,8 +122,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT_ERROR
     except KeyboardInterrupt:
         return EXIT_INPUT_ERROR
-    except BrokenPipeError:
-        return EXIT_CLEAN
+    except Exception as exc:  # a bug: exit 2, which CI cannot mistake for findings (1)
+        _report_crash(exc, bool(getattr(args, "verbose", False)))
+        return EXIT_INPUT_ERROR
+    finally:
+        sys.stdout = stdout
+
+
+def _report_crash(exc: Exception, verbose: bool) -> None:
+    """One line saying the checker failed and how to report it; the traceback on request."""
+    debug = os.environ.get("POLICYCHECK_DEBUG", "") not in ("", "0")
+    if verbose or debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    what = what if len(what) <= 200 else what[:199] + "…"
+    sys.stderr.write(
+        terminal_safe(
+            f"policycheck {__version__}: internal error ({what}). This is a bug in policycheck, "
+            "not a finding: please report it with the command and the input that caused it"
+            + (
+                ""
+                if verbose or debug
+                else " (--verbose or POLICYCHECK_DEBUG=1 shows the traceback)"
+            )
+        )
+        + "\n"
+    )
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -767,3 +767,91 @@ def test_fmt_killed_mid_write_leaves_the_original_and_the_next_run_cleans_up(
     assert (workdir / "big.policy").read_text(encoding="utf-8") == big
     assert main(["fmt", "big.policy"]) == 0
     assert sorted(p.name for p in workdir.iterdir() if p.name.startswith(".big")) == []
+
+
+# --- Errors never look like findings -----------------------------------------------------------
+
+
+def _crash(*args: object, **kwargs: object) -> object:
+    raise RuntimeError("injected failure")
+
+
+@pytest.mark.parametrize("traceback_on", [None, "--verbose", "POLICYCHECK_DEBUG"])
+def test_an_unexpected_exception_is_one_line_and_exit_2(
+    traceback_on: str | None,
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import checker.engine
+
+    monkeypatch.setattr(checker.engine, "evaluate", _crash)
+    monkeypatch.delenv("POLICYCHECK_DEBUG", raising=False)
+    if traceback_on == "POLICYCHECK_DEBUG":
+        monkeypatch.setenv("POLICYCHECK_DEBUG", "1")
+    write(workdir / "shop.policy", SAMPLE)
+    flags = ["--verbose"] if traceback_on == "--verbose" else []
+    capsys.readouterr()
+    code = main(["lint", "shop.policy", "--no-cache", "--jobs", "1", *flags])
+    out, err = capsys.readouterr()
+    assert code == 2  # not 1, which says "findings"
+    assert out == ""
+    last = err.splitlines()[-1]
+    assert "internal error (RuntimeError: injected failure)" in last
+    assert "please report it" in last
+    if traceback_on is None:
+        assert err.count("\n") == 1 and "Traceback" not in err
+    else:
+        assert err.startswith("Traceback (most recent call last):")
+
+
+COMMANDS = {
+    "lint": (["lint", "--no-cache", "shop.policy"], 1),
+    "fmt --diff": (["fmt", "--diff", "shop.policy"], 0),
+    "explain": (["explain", "NDSR-21-1-4-copy", "shop.policy"], 1),
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_full_disk_is_e601_and_exit_2(command: str, workdir: Path) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    write(workdir / "shop.policy", SAMPLE.replace("legal_name = ", "legal_name="))
+    argv, _ = COMMANDS[command]
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "checker", *argv],
+            cwd=workdir,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        )
+    assert done.returncode == 2
+    assert (
+        done.stderr == "policycheck: error[E601] cannot write the output: No space left on device\n"
+    )
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_closed_pipe_ends_quietly_with_the_status_of_the_run(command: str, workdir: Path) -> None:
+    write(workdir / "shop.policy", SAMPLE.replace("legal_name = ", "legal_name="))
+    argv, status = COMMANDS[command]
+    read, written = os.pipe()
+    os.close(read)  # the reader (`| head`) is gone before the first write
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "checker", *argv],
+            cwd=workdir,
+            stdout=written,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        )
+    finally:
+        os.close(written)
+    assert (done.returncode, done.stderr) == (status, "")
