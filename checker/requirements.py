@@ -271,7 +271,7 @@ def _condition_error(
         span = Span.point(span.line, span.column + quote_offset + exc.column - 1)
     else:  # a folded condition: show it, with a caret, under the message
         message += f"\n      {' '.join(text.split())}\n      {' ' * (exc.column - 1)}^"
-    code = "E403" if exc.message == "condition does not parse" else "E404"
+    code = exc.code or ("E403" if exc.message == "condition does not parse" else "E404")
     return CheckerError(code, message, path, span, expected=exc.expected, hint=exc.hint)
 
 

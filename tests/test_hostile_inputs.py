@@ -855,3 +855,83 @@ def test_a_closed_pipe_ends_quietly_with_the_status_of_the_run(command: str, wor
     finally:
         os.close(written)
     assert (done.returncode, done.stderr) == (status, "")
+
+
+# --- Conditions: bounded work on any requirement file ---------------------------------------------
+
+DEEP_CONDITIONS = {
+    "parentheses": "(" * 300 + "handler is stated" + ")" * 300,
+    "not": "not " * 1_000 + "handler is stated",
+    "and chain": " and ".join(["handler is stated"] * 3_000),
+    "or chain": " or ".join(["handler is stated"] * 3_000),
+    "quantifiers": "some transfer satisfies " * 1_000 + "transfer is stated",
+    # A character the fast parser does not know sends the text to Lark's parser, which must
+    # neither recurse on the nesting nor let the compiler do so.
+    "lark's path": "(" * 5_000 + "handler is stated" + ")" * 5_000 + " @",
+}
+
+
+def _rules_with(condition: str, predicates: dict[str, str] | None = None) -> str:
+    text = RULES.replace("handler.contact is stated", json.dumps(condition))
+    if predicates:
+        listed = "".join(f"  {name}: {json.dumps(body)}\n" for name, body in predicates.items())
+        text = text.replace("requirements:\n", f"predicates:\n{listed}requirements:\n")
+    return text
+
+
+@pytest.mark.parametrize("shape", sorted(DEEP_CONDITIONS))
+def test_a_condition_nested_or_sized_past_the_limits_is_e109_or_e403(
+    shape: str, lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    rules = workdir / f"deep-{shape.replace(' ', '-').replace(chr(39), '')}.yaml"
+    write(rules, _rules_with(DEEP_CONDITIONS[shape]))
+    outcome = lint(write(workdir / "shop.policy", SAMPLE), "--requirements", str(rules))
+    assert outcome.code == 2
+    found = outcome.error("E403" if shape == "lark's path" else "E109")
+    assert (found["path"], found["line"]) == (str(rules), "10")
+
+
+def test_a_chain_of_predicates_past_the_depth_limit_is_e109(
+    lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    chain = {f"p{i}": f"p{i + 1}" for i in range(300)} | {"p300": "handler is stated"}
+    rules = workdir / "chain.yaml"
+    write(rules, _rules_with("p0", chain))
+    outcome = lint(write(workdir / "shop.policy", SAMPLE), "--requirements", str(rules))
+    assert outcome.code == 2
+    assert "error[E109] in predicate 'p0': in predicate 'p1':" in outcome.err
+
+
+def _doubling(levels: int, fan: int = 2) -> dict[str, str]:
+    """q0: q1 and q1, q1: q2 and q2, ...: each predicate `fan` times the size of the next."""
+    chain = {f"q{i}": " and ".join([f"q{i + 1}"] * fan) for i in range(levels)}
+    return chain | {f"q{levels}": "handler.contact is stated"}
+
+
+@pytest.mark.parametrize(
+    ("levels", "fan", "limit"),
+    [
+        (20, 2, "nested more than 32 deep"),  # 2 ** 20 tests from a 700-byte file
+        (8, 4, "expands to more than 2000 tests"),  # 4 ** 8 tests, 16 deep
+    ],
+)
+def test_predicates_that_multiply_at_each_step_are_refused_at_a_limit(
+    levels: int, fan: int, limit: str, lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    rules = workdir / f"bomb-{levels}-{fan}.yaml"
+    write(rules, _rules_with("q0", _doubling(levels, fan)))
+    outcome = lint(write(workdir / "shop.policy", SAMPLE), "--requirements", str(rules))
+    assert outcome.code == 2
+    found = outcome.error("E109")
+    assert found["line"] == str(levels + 12) and limit in outcome.err
+
+
+def test_predicates_shared_within_the_limits_compile_once_and_judge_as_one(
+    lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    write(workdir / "shop.policy", SAMPLE)
+    write(workdir / "flat.yaml", _rules_with("handler.contact is stated"))
+    write(workdir / "shared.yaml", _rules_with("q0", _doubling(6)))  # 64 leaves
+    flat = lint("shop.policy", "--requirements", str(workdir / "flat.yaml"))
+    shared = lint("shop.policy", "--requirements", str(workdir / "shared.yaml"))
+    assert flat.code == shared.code and flat.out.splitlines()[-1] == shared.out.splitlines()[-1]
