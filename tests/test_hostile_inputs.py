@@ -935,3 +935,33 @@ def test_predicates_shared_within_the_limits_compile_once_and_judge_as_one(
     flat = lint("shop.policy", "--requirements", str(workdir / "flat.yaml"))
     shared = lint("shop.policy", "--requirements", str(workdir / "shared.yaml"))
     assert flat.code == shared.code and flat.out.splitlines()[-1] == shared.out.splitlines()[-1]
+
+
+# --- Long inputs on the error paths -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("after", ['" "oops"', '"\n'], ids=["E100", "E102"])
+def test_a_long_string_in_a_file_with_a_syntax_error_costs_memory_in_proportion(
+    after: str,
+) -> None:
+    import tracemalloc
+
+    from checker.syntax import parse_syntax
+
+    def broken(size: int) -> str:
+        text = SAMPLE.replace(
+            'legal_name = "Example Shop Ltd."', 'legal_name = "' + "y" * size + after, 1
+        )
+        return text.replace("}\n\npurpose", "\n\npurpose", 1)  # and a block left open
+
+    with pytest.raises(CheckerError):
+        parse_syntax(broken(10))  # the parser and its labelled examples, built once
+    tracemalloc.start()
+    try:
+        with pytest.raises(CheckerError):
+            parse_syntax(broken(1_000_000))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # The text itself is 1 MB; a pattern with one alternative per character made it 300.
+    assert peak < 30_000_000, peak
