@@ -965,3 +965,27 @@ def test_a_long_string_in_a_file_with_a_syntax_error_costs_memory_in_proportion(
         tracemalloc.stop()
     # The text itself is 1 MB; a pattern with one alternative per character made it 300.
     assert peak < 30_000_000, peak
+
+
+def test_the_closest_passage_in_a_large_notice_costs_memory_in_proportion() -> None:
+    import random
+    import tracemalloc
+
+    from checker.anchoring import closest, prepare
+
+    rnd = random.Random(7)
+    words = [
+        "".join(rnd.choices("abcdefghijklmnopqrstuvwxyz", k=rnd.randint(2, 9))) for _ in range(3000)
+    ]
+    lines = [" ".join(rnd.choices(words, k=12)) + "." for _ in range(40_000)]  # about 3 MB
+    lines[31_000] = "We keep your account details for as long as your account is open."
+    notice = prepare("\n".join(lines))
+    tracemalloc.start()
+    try:
+        passage = closest(notice, "we keep your account detail for as long as the account is open")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert passage is not None and passage.line == 31_001
+    # An index of every three-character piece of the notice took about 70 bytes a character.
+    assert peak < 10_000_000, peak
