@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from checker.citations import Citation
-from checker.errors import CheckerError, ErrorList
+from checker.errors import MAX_ERRORS, CheckerError, ErrorList, capped
 from checker.facts import Policy, replaced
 
 _TRANSLATE = str.maketrans(
@@ -264,7 +264,8 @@ def anchor(policy: Policy, source_text: str) -> Policy:
         for cite in fact.cites:
             line = find_quote(notice, cite.quote)
             if line is None:
-                errors.append(_not_found(policy, notice, cite))
+                # Past the errors a file shows, no closest passage is looked for.
+                errors.append(_not_found(policy, notice, cite, len(errors) < MAX_ERRORS))
             elif line != cite.notice_line:
                 cite = Citation(cite.label, cite.quote, cite.span, cite.quote_span, line)
                 moved = True
@@ -273,15 +274,17 @@ def anchor(policy: Policy, source_text: str) -> Policy:
         # compare by value, so an unchanged copy would be equal to it anyway).
         statements.append(replaced(fact, {"cites": tuple(cites)}) if moved else fact)
     if errors:
-        raise ErrorList(errors)
+        raise ErrorList(capped(errors))
     document = next(s for s in statements if s.KIND == "document")
     return replaced(policy, {"statements": tuple(statements), "document": document})
 
 
-def _not_found(policy: Policy, notice: Notice, cite: Citation) -> CheckerError:
+def _not_found(
+    policy: Policy, notice: Notice, cite: Citation, suggest: bool = True
+) -> CheckerError:
     if not normalise(cite.quote):
         hint = "copy a sentence or phrase of the notice into the quote"
-    elif passage := closest(notice, cite.quote):
+    elif suggest and (passage := closest(notice, cite.quote)):
         hint = f'the closest passage (notice line {passage.line}) is "{passage.text}"'
     else:
         hint = "the notice may have changed since this fact was encoded"

@@ -136,6 +136,28 @@ class ErrorList(Exception):
         return sorted(unique.values(), key=CheckerError.sort_key)
 
 
+MAX_ERRORS = 50
+"""Errors shown for one file, as compilers do; the rest are counted in one last error."""
+
+
+def capped(errors: list[CheckerError], more: int = 0) -> list[CheckerError]:
+    """The first MAX_ERRORS errors by position, and in place of the rest (and of `more` errors
+    that were only counted) one E109 saying how many there are, at the first of them."""
+    ordered = ErrorList(errors).sorted()
+    if len(ordered) <= MAX_ERRORS:
+        return ordered
+    rest = ordered[MAX_ERRORS]
+    note = CheckerError(
+        "E109",
+        f"... and {len(ordered) - MAX_ERRORS + more:,} more errors in this file, from here on "
+        f"(only the first {MAX_ERRORS} are shown)",
+        rest.path,
+        rest.span,
+        hint="fix the errors above and run again",
+    )
+    return [*ordered[:MAX_ERRORS], note]
+
+
 def excerpt(text: str, span: Span, width: int = 120) -> list[str]:
     """The span's first line with a caret under it; long lines are cut around the column.
 

@@ -989,3 +989,32 @@ def test_the_closest_passage_in_a_large_notice_costs_memory_in_proportion() -> N
     assert passage is not None and passage.line == 31_001
     # An index of every three-character piece of the notice took about 70 bytes a character.
     assert peak < 10_000_000, peak
+
+
+def test_errors_past_fifty_in_a_file_are_counted_in_one_last_error(
+    lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    fields = "".join("  legal_nam = 1\n" for _ in range(20_000))
+    outcome = lint(
+        write(workdir / "many.policy", SAMPLE.replace("handler {\n", "handler {\n" + fields, 1))
+    )
+    assert outcome.code == 2
+    located = [m for m in LOCATION.finditer(outcome.err)]
+    assert [m["code"] for m in located] == ["E202"] * 50 + ["E109"]
+    assert (located[-1]["line"], located[-1]["column"]) == ("60", "3")
+    assert "error[E109] ... and 19,950 more errors in this file, from here on" in outcome.err
+
+
+def test_missing_quotes_past_fifty_are_counted_in_one_last_error(
+    lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    cites = "".join(
+        f'  cite "x" "a sentence the notice never held, number {i}"\n' for i in range(300)
+    )
+    outcome = lint(
+        write(workdir / "many.policy", SAMPLE.replace("handler {\n", "handler {\n" + cites, 1))
+    )
+    assert outcome.code == 2
+    codes = [m["code"] for m in LOCATION.finditer(outcome.err)]
+    assert codes == ["E302"] * 50 + ["E109"]
+    assert "... and 250 more errors in this file" in outcome.err
