@@ -407,7 +407,9 @@ class _Builder:
                     "E204",
                     f"'{text}' is not a value `{key}` of {_a(kind)} can take",
                     value.span,
-                    expected=self.one_of(shape.choices + (("unstated",) if shape.unstated_ok else ())),
+                    expected=self.one_of(
+                        shape.choices + (("unstated",) if shape.unstated_ok else ())
+                    ),
                     hint=self.did_you_mean(text, shape.choices),
                 )
                 return _BAD

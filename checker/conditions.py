@@ -416,7 +416,7 @@ class Compiler:
     _compiled: dict[tuple[str, PathType | None], tuple[Test, int, int]] = field(
         default_factory=dict
     )
-    """(predicate, scope) -> its test, its size (tests) and its depth; shared with inner compilers."""
+    """(predicate, scope) -> its test, size (in tests) and depth; shared with inner compilers."""
     _base: int = 0
     """How deep the condition naming this predicate already is, for an inner compiler."""
     _depth: int = 0
