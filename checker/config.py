@@ -12,6 +12,7 @@ override the file. An unknown key or a value of the wrong type is an error with 
     select = ["PIPL"]                     # ids or prefixes
     ignore = ["PIPL-52"]
     fail-on = "warning"                   # error | warning | info
+    baseline = "policycheck-baseline.json"  # report only findings not recorded there
     source-roots = ["../notices"]         # more folders a policy's `source` may point into
 
 A policy's notice (`source = "..."`) must lie, after symbolic links, inside the project root: the
@@ -39,6 +40,7 @@ KEYS = {
     "select": list,
     "ignore": list,
     "fail-on": str,
+    "baseline": str,
     "source-roots": list,
 }
 FAIL_ON = ("error", "warning", "info")
@@ -53,6 +55,8 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     fail_on: str = "error"
+    baseline: str | None = None
+    """The findings baseline, relative to `root`."""
     source_roots: tuple[str, ...] = ()
     """More folders, relative to the configuration file, that notices may lie in."""
     file: str | None = None

@@ -31,6 +31,7 @@ from checker.results import DocumentReport, Finding
 if TYPE_CHECKING:
     import multiprocessing.context
 
+    from checker.baseline import Applied
     from checker.facts import Policy
     from checker.requirements import Requirement, RequirementSet
 
@@ -67,6 +68,9 @@ class LintRun:
     `requirements` (every requirement of the sets the reports used) is loaded only when a
     reporter asks for it, so a run served from the cache need not compile any requirement set.
     """
+
+    baseline: Applied | None = None
+    """Set when a baseline was applied: the reports then hold only the findings it lacks."""
 
     def __init__(
         self,
