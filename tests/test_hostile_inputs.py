@@ -599,7 +599,14 @@ def test_an_edit_of_the_sensitive_category_table_is_a_cache_miss(
     table.write_text(sensitivity_file().read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setattr(checker.lint_command, "sensitivity_file", lambda: table)
     monkeypatch.setattr(checker.taxonomy, "sensitivity_file", lambda: table)
-    write(workdir / "shop.policy", SAMPLE.replace("user.contact.phone_number", "user.financial"))
+    policies = Path(__file__).resolve().parents[1] / "policies"
+    text = (policies / "renqing_excellent.policy").read_text(encoding="utf-8")
+    source = re.search(r'source *= *"([^"]+)"', text)
+    assert source is not None
+    (workdir / "sources").mkdir()
+    notice = (policies / source.group(1)).read_text(encoding="utf-8")
+    write(workdir / source.group(1), notice)
+    write(workdir / "shop.policy", text)
 
     def summary(*flags: str) -> str:
         checker.taxonomy.sensitivity_table.cache_clear()
@@ -610,9 +617,9 @@ def test_an_edit_of_the_sensitive_category_table_is_a_cache_miss(
 
     try:
         before = summary()  # written to the cache
-        # Bank details stop being sensitive personal information (PIPL Art. 28).
-        text = table.read_text(encoding="utf-8").replace("pipl:", "pipl_before:")
-        table.write_text(text, encoding="utf-8")
+        # Nothing is sensitive personal information any more (PIPL Art. 28).
+        edited = table.read_text(encoding="utf-8").replace("pipl:", "pipl_before:")
+        table.write_text(edited, encoding="utf-8")
         fresh = summary("--no-cache")
         assert fresh != before, "the edit changes the verdicts"
         assert summary() == fresh
