@@ -20,7 +20,7 @@ from checker.citations import Citation
 from checker.results import STATUSES, DocumentReport, Evidence, Finding, Outcome
 from checker.spans import Span
 
-FORMAT = "policycheck-cache/2"
+FORMAT = "policycheck-cache/3"
 
 _FINDING_FIELDS = tuple(f for f in Finding._fields if f != "evidence")
 _OUTCOME_FIELDS = tuple(f for f in Outcome._fields if f not in ("evidence", "findings"))
@@ -37,7 +37,10 @@ def encode(report: DocumentReport) -> str:
             at = index.get(id(ev))
             if at is None:
                 at = index[id(ev)] = len(table)
-                cites = [[c.label, c.quote, c.span, c.quote_span, c.notice_line] for c in ev.cites]
+                cites = [
+                    [c.label, c.quote, c.span, c.quote_span, c.notice_line, c.line_hint, c.places]
+                    for c in ev.cites
+                ]
                 table.append([ev.label, ev.span, cites])
             out.append(at)
         return out
@@ -75,7 +78,15 @@ def decode(text: str) -> DocumentReport:
             _text(label),
             _span(span),
             tuple(
-                Citation(_text(c[0]), _text(c[1]), _span(c[2]), _span(c[3]), _line(c[4]))
+                Citation(
+                    _text(c[0]),
+                    _text(c[1]),
+                    _span(c[2]),
+                    _span(c[3]),
+                    _line(c[4]),
+                    _line(c[5]),
+                    tuple(_int(n) for n in _list(c[6])),
+                )
                 for c in _list(cites)
             ),
         )

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, StringConstraints, ValidationError
 from checker.conditions import Compiler, ConditionError, PathType, Test, parse_condition
 from checker.errors import CheckerError, ErrorList, did_you_mean, one_of
 from checker.facts import KIND_MODELS, SHAPES
-from checker.resources import NOT_SETS, shipped_sets
+from checker.resources import set_files, shipped_sets
 from checker.spans import Span
 from checker.yamlsafe import Located, load_located
 
@@ -342,20 +342,6 @@ def load_set_file(path: Path) -> RequirementSet:
     except CheckerError as exc:
         raise ErrorList([exc]) from None
     return load_requirement_file(text, str(path))
-
-
-def set_files(name: str) -> list[Path] | None:
-    """The files a set name stands for: a shipped set's file, a file, or the sets in a directory
-    (not the tables beside them); None for a name that is none of these."""
-    shipped = shipped_sets()
-    if name in shipped:
-        return [shipped[name]]
-    path = Path(name)
-    if path.is_dir():
-        return sorted(p for p in path.glob("*.yaml") if p.stem not in NOT_SETS)
-    if path.suffix in (".yaml", ".yml") or path.exists():
-        return [path]
-    return None
 
 
 def resolve_sets(names: list[str]) -> list[RequirementSet]:
