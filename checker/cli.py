@@ -333,7 +333,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "init":
         from checker.commands.init import run_init
 
-        return run_init(args.notice, args.jurisdictions, args.output, args.force, sys.stderr)
+        return run_init(
+            args.notice, args.jurisdictions, args.output, args.force, sys.stderr, config.roots
+        )
     if args.command == "explain":
         from checker.explain import run_explain
 
