@@ -283,6 +283,9 @@ class Officer(Fact, frozen=True):
     kind: Literal["officer"] = "officer"
     role: OfficerRole | None = None
     person: Text | U | None = None
+    department: Text | U | None = None
+    """A department or team named in the officer's place ("our Personal Information Protection
+    Department"): the notice names no person. `person = unstated` says the same of the name."""
     contact: Text | U | None = None
 
 
@@ -454,6 +457,11 @@ class Right(Fact, frozen=True):
     addressee: tuple[Literal["handler", "authority"], ...] | U | None = None
     """For `right complain`: who receives the complaint — the handler's own channel (PIPL Art.
     50(1)) or a supervisory authority (GDPR Art. 13(2)(d)); a notice may name both."""
+    authority: Text | U | None = None
+    """For `right complain` with `addressee` authority: the supervisory authority the notice
+    names (GDPR Arts. 13(2)(d), 77), e.g. "the Data Protection Commission"."""
+    authority_contact: Text | U | None = None
+    """Where that authority is reached: its address, website or e-mail, as the notice gives it."""
     unreasonable_conditions: Flag | U | None = None
     """The `conditions` limit a reasonable request beyond what verifying the requester and the law
     need (NDSR Art. 23): e.g. cancelling an account only in person, or after giving more

@@ -356,6 +356,17 @@ def test_only_rights_take_a_dotted_name() -> None:
     assert codes(f"officer dpo.paris {{ {CITE} }}\n") == ["E204"]
 
 
+def test_a_complaint_names_its_authority_and_an_officer_may_be_a_department() -> None:
+    policy = build(
+        f'right complain {{ addressee = [authority] authority = "DPC" authority_contact = unstated {CITE} }}\n'
+        f'officer dpo {{ person = unstated department = "Privacy Office" {CITE} }}\n'
+    )
+    right, officer = only(policy, "right"), only(policy, "officer")
+    assert isinstance(right, Right) and isinstance(officer, Officer)
+    assert (right.authority, right.authority_contact) == ("DPC", UNSTATED)
+    assert (officer.person, officer.department) == (UNSTATED, "Privacy Office")
+
+
 def test_a_field_given_twice_is_e211() -> None:
     assert codes(f"storage {{ location = cn location = eu {CITE} }}\n") == ["E211"]
 
