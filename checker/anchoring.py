@@ -277,3 +277,56 @@ def _not_found(policy: Policy, notice: Notice, cite: Citation) -> CheckerError:
 
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quote_segments(notice: Notice, quote: str) -> tuple[tuple[int, int, int], ...]:
+    """Where `quote` lies in the notice's own text, as (line, start, end) per line it touches.
+
+    `start` and `end` are 0-based character offsets into that line of `notice.text` (end
+    exclusive), so that a reader can mark the very characters the quote was matched against.
+    Empty when the quote does not occur. Only the lines the match spans are mapped back.
+    """
+    needle = normalise(quote)
+    at = notice.normal.find(needle) if needle else -1
+    if at < 0:
+        return ()
+    end = at + len(needle)
+    first = bisect.bisect_right(notice.starts, at) - 1
+    last = bisect.bisect_right(notice.starts, end - 1) - 1
+    text_lines = notice.text.split("\n")
+    segments = []
+    for index in range(max(first, 0), last + 1):
+        number = notice.lines[index]
+        line = text_lines[number - 1]
+        normal, where = _normal_line(line)
+        begin = notice.starts[index]
+        lo, hi = max(at - begin, 0), min(end - begin, len(normal))
+        if notice.normal[begin : begin + len(normal)] != normal:  # pragma: no cover
+            # Cannot happen while this mirrors `prepare`: then the whole line is marked.
+            segments.append((number, 0, len(line)))
+        elif lo < hi:
+            segments.append((number, where[lo], where[hi - 1] + 1))
+    return tuple(segments)
+
+
+_ALL_SPACES = frozenset(_INLINE_SPACES + " ")
+
+
+def _normal_line(line: str) -> tuple[str, list[int]]:
+    """One line normalised as `prepare` normalises it (case folded), and for each character of
+    the result the offset in `line` of the character it came from."""
+    chars: list[str] = []
+    where: list[int] = []
+    for offset, char in enumerate(line):
+        for piece in _TRANSLATE.get(ord(char), char):
+            if piece in _ALL_SPACES:
+                if not chars or chars[-1] == " ":
+                    continue  # a leading space, or a run: one space stands for it
+                piece = " "
+            for folded in piece.casefold() if piece != " " else " ":
+                chars.append(folded)
+                where.append(offset)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        where.pop()
+    return "".join(chars), where
