@@ -1,6 +1,7 @@
 """The `policycheck` command line: the only place that reads files and writes output.
 
     policycheck lint [PATH ...]      check policies against requirement sets
+    policycheck report [PATH ...] --output DIR   an HTML evidence report of the same check
     policycheck fmt [--check] [--diff] [PATH ...]
     policycheck coverage [--format json] [PATH ...]
     policycheck explain ID [PATH]    a requirement or error code; why it passed or failed on PATH
@@ -59,19 +60,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lint.add_argument("--format", choices=sorted(FORMATS), default="text")
     lint.add_argument("--output", type=Path, help="write the report to FILE")
-    lint.add_argument("--select", type=_csv, default=None, help="only these ids or prefixes")
-    lint.add_argument("--ignore", type=_csv, default=None, help="skip these ids or prefixes")
     lint.add_argument("--fail-on", choices=FAIL_ON, default=None)
-    lint.add_argument(
-        "--requirements",
-        type=_csv,
-        default=None,
-        help="sets by name, file or directory (default: by jurisdiction)",
-    )
-    lint.add_argument("--jobs", type=int, default=None, help="parallel processes (default: CPUs)")
-    lint.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    _add_check_options(lint)
     lint.add_argument("--show-passed", action="store_true", help="list passing requirements too")
     lint.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+    report = commands.add_parser(
+        "report", help="write an HTML evidence report: verdicts beside the notices' words"
+    )
+    report.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        help="files or directories (default: config paths, else ./policies)",
+    )
+    report.add_argument(
+        "--output", type=Path, required=True, metavar="DIR", help="write the report's pages here"
+    )
+    _add_check_options(report)
 
     fmt = commands.add_parser("fmt", help="format policies in the canonical layout")
     fmt.add_argument("paths", nargs="*", type=Path)
@@ -93,6 +99,20 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rules.add_argument("--requirements", type=_csv, default=None)
     return parser
+
+
+def _add_check_options(parser: argparse.ArgumentParser) -> None:
+    """The options that choose what is checked and how: the same for `lint` and `report`."""
+    parser.add_argument("--select", type=_csv, default=None, help="only these ids or prefixes")
+    parser.add_argument("--ignore", type=_csv, default=None, help="skip these ids or prefixes")
+    parser.add_argument(
+        "--requirements",
+        type=_csv,
+        default=None,
+        help="sets by name, file or directory (default: by jurisdiction)",
+    )
+    parser.add_argument("--jobs", type=int, default=None, help="parallel processes (default: CPUs)")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -123,6 +143,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_fmt(paths or default_paths, args.check, args.diff, sys.stdout, sys.stderr)
     if args.command == "lint":
         return _lint(args, paths or default_paths, config)
+    if args.command == "report":
+        from checker.commands.report import run_report  # Jinja2 is not needed to lint
+
+        options = _lint_options(args, paths or default_paths, config)
+        return run_report(options, args.output, sys.stderr, _show_error)
     if args.command == "coverage":
         from checker.coverage_command import run_coverage
 
@@ -142,8 +167,8 @@ def _config(paths: list[Path]) -> Config:
     return load_config(found) if found else Config()
 
 
-def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
-    from checker.reporters import FORMATS
+def _lint_options(args: argparse.Namespace, paths: list[Path], config: Config) -> LintOptions:
+    """What to check and how, from the command line over the configuration file."""
 
     def rooted(values: tuple[str, ...]) -> tuple[str, ...]:
         # Set names stay names; paths in a config file are relative to that file.
@@ -155,18 +180,28 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
         raise CheckerError("E604", "--jobs must be at least 1")
-    options = LintOptions(
+    return LintOptions(
         paths=tuple(paths),
         exclude=config.exclude,
         requirements=tuple(args.requirements) if args.requirements else rooted(config.requirements),
         extra_requirements=rooted(config.extra_requirements),
         select=tuple(args.select) if args.select is not None else config.select,
         ignore=tuple(args.ignore) if args.ignore is not None else config.ignore,
-        fail_on=args.fail_on or config.fail_on,
+        fail_on=getattr(args, "fail_on", None) or config.fail_on,
         jobs=jobs,
         cache_dir=None if args.no_cache else config.root / CACHE_DIR,
-        show_passed=args.show_passed,
+        show_passed=getattr(args, "show_passed", False),
     )
+
+
+def _show_error(error: CheckerError) -> str:
+    return error.render(_read_for_excerpt(error.path))
+
+
+def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
+    from checker.reporters import FORMATS
+
+    options = _lint_options(args, paths, config)
     run = run_lint(options)
     for path in {f.path for f in run.findings()} - set(run.texts):
         text = _read_for_excerpt(path)
