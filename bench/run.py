@@ -1,4 +1,4 @@
-"""Speed benchmarks of policycheck against the targets of DESIGN.md §7, with their baselines.
+"""Speed benchmarks of policycheck against the targets of docs/design.md §7, with their baselines.
 
     .venv/bin/python bench/run.py [--docs N] [--out FILE] [--repeat R] [--seed S] [--quick]
 

@@ -2,7 +2,7 @@
 
 This module is the vocabulary of the policy language. Each statement kind is one model; its fields
 are the keys a block of that kind accepts, and the field's type says which values are allowed.
-Every field has three states (DESIGN.md §4):
+Every field has three states (docs/design.md §4):
 
 * a value — the notice states it;
 * `UNSTATED` — the encoder read the notice and it is silent (written `unstated`);

@@ -1,8 +1,9 @@
 """Stage 1: text -> syntax tree. Blocks, fields, citations and comments, each with its span.
 
-The Lark grammar in grammar/policy.lark is compiled once (LALR; checked strictly by the tests) and the tree is built by
-an inline transformer, so no intermediate Lark tree is made. Lark exceptions become `CheckerError`s
-here and nowhere else; typical mistakes are labelled by example (`match_examples`).
+The Lark grammar in grammar/policy.lark is compiled once (LALR; checked strictly by the tests) and
+the tree is built by an inline transformer, so no intermediate Lark tree is made. Lark exceptions
+become `CheckerError`s here and nowhere else; typical mistakes are labelled by example
+(`match_examples`).
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 The key list ships as data (checker/data/taxonomy.json), generated from the `fideslang` package so
 that start-up does not import it; `python -m checker.taxonomy` regenerates the file and
 `python -m checker.taxonomy --check` exits 1 if it differs from the installed package (CI runs it
-with the `taxonomy` extra, whose fideslang holds pydantic back, in an environment of its own). Sensitivity comes from a table cited to PIPL Art. 28 and
-GDPR Art. 9 that a legal engineer can edit: requirements/sensitive_categories.yaml.
+with the `taxonomy` extra, whose fideslang holds pydantic back, in an environment of its own).
+Sensitivity comes from a table cited to PIPL Art. 28 and GDPR Art. 9 that a legal engineer can
+edit: requirements/sensitive_categories.yaml.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def regenerate() -> dict[str, Any]:
 
 
 def check_shipped(upstream: dict[str, Any]) -> list[str]:
-    """How the shipped key list differs from `upstream` (a `regenerate()` result); empty if equal."""
+    """How the shipped key list differs from `upstream` (a `regenerate()` result); [] if equal."""
     shipped = json.loads(data_path(TAXONOMY_FILE).read_text(encoding="utf-8"))
     ours = {e["key"]: e["name"] for e in shipped["categories"]}
     theirs = {e["key"]: e["name"] for e in upstream["categories"]}

@@ -33,5 +33,5 @@ def test_the_grammar_has_no_conflict_or_collision(name: str, options: dict[str, 
 )
 def test_strict_mode_does_find_an_ambiguity(grammar: str) -> None:
     # The check above would pass vacuously if strict mode checked nothing.
-    with pytest.raises(Exception, match="[Cc]ollision"):
+    with pytest.raises(Exception, match=r"[Cc]ollision"):
         Lark(grammar, parser="lalr", strict=True)
