@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -310,11 +311,21 @@ def quote_segments(notice: Notice, quote: str) -> tuple[tuple[int, int, int], ..
 
 
 _ALL_SPACES = frozenset(_INLINE_SPACES + " ")
+_ODD_ASCII_SPACES = tuple(c for c in _INLINE_SPACES if c.isascii())
 
 
-def _normal_line(line: str) -> tuple[str, list[int]]:
+@lru_cache(maxsize=4096)
+def _normal_line(line: str) -> tuple[str, Sequence[int]]:
     """One line normalised as `prepare` normalises it (case folded), and for each character of
-    the result the offset in `line` of the character it came from."""
+    the result the offset in `line` of the character it came from.
+
+    Cached: a paragraph is looked up once per quote on it.
+    """
+    if line.isascii() and "  " not in line and not any(c in line for c in _ODD_ASCII_SPACES):
+        # Plain text (most lines): only the ends are trimmed, and ASCII case folds in place.
+        stripped = line.strip(" ")
+        lead = len(line) - len(line.lstrip(" "))
+        return stripped.lower(), range(lead, lead + len(stripped))
     chars: list[str] = []
     where: list[int] = []
     for offset, char in enumerate(line):

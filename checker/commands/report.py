@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from checker import __version__
-from checker.cases import all_cases
+from checker.cases import examples
 from checker.coverage_command import coverage_of
 from checker.errors import CheckerError, ErrorList
 from checker.exitcodes import EXIT_CLEAN, EXIT_INPUT_ERROR
@@ -101,9 +101,7 @@ def _sets(requirements: list[Requirement]) -> tuple[SetInfo, ...]:
 
 
 def _requirement_infos(requirements: list[Requirement]) -> list[RequirementInfo]:
-    examples: dict[tuple[str, str], str] = {}
-    for case in all_cases():
-        examples.setdefault((case.requirement, case.expect), case.policy.rstrip())
+    found = examples()
     return [
         RequirementInfo(
             id=r.id,
@@ -122,11 +120,16 @@ def _requirement_infos(requirements: list[Requirement]) -> list[RequirementInfo]
             not_formalised=r.spec.not_formalised,
             waivable=r.spec.waivable,
             source_uri=r.source_uri,
-            passing_example=examples.get((r.id, "pass")),
-            failing_example=examples.get((r.id, "fail")),
+            passing_example=_example(found, r.id, "pass"),
+            failing_example=_example(found, r.id, "fail"),
         )
         for r in requirements
     ]
+
+
+def _example(found: dict[tuple[str, str], str], rule: str, verdict: str) -> str | None:
+    text = found.get((rule, verdict))
+    return text.rstrip() if text is not None else None
 
 
 def _write(output: Path, pages: dict[str, str], static: dict[str, bytes]) -> None:

@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import LAST_LINE, LONG_LINE, POLICIES, ROOT, RTL_LINE, write_report
+from evidence_site import LAST_LINE, LONG_LINE, POLICIES, ROOT, RTL_LINE, write_report
 
+from checker.cases import all_cases, examples
 from checker.cli import main
 from checker.resources import shipped_sets
 
@@ -178,3 +179,10 @@ def test_lint_does_not_import_jinja2() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
+
+
+def test_the_examples_shown_are_the_first_case_of_each_verdict() -> None:
+    expected: dict[tuple[str, str], str] = {}
+    for case in all_cases():
+        expected.setdefault((case.requirement, case.expect), case.policy)
+    assert examples() == expected

@@ -244,6 +244,20 @@ class Segment:
     def classes(self) -> str:
         return " ".join(f"q-{q}" for q in self.qids)
 
+    @property
+    def pieces(self) -> list[str]:
+        """The text in pieces between which a line may break (the page puts `<wbr>` there).
+
+        A browser takes many seconds to wrap a run of 100,000 characters without a space; with
+        a break opportunity every `_PIECE` characters it wraps at once.
+        """
+        if len(self.text) <= _PIECE:
+            return [self.text]
+        return [self.text[i : i + _PIECE] for i in range(0, len(self.text), _PIECE)]
+
+
+_PIECE = 120
+
 
 @dataclass
 class Paragraph:
