@@ -51,6 +51,7 @@ def test_a_notice_page_shows_the_findings_with_the_quotes_they_rest_on(
     bundled_report: Path,
 ) -> None:
     page = _text(bundled_report / "notices" / "company_app.html")
+    assert "<wbr>" not in page
     # PIPL-39: the transfer abroad has no separate consent (the README's example finding).
     outcome = re.search(r'<article class="outcome f" id="o-PIPL-39".*?</article>', page, re.S)
     assert outcome is not None
@@ -85,6 +86,8 @@ def test_hostile_notice_text_renders_as_text(hostile_report: Path) -> None:
     assert "&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt; Hostile &amp; Co" in page
     # The long line, the right-to-left line and the end of the megabyte are all there, whole.
     assert _paragraph(page, 5) == LONG_LINE
+    # A browser wraps it at once only with break opportunities inside; ordinary words get none.
+    assert len(LONG_LINE) // 120 - 2 <= page.count("<wbr>") <= len(LONG_LINE) // 120
     assert _paragraph(page, 7) == RTL_LINE
     assert LAST_LINE in page
 

@@ -246,17 +246,27 @@ class Segment:
 
     @property
     def pieces(self) -> list[str]:
-        """The text in pieces between which a line may break (the page puts `<wbr>` there).
+        """The text cut inside runs of more than `_PIECE` characters without a space: the page
+        puts a line-break opportunity (`<wbr>`) between the pieces.
 
         A browser takes many seconds to wrap a run of 100,000 characters without a space; with
-        a break opportunity every `_PIECE` characters it wraps at once.
+        an opportunity every `_PIECE` characters it wraps at once. Ordinary words are never cut.
         """
         if len(self.text) <= _PIECE:
             return [self.text]
-        return [self.text[i : i + _PIECE] for i in range(0, len(self.text), _PIECE)]
+        cuts = [
+            at
+            for run in _LONG_RUN.finditer(self.text)
+            for at in range(run.start() + _PIECE, run.end(), _PIECE)
+        ]
+        if not cuts:
+            return [self.text]
+        bounds = [0, *cuts, len(self.text)]
+        return [self.text[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 _PIECE = 120
+_LONG_RUN = re.compile(rf"\S{{{_PIECE + 1},}}")
 
 
 @dataclass
