@@ -22,15 +22,10 @@ from checker.errors import CheckerError, ErrorList
 from checker.exitcodes import EXIT_CLEAN, EXIT_INPUT_ERROR
 from checker.files import load_policy, read_text, source_path
 from checker.lint_command import LintOptions, LintRun, run_lint
-from checker.reporters.html import assets, render_site
-from checker.reporters.html.model import (
-    Meta,
-    NoticeInput,
-    RequirementInfo,
-    SetInfo,
-    build_site,
-)
+from checker.reporters.html import assets, render_notice, render_overview, render_requirement
+from checker.reporters.html.model import Meta, NoticeInput, RequirementInfo, SetInfo, Site
 from checker.requirements import Requirement
+from checker.results import DocumentReport
 
 
 def run_report(
@@ -52,24 +47,8 @@ def run_report(
 
 
 def write_report(run: LintRun, output: Path, err: TextIO, now: datetime.datetime) -> int:
-    notices: list[NoticeInput] = []
+    """Write the report of `run` into `output`, a notice page at a time, then the overview."""
     errors = list(run.errors)
-    for report in run.reports:
-        path = Path(report.path)
-        try:
-            policy, _ = load_policy(path, report.path)
-            text = read_text(source_path(path, policy))
-        except ErrorList as exc:  # changed since lint read it
-            errors.extend(exc.errors)
-            err.writelines(str(e) + "\n" for e in exc.errors)
-            continue
-        except CheckerError as exc:
-            errors.append(exc)
-            err.write(str(exc) + "\n")
-            continue
-        coverage = coverage_of(policy, text)
-        uncovered = frozenset(number for number, _ in coverage.uncovered)
-        notices.append(NoticeInput(report, policy, text, uncovered))
     requirements = run.requirements
     meta = Meta(
         generated=now.strftime("%Y-%m-%d %H:%M UTC"),
@@ -77,14 +56,40 @@ def write_report(run: LintRun, output: Path, err: TextIO, now: datetime.datetime
         today=run.options.today.isoformat(),
         sets=_sets(requirements),
     )
-    site = build_site(notices, _requirement_infos(requirements), [str(e) for e in errors], meta)
-    pages = render_site(site)
-    _write(output, pages, assets())
+    site = Site(_requirement_infos(requirements), meta)
+    _write(output, "assets", assets())
+    for report in run.reports:
+        notice = _read(report, errors, err)
+        if notice is not None:
+            page = site.notice(notice)
+            _write(output, "notices", {f"{page.slug}.html": render_notice(page)})
+    for req_page in site.requirement_pages():
+        _write(output, "requirements", {f"{req_page.file}.html": render_requirement(req_page)})
+    _write(output, "", {"index.html": render_overview(site.overview(str(e) for e in errors))})
+    count = len(site.summaries)
     err.write(
-        f"policycheck: wrote the report of {len(notices)} notice"
-        f"{'s' if len(notices) != 1 else ''} to {output / 'index.html'}\n"
+        f"policycheck: wrote the report of {count} notice{'s' if count != 1 else ''}"
+        f" to {output / 'index.html'}\n"
     )
     return EXIT_INPUT_ERROR if errors else EXIT_CLEAN
+
+
+def _read(report: DocumentReport, errors: list[CheckerError], err: TextIO) -> NoticeInput | None:
+    """The policy (parsed and anchored again: lint keeps reports, not facts) and its notice."""
+    path = Path(report.path)
+    try:
+        policy, _ = load_policy(path, report.path)
+        text = read_text(source_path(path, policy))
+    except ErrorList as exc:  # changed since lint read it
+        found = exc.errors
+    except CheckerError as exc:
+        found = [exc]
+    else:
+        uncovered = frozenset(number for number, _ in coverage_of(policy, text).uncovered)
+        return NoticeInput(report, policy, text, uncovered)
+    errors.extend(found)
+    err.writelines(str(e) + "\n" for e in found)
+    return None
 
 
 def _sets(requirements: list[Requirement]) -> tuple[SetInfo, ...]:
@@ -132,14 +137,15 @@ def _example(found: dict[tuple[str, str], str], rule: str, verdict: str) -> str 
     return text.rstrip() if text is not None else None
 
 
-def _write(output: Path, pages: dict[str, str], static: dict[str, bytes]) -> None:
+def _write(output: Path, folder: str, files: dict[str, str] | dict[str, bytes]) -> None:
     try:
-        for folder in ("", "notices", "requirements", "assets"):
-            (output / folder).mkdir(parents=True, exist_ok=True)
-        for name, data in static.items():
-            (output / "assets" / name).write_bytes(data)
-        for name, html in pages.items():
-            (output / name).write_text(html, encoding="utf-8")
+        (output / folder).mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            target = output / folder / name
+            if isinstance(data, bytes):
+                target.write_bytes(data)
+            else:
+                target.write_text(data, encoding="utf-8")
     except OSError as exc:
         raise CheckerError(
             "E601", f"cannot write the report: {exc.strerror or exc}", str(output)

@@ -1,7 +1,8 @@
 """The evidence report: a static HTML site of verdicts, findings and the notices' own words.
 
-`render_site` turns a `model.Site` into pages (path -> HTML) with the Jinja2 templates beside this
-module; `assets` are the stylesheet and script the pages link to. Templates escape everything they
+`render_overview`, `render_notice` and `render_requirement` turn the pages worked out in `model`
+into HTML with the Jinja2 templates beside this module; `assets` are the stylesheet and script the
+pages link to. Templates escape everything they
 are given (notice text and quotes are untrusted input): autoescaping is on for every template.
 This package is imported only by `policycheck report`, so no other command pays for Jinja2.
 """
@@ -18,7 +19,9 @@ from checker.reporters.html.model import (
     STATUS_ORDER,
     STATUS_SYMBOL,
     STATUS_WORD,
-    Site,
+    NoticePage,
+    Overview,
+    RequirementPage,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -51,17 +54,19 @@ def _safe_url(url: str | None) -> str | None:
     return url if url and url.startswith(("https://", "http://")) else None
 
 
-def render_site(site: Site) -> dict[str, str]:
-    """Every page of the report: relative path -> HTML."""
-    env = _environment()
-    pages = {"index.html": env.get_template("overview.html").render(o=site.overview, root="")}
-    notice = env.get_template("notice.html")
-    for page in site.notices:
-        pages[f"notices/{page.slug}.html"] = notice.render(n=page, root="../")
-    requirement = env.get_template("requirement.html")
-    for req_page in site.requirements:
-        pages[f"requirements/{req_page.file}.html"] = requirement.render(r=req_page, root="../")
-    return pages
+def render_overview(overview: Overview) -> str:
+    """`index.html`."""
+    return _environment().get_template("overview.html").render(o=overview, root="")
+
+
+def render_notice(page: NoticePage) -> str:
+    """`notices/{page.slug}.html`."""
+    return _environment().get_template("notice.html").render(n=page, root="../")
+
+
+def render_requirement(page: RequirementPage) -> str:
+    """`requirements/{page.file}.html`."""
+    return _environment().get_template("requirement.html").render(r=page, root="../")
 
 
 def assets() -> dict[str, bytes]:

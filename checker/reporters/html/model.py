@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from checker.anchoring import normalise, prepare, quote_segments
@@ -330,101 +330,129 @@ class RequirementPage:
 
 
 @dataclass(frozen=True)
-class Site:
-    overview: Overview
-    notices: tuple[NoticePage, ...]
-    requirements: tuple[RequirementPage, ...]
+class NoticeSummary:
+    """What the overview and the requirement pages need of a notice page, kept once it is
+    written (a report of a thousand notices does not hold a thousand pages)."""
+
+    slug: str
+    title: str
+    path: str
+    counts: Counts
+    paragraphs: int
+    covered: int
+    problems: int
+    verdicts: dict[str, tuple[str, str, int]]
+    """Requirement id -> (status, anchor of its findings or '', number of findings)."""
 
 
 # --- Building -----------------------------------------------------------------------------
 
 
-def build_site(
-    notices: Sequence[NoticeInput],
-    requirements: Sequence[RequirementInfo],
-    errors: Iterable[str],
-    meta: Meta,
-) -> Site:
-    reqs = sorted(requirements, key=_column_order)
-    slugs = _slugs([n.report.path for n in notices])
-    req_slugs = _slugs([r.id for r in reqs], keep_case=True)
-    req_href = {r.id: f"requirements/{req_slugs[r.id]}.html" for r in reqs}
-    pages = [_notice_page(n, slugs[n.report.path], req_href, meta) for n in notices]
-    columns = tuple(
-        Column(
-            id=r.id,
-            short=r.id.split("-", 1)[1] if "-" in r.id else r.id,
-            law=r.law,
-            article=r.article,
-            article_group=_article_group(r.article),
-            title=f"{r.id}: {r.law} {r.article}, {r.title} ({r.severity})",
-            severity=r.severity,
-            href=req_href[r.id],
-        )
-        for r in reqs
-    )
-    rows = []
-    totals = Counts()
-    for page in pages:
-        by_id = {o.id: (o, anchor) for o, anchor, _ in page.verdicts}
-        cells = []
-        for column in columns:
-            found = by_id.get(column.id)
-            if found is None:
-                cells.append(_NOT_CHECKED)
-                continue
-            outcome, anchor = found
-            href = f"notices/{page.slug}.html#{anchor}" if anchor else None
-            cells.append(
-                Cell(
-                    STATUS_CLASS[outcome.status],
-                    STATUS_SYMBOL[outcome.status],
-                    href,
-                    STATUS_WORD[outcome.status],
-                )
-            )
-        for status, count in page.counts.by_status.items():
-            totals.by_status[status] += count
-        rows.append(
-            Row(
-                slug=page.slug,
+class Site:
+    """The pages of one report, worked out a notice at a time, then the overview and the
+    requirement pages from what the notices' pages left behind."""
+
+    def __init__(self, requirements: Sequence[RequirementInfo], meta: Meta) -> None:
+        self.meta = meta
+        self.requirements = sorted(requirements, key=_column_order)
+        self.requirement_files = _slugs([r.id for r in self.requirements], keep_case=True)
+        self._hrefs = {
+            r.id: f"requirements/{self.requirement_files[r.id]}.html" for r in self.requirements
+        }
+        self._taken: set[str] = set()
+        self.summaries: list[NoticeSummary] = []
+
+    def notice(self, notice: NoticeInput) -> NoticePage:
+        """The page of one notice (its file is `notices/{page.slug}.html`)."""
+        slug = _slug(notice.report.path, self._taken)
+        page = _notice_page(notice, slug, self._hrefs, self.meta)
+        self.summaries.append(
+            NoticeSummary(
+                slug=slug,
                 title=page.title,
                 path=page.path,
-                href=f"notices/{page.slug}.html",
                 counts=page.counts,
                 paragraphs=page.paragraphs,
                 covered=page.covered,
                 problems=len(page.problems),
-                cells=tuple(cells),
+                verdicts={
+                    o.id: (o.status, anchor, len(o.findings)) for o, anchor, _ in page.verdicts
+                },
             )
         )
-    overview = Overview(
-        meta=meta,
-        laws=_groups(columns, lambda c: c.law, lambda c: c.law),
-        articles=_groups(
-            columns, lambda c: f"{c.law} {c.article_group}", lambda c: c.article_group
-        ),
-        columns=columns,
-        rows=tuple(rows),
-        errors=tuple(errors),
-        totals=totals,
-    )
-    req_pages = []
-    for r in reqs:
-        verdicts = []
-        counts = Counts()
-        for page in pages:
-            found = next(((o, a) for o, a, _ in page.verdicts if o.id == r.id), None)
-            if found is None:
-                continue
-            outcome, anchor = found
-            counts.add(outcome.status)
-            href = f"../notices/{page.slug}.html" + (f"#{anchor}" if anchor else "")
-            verdicts.append(
-                Verdict(page.slug, page.title, href, outcome.status, len(outcome.findings))
+        return page
+
+    def overview(self, errors: Iterable[str]) -> Overview:
+        columns = tuple(
+            Column(
+                id=r.id,
+                short=r.id.split("-", 1)[1] if "-" in r.id else r.id,
+                law=r.law,
+                article=r.article,
+                article_group=_article_group(r.article),
+                title=f"{r.id}: {r.law} {r.article}, {r.title} ({r.severity})",
+                severity=r.severity,
+                href=self._hrefs[r.id],
             )
-        req_pages.append(RequirementPage(r, meta, tuple(verdicts), counts, req_slugs[r.id]))
-    return Site(overview, tuple(pages), tuple(req_pages))
+            for r in self.requirements
+        )
+        rows = []
+        totals = Counts()
+        for notice in self.summaries:
+            cells = []
+            for column in columns:
+                found = notice.verdicts.get(column.id)
+                if found is None:
+                    cells.append(_NOT_CHECKED)
+                    continue
+                status, anchor, _ = found
+                href = f"notices/{notice.slug}.html#{anchor}" if anchor else None
+                cells.append(
+                    Cell(STATUS_CLASS[status], STATUS_SYMBOL[status], href, STATUS_WORD[status])
+                )
+            for status, count in notice.counts.by_status.items():
+                totals.by_status[status] += count
+            rows.append(
+                Row(
+                    slug=notice.slug,
+                    title=notice.title,
+                    path=notice.path,
+                    href=f"notices/{notice.slug}.html",
+                    counts=notice.counts,
+                    paragraphs=notice.paragraphs,
+                    covered=notice.covered,
+                    problems=notice.problems,
+                    cells=tuple(cells),
+                )
+            )
+        return Overview(
+            meta=self.meta,
+            laws=_groups(columns, lambda c: c.law, lambda c: c.law),
+            articles=_groups(
+                columns, lambda c: f"{c.law} {c.article_group}", lambda c: c.article_group
+            ),
+            columns=columns,
+            rows=tuple(rows),
+            errors=tuple(errors),
+            totals=totals,
+        )
+
+    def requirement_pages(self) -> Iterator[RequirementPage]:
+        """Each requirement's page (its file is `requirements/{page.file}.html`)."""
+        for r in self.requirements:
+            verdicts = []
+            counts = Counts()
+            for notice in self.summaries:
+                found = notice.verdicts.get(r.id)
+                if found is None:
+                    continue
+                status, anchor, findings = found
+                counts.add(status)
+                href = f"../notices/{notice.slug}.html" + (f"#{anchor}" if anchor else "")
+                verdicts.append(Verdict(notice.slug, notice.title, href, status, findings))
+            yield RequirementPage(
+                r, self.meta, tuple(verdicts), counts, self.requirement_files[r.id]
+            )
 
 
 _NOT_CHECKED = Cell("x", "", None, "not checked")
@@ -443,8 +471,9 @@ def _article_group(article: str) -> str:
     return m.group(1) if m else article
 
 
-def _groups(columns: Sequence[Column], key: object, label: object) -> tuple[Group, ...]:
-    assert callable(key) and callable(label)
+def _groups(
+    columns: Sequence[Column], key: Callable[[Column], str], label: Callable[[Column], str]
+) -> tuple[Group, ...]:
     groups: list[Group] = []
     for index, column in enumerate(columns):
         k = key(column)
@@ -456,21 +485,22 @@ def _groups(columns: Sequence[Column], key: object, label: object) -> tuple[Grou
     return tuple(groups)
 
 
+def _slug(name: str, taken: set[str], keep_case: bool = False) -> str:
+    """A file name for a notice or a requirement: readable, safe, and not yet `taken`."""
+    stem = name.rsplit("/", 1)[-1].removesuffix(".policy")
+    base = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-.") or "notice"
+    base = base if keep_case else base.lower()
+    slug, n = base, 1
+    while slug.lower() in taken:  # file systems that ignore case would merge two names
+        n += 1
+        slug = f"{base}-{n}"
+    taken.add(slug.lower())
+    return slug
+
+
 def _slugs(names: Sequence[str], keep_case: bool = False) -> dict[str, str]:
-    """A file name for each notice or requirement: readable, safe, and distinct."""
     taken: set[str] = set()
-    out: dict[str, str] = {}
-    for name in names:
-        stem = name.rsplit("/", 1)[-1].removesuffix(".policy")
-        base = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-.") or "notice"
-        base = base if keep_case else base.lower()
-        slug, n = base, 1
-        while slug.lower() in taken:
-            n += 1
-            slug = f"{base}-{n}"
-        taken.add(slug.lower())
-        out[name] = slug
-    return out
+    return {name: _slug(name, taken, keep_case) for name in names}
 
 
 def _value(value: object) -> str:
