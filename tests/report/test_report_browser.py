@@ -23,8 +23,18 @@ from pathlib import Path
 import pytest
 from evidence_site import ROOT
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Request, expect  # noqa: E402
+REQUIRED = bool(os.environ.get("POLICYCHECK_REQUIRE_BROWSER"))
+if not REQUIRED:
+    pytest.importorskip("playwright.sync_api")
+from playwright.sync_api import (  # noqa: E402
+    Browser,
+    ConsoleMessage,
+    Dialog,
+    Page,
+    Request,
+    expect,
+    sync_playwright,
+)
 
 CHROMIUM = Path(os.environ.get("POLICYCHECK_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = ROOT / "test-artifacts" / "report"
@@ -34,10 +44,10 @@ ARTIFACTS = ROOT / "test-artifacts" / "report"
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         message = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("POLICYCHECK_REQUIRE_BROWSER"):
+        if REQUIRED:
             pytest.fail(message)
         pytest.skip(message)
-    with playwright_api.sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM))
         yield launched
         launched.close()
