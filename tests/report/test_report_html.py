@@ -115,7 +115,7 @@ def test_the_legend_names_every_symbol_of_the_matrix(trees: dict[Path, Element])
     assert legend["W"] == "waived" and legend["–"] == "not applicable"
     symbols = {
         _text(td)[:1]
-        for td in overview.findall(".//table[@id='matrix']/tbody/tr/td")
+        for td in overview.findall(".//div[@id='matrix']//table/tbody/tr/td")
         if _classes(td) & STATUS_CLASSES
     }
     assert symbols <= set(legend)

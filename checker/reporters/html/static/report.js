@@ -17,10 +17,11 @@
     var lead = Number(table.dataset.lead);
     var heads = Array.prototype.slice.call(table.querySelectorAll("tr.ids th"));
     var groups = Array.prototype.slice.call(table.querySelectorAll("tr.laws th[data-first], tr.articles th[data-first]"));
-    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var rows = Array.prototype.slice.call(table.querySelectorAll("table.rows tbody tr"));
     var style = document.createElement("style");
     document.head.appendChild(style);
     var shown = document.getElementById("shown");
+    var filtered = false;  // whether a filter has been applied since the page was opened
 
     function checked(name) {
       var out = {};
@@ -39,7 +40,7 @@
       visible.forEach(function (on, i) {
         if (!on) {
           rules.push("#matrix tr.ids > :nth-child(" + (i + 1) + ")");
-          rules.push("#matrix tbody tr > :nth-child(" + (lead + i + 1) + ")");
+          rules.push("#matrix table.rows tr > :nth-child(" + (lead + i + 1) + ")");
         }
       });
       style.textContent = rules.length ? rules.join(",\n") + " { display: none; }" : "";
@@ -53,6 +54,15 @@
         table.classList.toggle("hide-" + s, !statuses[s]);
       });
       var count = 0;
+      var everything = Array.prototype.every.call(
+        form.querySelectorAll("input"), function (box) { return box.checked; });
+      if (everything && !filtered) {
+        // As the page was written: nothing to hide, and no need to visit every cell (a report
+        // of a thousand notices has a hundred thousand).
+        shown.textContent = "Showing all " + rows.length + " notices and " + heads.length + " obligations.";
+        return;
+      }
+      filtered = true;
       rows.forEach(function (row) {
         var cells = row.cells, keep = false;
         for (var i = 0; i < visible.length && !keep; i++) {
