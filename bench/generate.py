@@ -859,6 +859,8 @@ class Writer:
                 ("explanation", UNSTATED),
                 ("logic", self.maybe(S("profile built from browsing and order history"), 0.6)),
                 ("differential_pricing", self.maybe(False, 0.3)),
+                ("refuse_push", UNSTATED),
+                ("tag_deletion", UNSTATED),
             ],
             [self.cite(s1), self.cite(s2)],
         )
@@ -1127,6 +1129,7 @@ class Writer:
                 new_paragraph=rng.random() < 0.5,
             )
             timed = rng.random() < 0.7
+            conditions = self.maybe(S("after verifying your identity"), 0.4)
             self.block(
                 "right",
                 right,
@@ -1135,8 +1138,15 @@ class Writer:
                     ("response_time", S(f"{days} working days") if timed else UNSTATED),
                     ("response_days", days if timed else UNSTATED),
                     ("response_day_type", "working" if timed else UNSTATED),
-                    ("conditions", self.maybe(S("after verifying your identity"), 0.4)),
-                ],
+                    ("conditions", conditions),
+                    # verifying the requester is a reasonable condition (NDSR Art. 23)
+                    *([("unreasonable_conditions", False)] if conditions is not UNSTATED else []),
+                    ("fee", UNSTATED),
+                    # one sentence in a list of rights: not set apart (GDPR Art. 21(4))
+                    *([("presented_separately", False)] if right.startswith("object") else []),
+                ]
+                # The complaint the notice describes goes to the data protection authority.
+                + ([("addressee", ["authority"])] if right == "complain" else []),
                 [self.cite(s)] + ([self.cite(s_time)] if timed else []),
             )
 
@@ -1292,6 +1302,7 @@ class Writer:
                 ("notify", True),
                 ("channel", S("pop-up notice in the app or email")),
                 ("acceptance", rng.choice(["continued_use", "continued_use", "notice_only"])),
+                ("new_purpose", UNSTATED),
             ],
             [self.cite(s1), self.cite(s2)],
         )

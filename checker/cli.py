@@ -7,7 +7,8 @@
     policycheck explain ID [PATH]    a requirement or error code; why it passed or failed on PATH
     policycheck rules [--format json]
 
-Exit codes: 0 clean, 1 findings at or above --fail-on, 2 input or usage error.
+Exit codes: 0 clean, 1 findings at or above --fail-on (never with --exit-zero), 2 input or usage
+error.
 """
 
 from __future__ import annotations
@@ -18,13 +19,17 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker import __version__
 from checker.config import FAIL_ON, Config, find_config, load_config
 from checker.errors import CheckerError, ErrorList
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR
 from checker.files import MAX_BYTES
-from checker.lint_command import CACHE_DIR, LintOptions, run_lint
+from checker.lint_command import CACHE_DIR, LintOptions, LintRun, run_lint
+
+if TYPE_CHECKING:
+    from checker.baseline import Entry
 
 
 class _Parser(argparse.ArgumentParser):
@@ -64,6 +69,29 @@ def build_parser() -> argparse.ArgumentParser:
     _add_check_options(lint)
     lint.add_argument("--show-passed", action="store_true", help="list passing requirements too")
     lint.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    lint.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="report only findings not recorded in FILE (default: config `baseline`)",
+    )
+    lint.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="record today's findings in FILE and exit 0 (2 on an input error)",
+    )
+    lint.add_argument(
+        "--changed",
+        action="store_true",
+        help="PATHs are the files a change touched (pre-commit): lint the policies among them "
+        "and those citing a notice text among them; skip other files",
+    )
+    lint.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even with findings (still 2 on an input error)",
+    )
 
     report = commands.add_parser(
         "report", help="write an HTML evidence report: verdicts beside the notices' words"
@@ -147,6 +175,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from checker.commands.report import run_report  # Jinja2 is not needed to lint
 
         options = _lint_options(args, paths or default_paths, config)
+        if options is None:
+            return _nothing_to_check()
         return run_report(options, args.output, sys.stderr, _show_error)
     if args.command == "coverage":
         from checker.coverage_command import run_coverage
@@ -167,8 +197,11 @@ def _config(paths: list[Path]) -> Config:
     return load_config(found) if found else Config()
 
 
-def _lint_options(args: argparse.Namespace, paths: list[Path], config: Config) -> LintOptions:
-    """What to check and how, from the command line over the configuration file."""
+def _lint_options(
+    args: argparse.Namespace, paths: list[Path], config: Config
+) -> LintOptions | None:
+    """What to check and how, from the command line over the configuration file; None when
+    notice texts were given and no policy cites them."""
 
     def rooted(values: tuple[str, ...]) -> tuple[str, ...]:
         # Set names stay names; paths in a config file are relative to that file.
@@ -180,6 +213,15 @@ def _lint_options(args: argparse.Namespace, paths: list[Path], config: Config) -
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
         raise CheckerError("E604", "--jobs must be at least 1")
+    if any(p.suffix != ".policy" and not p.is_dir() for p in paths):
+        # A notice text stands for the policies citing it: its edit may break their quotes.
+        from checker.notices import resolve_notices
+
+        search = [config.root / p for p in config.paths] or [Path("policies")]
+        changed = getattr(args, "changed", False)
+        paths = resolve_notices(paths, search, config.exclude, skip_unrelated=changed)
+        if not paths:
+            return None
     return LintOptions(
         paths=tuple(paths),
         exclude=config.exclude,
@@ -198,11 +240,23 @@ def _show_error(error: CheckerError) -> str:
     return error.render(_read_for_excerpt(error.path))
 
 
+def _nothing_to_check() -> int:
+    sys.stderr.write(
+        "policycheck: none of the changed files is a policy or a notice text a policy cites\n"
+    )
+    return EXIT_CLEAN
+
+
 def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
     from checker.reporters import FORMATS
 
     options = _lint_options(args, paths, config)
+    if options is None:
+        return _nothing_to_check()
+    baseline = _read_baseline(args, config)  # before linting: a broken baseline stops the run
     run = run_lint(options)
+    if baseline is not None:
+        _apply_baseline(run, *baseline)
     for path in {f.path for f in run.findings()} - set(run.texts):
         text = _read_for_excerpt(path)
         if text is not None:
@@ -228,10 +282,55 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
     else:
         sys.stdout.write(rendered)
     if run.errors:
+        if args.write_baseline is not None:
+            sys.stderr.write("policycheck: the baseline was not written: fix the errors first\n")
         return EXIT_INPUT_ERROR
     if not run.reports and not run.errors:
         sys.stderr.write("policycheck: no .policy files found\n")
-    return EXIT_FINDINGS if run.failing() else EXIT_CLEAN
+    if args.write_baseline is not None:
+        from checker.baseline import write_baseline
+
+        count = write_baseline(args.write_baseline, run.findings())
+        sys.stderr.write(
+            f"policycheck: recorded {count} finding{'s' if count != 1 else ''} "
+            f"in {args.write_baseline}\n"
+        )
+        return EXIT_CLEAN
+    return EXIT_FINDINGS if run.failing() and not args.exit_zero else EXIT_CLEAN
+
+
+def _read_baseline(args: argparse.Namespace, config: Config) -> tuple[list[Entry], Path] | None:
+    """The baseline to apply (--baseline, else the configuration's) and its file, if any."""
+    if args.write_baseline is not None:
+        return None  # a baseline records every finding, not only the ones the last one lacks
+    file = args.baseline or (config.root / config.baseline if config.baseline else None)
+    if file is None:
+        return None
+    from checker.baseline import read_baseline
+
+    return read_baseline(file), file
+
+
+def _apply_baseline(run: LintRun, baseline: list[Entry], file: Path) -> None:
+    """Hide the findings `baseline` records; list its entries that no longer occur."""
+    from checker.baseline import apply_baseline
+    from checker.lint_command import selected
+
+    options = run.options
+    run.reports, run.baseline = apply_baseline(
+        run.reports, baseline, file, lambda i: selected(i, options.select, options.ignore)
+    )
+    for entry in run.baseline.gone:
+        where = f"{file}:{entry.span}" if entry.span else str(file)
+        statement = f" ({entry.statement})" if entry.statement else ""
+        sys.stderr.write(
+            f"{where}: no longer occurs: {entry.path} {entry.id}{statement} {entry.message}\n"
+        )
+    if run.baseline.gone:
+        sys.stderr.write(
+            "   = help: delete these entries, or record the findings again with "
+            f"--write-baseline {file}\n"
+        )
 
 
 def _read_for_excerpt(path: str) -> str | None:

@@ -55,7 +55,13 @@ _KINDS = (None, "WORD", "NUMBER", "STRING", "OPERATOR", None, None)
 _BAD = 6
 
 _QUANTIFIERS = {"every": "EVERY", "some": "SOME", "no": "NO"}
-_STATES = {"stated": "STATED", "unstated": "UNSTATED", "encoded": "ENCODED", "all": "ALL"}
+_STATES = {
+    "stated": "STATED",
+    "unstated": "UNSTATED",
+    "encoded": "ENCODED",
+    "known": "KNOWN",
+    "all": "ALL",
+}
 _KEYWORDS = frozenset(
     {"not", "is", "in", "includes", "and", "or", "where", "satisfies"}
     | set(_QUANTIFIERS)

@@ -63,6 +63,8 @@ class Trace:
     policy: Policy
     touched: dict[int, Fact] = field(default_factory=dict)
     missing: list[tuple[Fact | None, str]] = field(default_factory=list)
+    left_open: list[tuple[Fact, str]] = field(default_factory=list)
+    """Fields a `known` test found unstated: facts the notice leaves open, so it cannot decide."""
     culprit: tuple[Fact, str] | None = None
     last_read: tuple[Fact, str] | None = None
     """The fact and field most recently read: where a failing test points."""
@@ -465,6 +467,14 @@ class Compiler:
             if wanted == "encoded":
                 result = value is not MISSING
             elif value is MISSING:  # stated or silent? nobody has looked yet
+                return None
+            elif wanted == "known" and (value is UNSTATED or value == ()):
+                # The notice leaves the fact open: a trigger it leaves open cannot be decided,
+                # neither applied nor dismissed.
+                if trace.last_read is not None:
+                    trace.left_open.append(trace.last_read)
+                    if trace.culprit is None:  # the finding points at the open fact
+                        trace.culprit = trace.last_read
                 return None
             elif wanted == "unstated":
                 result = value is UNSTATED

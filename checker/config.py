@@ -12,6 +12,7 @@ override the file. An unknown key or a value of the wrong type is an error with 
     select = ["PIPL"]                     # ids or prefixes
     ignore = ["PIPL-52"]
     fail-on = "warning"                   # error | warning | info
+    baseline = "policycheck-baseline.json"  # report only findings not recorded there
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ KEYS = {
     "select": list,
     "ignore": list,
     "fail-on": str,
+    "baseline": str,
 }
 FAIL_ON = ("error", "warning", "info")
 
@@ -46,6 +48,8 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     fail_on: str = "error"
+    baseline: str | None = None
+    """The findings baseline, relative to `root`."""
     file: str | None = None
     root: Path = field(default_factory=Path.cwd)
     """Directory of the configuration file; relative paths in it are taken from here."""

@@ -68,6 +68,8 @@ class _Run:
         applies = True if req.applies is None else req.applies(trace, None)
         if applies is False:
             return self._outcome(req, "not_applicable", (), trace.touched)
+        if applies:
+            _decided(trace)
         verdict = req.require(trace, None) if applies else None
         if applies is None:
             verdict = None
@@ -90,6 +92,8 @@ class _Run:
             if applies is False:
                 continue
             applied += 1
+            if applies:
+                _decided(trace)
             verdict = require(trace, item) if applies else None
             looked_at.update(trace.touched)
             if verdict is True:
@@ -138,7 +142,7 @@ class _Run:
             else ()
         )
         if status == "incomplete":
-            message = f"cannot decide: not encoded: {', '.join(missing) or 'a needed fact'}"
+            message = _undecided_message(missing, trace)
         else:
             message = render_message(req, policy, item)
         spec = req.spec
@@ -371,3 +375,20 @@ def apply_waivers(
             findings=tuple(f._replace(status="waived", waived_by=who) for f in outcome.findings),
         )
     return outcomes, extra
+
+
+def _decided(trace: Trace) -> None:
+    """Once `applies` holds, a fact its tests found left open did not decide the outcome: an
+    undecided `require` names only what it reads."""
+    trace.left_open.clear()
+
+
+def _undecided_message(missing: tuple[str, ...], trace: Trace) -> str:
+    """Why an outcome is `incomplete`: the facts not encoded, and those the notice leaves open."""
+    left_open = tuple(dict.fromkeys(f"{owner.label}: {field}" for owner, field in trace.left_open))
+    parts = []
+    if missing:
+        parts.append(f"not encoded: {', '.join(missing)}")
+    if left_open:
+        parts.append(f"the notice leaves open: {', '.join(left_open)}")
+    return f"cannot decide: {'; '.join(parts) or 'not encoded: a needed fact'}"

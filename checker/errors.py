@@ -64,6 +64,7 @@ CATALOGUE: dict[str, str] = {
     "E405": "duplicate requirement id",
     "E406": "unsafe YAML tag, anchor or alias",
     "E501": "invalid configuration",
+    "E502": "invalid baseline file",
     "E601": "file not found or unreadable",
     "E602": "file is not valid UTF-8 text",
     "E603": "not a regular file",

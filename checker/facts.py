@@ -196,6 +196,26 @@ DisclaimerScope = Literal[
 Acceptance = Literal["continued_use", "deemed_by_silence", "reconsent", "notice_only"]
 OfficerRole = Literal["dpo", "pi_protection_officer"]
 
+# Values of the fields behind PIPL Arts. 20, 26, 41, NDSR Arts. 23, 42 and GDPR Arts. 12(5), 13(3),
+# 21(4), 22(2), 26 and 48.
+DecisionGround = Literal["contract", "law", "explicit_consent", "other"]
+"""The GDPR Art. 22(2) exception a solely automated decision rests on: (a) necessary for a contract
+with the person, (b) authorised by Union or Member State law, (c) the person's explicit consent, or
+a ground outside that list (`other`: legitimate interests, "to improve our services")."""
+NewPurposeStep = Literal["ask_consent", "inform", "neither"]
+"""What comes before personal information is used for a purpose the notice does not describe: the
+person's consent is asked, the person is told, or neither (the notice reserves the new use)."""
+Fee = Literal["free", "excessive_requests", "charged"]
+"""What exercising a right costs: nothing, a fee only for manifestly unfounded or excessive
+(repeated) requests or further copies, or a fee for ordinary requests."""
+ForeignRequestRoute = Literal[
+    "competent_authority_approval",  # only once the competent authorities at home approve
+    "international_agreement",  # only through a treaty such as mutual legal assistance
+    "request_only",  # on the foreign authority's request or legal process alone
+]
+"""What a disclosure to a foreign court or enforcement authority waits for (PIPL Art. 41, GDPR
+Art. 48)."""
+
 # Aliases for readability of the models below.
 U = Unstated
 PurposeRefs = Annotated[tuple[str, ...], RefTo("purpose")]
@@ -335,6 +355,16 @@ class Recipient(Fact, frozen=True):
     contact: Text | U | None = None
     role: RecipientRole | U | None = None
     location: Region | U | None = None
+    dpf_certified: Flag | U | None = None
+    """Certified under the EU-US Data Privacy Framework, the only US recipients the Commission's
+    adequacy decision (EU) 2023/1795 covers (GDPR Art. 45)."""
+    arrangement: Text | U | None = None
+    """For a joint handler (joint controller): the essence of the arrangement between the handlers,
+    who answers for what and where individuals exercise their rights (GDPR Art. 26(2), PIPL Art.
+    20)."""
+    foreign_request_route: ForeignRequestRoute | U | None = None
+    """For a court or enforcement authority abroad: what a disclosure on its request waits for
+    (PIPL Art. 41, GDPR Art. 48)."""
 
 
 class Sharing(Fact, frozen=True):
@@ -357,6 +387,9 @@ class Disclosure(Fact, frozen=True):
     data: Categories | U | None = None
     purposes: PurposeRefs | U | None = None
     consent: ConsentKind | U | None = None
+    basis_pipl: tuple[BasisPIPL, ...] | U | None = None
+    """The PIPL Art. 13(1) ground of the disclosure: a ground other than consent lifts the separate
+    consent of Art. 25 (Art. 13(2)), e.g. a disclosure a law requires (`legal_duty`)."""
     by_default: Flag | U | None = None
 
 
@@ -380,6 +413,9 @@ class Transfer(Fact, frozen=True):
         | None
     ) = None
     safeguards: Text | U | None = None
+    safeguards_copy: Text | U | None = None
+    """Where a copy of the safeguards can be obtained, or where they are made available
+    (GDPR Art. 13(1)(f), 14(1)(f))."""
     rights_procedure: Text | U | None = None
     """How the person exercises rights against the overseas recipient (PIPL Art. 39)."""
 
@@ -406,6 +442,18 @@ class Right(Fact, frozen=True):
     response_day_type: Literal["working", "calendar"] | U | None = None
     """What `response_days` counts: "15 working days" is working; plain "days" are calendar days."""
     conditions: Text | U | None = None
+    addressee: tuple[Literal["handler", "authority"], ...] | U | None = None
+    """For `right complain`: who receives the complaint — the handler's own channel (PIPL Art.
+    50(1)) or a supervisory authority (GDPR Art. 13(2)(d)); a notice may name both."""
+    unreasonable_conditions: Flag | U | None = None
+    """The `conditions` limit a reasonable request beyond what verifying the requester and the law
+    need (NDSR Art. 23): e.g. cancelling an account only in person, or after giving more
+    information than the service collects."""
+    fee: Fee | U | None = None
+    """What exercising the right costs (GDPR Art. 12(5))."""
+    presented_separately: Flag | U | None = None
+    """The right is brought to the person's attention explicitly, clearly and apart from other
+    information: its own heading, box or paragraph (GDPR Art. 21(4))."""
 
 
 class Minors(Fact, frozen=True):
@@ -415,6 +463,9 @@ class Minors(Fact, frozen=True):
     SINGLE = True
     kind: Literal["minors"] = "minors"
     threshold: int | U | None = None
+    """The age the notice names: below it, children are kept out (`may_process = no`) or need a
+    guardian's consent (`may_process = yes`). "Not for children under 13" is 13: from 13 on,
+    children use the service."""
     may_process: Flag | U | None = None
     """Whether the service may process minors' information (not age-gated away)."""
     guardian_consent: Flag | U | None = None
@@ -442,6 +493,18 @@ class Automated(Fact, frozen=True):
     explanation: Text | U | None = None
     logic: Text | U | None = None
     differential_pricing: Flag | U | None = None
+    data: Categories | U | None = None
+    """The personal information the decisions are based on (GDPR Art. 22(4))."""
+    consequences: Text | U | None = None
+    """The significance and envisaged consequences of the decisions for the person (GDPR Art.
+    13(2)(f))."""
+    decision_ground: DecisionGround | U | None = None
+    """The GDPR Art. 22(2) exception a decision with significant effects rests on."""
+    refuse_push: Flag | U | None = None
+    """The person can refuse to receive the pushed information at all (NDSR Art. 42)."""
+    tag_deletion: Flag | U | None = None
+    """The person can delete the user tags describing their personal characteristics that the
+    push is aimed by (NDSR Art. 42)."""
 
 
 class Cookies(Fact, frozen=True):
@@ -486,6 +549,26 @@ class Changes(Fact, frozen=True):
     notify: Flag | U | None = None
     channel: Text | U | None = None
     acceptance: Acceptance | U | None = None
+    new_purpose: NewPurposeStep | U | None = None
+    """What comes before personal information is used for a purpose the notice does not describe
+    (GDPR Arts. 13(3), 14(4))."""
+
+
+class PublicCamera(Fact, frozen=True):
+    """Image capture or personal identity recognition equipment (cameras, face recognition)
+    installed in a public place (PIPL Art. 26)."""
+
+    KIND = "public_camera"
+    kind: Literal["public_camera"] = "public_camera"
+    places: Text | U | None = None
+    data: Categories | U | None = None
+    purposes: PurposeRefs | U | None = None
+    public_security_only: Flag | U | None = None
+    """The images and identity information are used only to maintain public security."""
+    consent: ConsentKind | U | None = None
+    """How consent is obtained to any use beyond public security."""
+    signage: Flag | U | None = None
+    """Prominent signs tell people that the equipment is there."""
 
 
 class Merger(Fact, frozen=True):
@@ -570,6 +653,7 @@ FACT_KINDS: tuple[type[Fact], ...] = (
     Security,
     Breach,
     Changes,
+    PublicCamera,
     Merger,
     Exception_,
     Disclaimer,
@@ -600,6 +684,7 @@ Statement = Annotated[
         Security,
         Breach,
         Changes,
+        PublicCamera,
         Merger,
         Exception_,
         Disclaimer,

@@ -30,6 +30,7 @@ from checker.results import DocumentReport, Finding
 if TYPE_CHECKING:
     import multiprocessing.context
 
+    from checker.baseline import Applied
     from checker.requirements import Requirement, RequirementSet
 
 # The parser, the fact model, the engine and the requirement sets (and with them lark, pydantic
@@ -63,6 +64,9 @@ class LintRun:
     `requirements` (every requirement of the sets the reports used) is loaded only when a
     reporter asks for it, so a run served from the cache need not compile any requirement set.
     """
+
+    baseline: Applied | None = None
+    """Set when a baseline was applied: the reports then hold only the findings it lacks."""
 
     def __init__(
         self,

@@ -203,7 +203,7 @@ def test_text_the_grammar_refuses_is_worded_by_lark_as_before() -> None:
 # --- Valid conditions generated from the grammar --------------------------------------------
 
 KEYWORDS = ["every", "some", "no", "not", "is", "in", "includes", "and", "or", "where"]
-KEYWORDS += ["satisfies", "stated", "unstated", "encoded", "all"]
+KEYWORDS += ["satisfies", "stated", "unstated", "encoded", "known", "all"]
 PARTS = st.sampled_from(["a", "Z9", "_", "_1", "id", "is", "no", "in", "all", "or"])
 NAMES = st.one_of(
     st.sampled_from(
@@ -220,7 +220,7 @@ VALUES = st.one_of(
     st.sampled_from(['""', '"a b"', '"say \\"hi\\""', '"x\\\\"', '"\\\\\\""', '"é\t"']),
 )
 OPERATORS = st.sampled_from(["==", "!=", "<", "<=", ">", ">="])
-STATES = st.sampled_from(["stated", "unstated", "encoded", "all"])
+STATES = st.sampled_from(["stated", "unstated", "encoded", "known", "all"])
 
 # A condition is built as a list of tokens; `layout` puts whitespace between them.
 Tokens = list[str]

@@ -246,3 +246,54 @@ def test_data_is_all_tells_all_apart_from_a_list() -> None:
     assert [f.subject for f in outcome.findings] == ["collection everything"]
     # `all` still stands for the categories the notice collects
     assert outcome.findings[0].message == "collection everything goes to all"
+
+
+KNOWN = """\
+set: known
+law: HOUSE
+title: Triggers the notice may leave open
+requirements:
+  - id: HOUSE-10
+    title: A controller outside the Union names a representative
+    article: Rule 10
+    quote: name a representative
+    severity: error
+    applies: handler.established_in is known and handler.established_in not in [eu, eea]
+    require: some representative where region == eu
+    message: "no representative in the Union"
+    remedy: Name one.
+"""
+
+
+def known_outcome(handler: str) -> tuple[str, str, tuple[int, int]]:
+    rules = load_requirement_file(KNOWN, "known.yaml")
+    policy = parse_policy(HEADER + handler, "shop.policy")
+    (outcome,) = evaluate(policy, [rules], TODAY).outcomes
+    finding = outcome.findings[0] if outcome.findings else None
+    if finding is None:
+        return outcome.status, "", (0, 0)
+    return outcome.status, finding.message, (finding.span.line, finding.span.column)
+
+
+def test_a_trigger_the_notice_leaves_open_is_undecided_and_named_never_not_applicable() -> None:
+    status_, message, where = known_outcome("handler {\n  established_in = unstated\n}\n")
+    assert status_ == "incomplete"
+    assert message == "cannot decide: the notice leaves open: handler: established_in"
+    assert where == (3, 20)  # the `unstated` the encoder wrote
+
+
+def test_a_known_trigger_decides_as_usual() -> None:
+    assert known_outcome('handler { established_in = cn cite "1" "Shop Ltd, Shanghai" }\n')[:2] == (
+        "fail",
+        "no representative in the Union",
+    )
+    eu = 'handler { established_in = eu cite "1" "Shop GmbH, Berlin" }\n'
+    assert known_outcome(eu)[0] == "not_applicable"
+
+
+def test_a_trigger_not_encoded_is_undecided_and_says_so() -> None:
+    status_, message, _ = known_outcome("handler { legal_name = unstated }\n")
+    assert (status_, message) == (
+        "incomplete",
+        "cannot decide: not encoded: handler: established_in",
+    )

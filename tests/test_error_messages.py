@@ -140,6 +140,17 @@ def cli_case(name: str, code: str, argv: list[str]) -> Case:
     return Case(name, code, run)
 
 
+def baseline_case(name: str, code: str, text: str) -> Case:
+    """`policycheck lint shop.policy --baseline baseline.json`, the baseline being `text`."""
+    lint = cli_case(name, code, ["lint", "shop.policy", "--baseline", "baseline.json"])
+
+    def run(folder: Path) -> str:
+        (folder / "baseline.json").write_text(text, encoding="utf-8")
+        return lint.run(folder)
+
+    return Case(name, code, run)
+
+
 def _missing_notice(folder: Path) -> str:
     text = DOCUMENT + f'handler {{\n  legal_name = "Example Shop Ltd."\n  {CITE}\n}}\n'
     (folder / "shop.policy").write_text(text, encoding="utf-8")
@@ -321,6 +332,22 @@ CASES = [
     config_case("e501_unknown_key", "E501", 'paths = ["policies"]\nfail_on = "warning"\n'),
     config_case("e501_wrong_type", "E501", 'paths = "policies"\n'),
     config_case("e501_not_toml", "E501", 'paths = ["policies"\n'),
+    # --- baseline files --------------------------------------------------------------------------
+    baseline_case(
+        "e502_baseline_not_json",
+        "E502",
+        '{\n  "schema": "policycheck-baseline/1"\n  "findings": []\n}\n',
+    ),
+    baseline_case(
+        "e502_baseline_entry_misspelt",
+        "E502",
+        '{\n  "schema": "policycheck-baseline/1",\n  "findings": [\n'
+        '    {"path": "shop.policy", "id": "PIPL-17", "mesage": "x", "fingerprint": "0"}\n'
+        "  ]\n}\n",
+    ),
+    baseline_case(
+        "e502_baseline_of_another_version", "E502", '{"schema": "policycheck-baseline/9"}\n'
+    ),
     # --- files -----------------------------------------------------------------------------------
     file_case("e601_missing_path", "E601", lambda folder: folder / "missing.policy"),
     file_case(

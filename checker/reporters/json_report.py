@@ -12,7 +12,8 @@ validate this reporter's output against it. Its shape:
      "errors": [{"code", "title", "path", "line", "column", "end_line", "end_column",
                  "message", "expected", "hint"}],
      "requirements": [{"id", "title", "law", "article", "quote", "remedy", ...}],
-     "summary": {"documents", "requirements", "pass", "fail", ..., "errors"}}
+     "summary": {"documents", "requirements", "pass", "fail", ..., "errors"},
+     "baseline": {"file", "baselined", "no_longer_occurring": [...]}}   (with --baseline only)
 
 Every outcome of every document is listed, passes included (`--show-passed` only affects the
 text output). Lines and columns are 1-based; `end_column` is exclusive. The version in `schema`
@@ -51,6 +52,17 @@ def report(run: LintRun) -> JSONObject:
         "errors": [_error(e) for e in run.errors],
         "requirements": [_requirement(r) for r in run.requirements],
         "summary": _summary(run),
+    } | ({"baseline": _baseline(run)} if run.baseline is not None else {})
+
+
+def _baseline(run: LintRun) -> JSONObject:
+    assert run.baseline is not None
+    return {
+        "file": run.baseline.file,
+        "baselined": run.baseline.baselined,
+        "no_longer_occurring": [
+            e.as_json() | ({"line": e.span.line} if e.span else {}) for e in run.baseline.gone
+        ],
     }
 
 

@@ -72,7 +72,10 @@ def _failure(case: ET.Element, findings: Sequence[Finding], req: Requirement | N
 
 
 def _suite(
-    parent: ET.Element, report: DocumentReport, requirements: dict[str, Requirement]
+    parent: ET.Element,
+    report: DocumentReport,
+    requirements: dict[str, Requirement],
+    settled: frozenset[tuple[str, str]] = frozenset(),
 ) -> None:
     suite = _element(parent, "testsuite", name=report.path)
     properties = _element(suite, "properties")
@@ -85,6 +88,8 @@ def _suite(
         )
         if outcome.status in ("fail", "incomplete") and outcome.findings:
             _failure(case, outcome.findings, requirements.get(outcome.id))
+        elif (report.path, outcome.id) in settled:  # every finding is in the baseline
+            _element(case, "skipped", message="baselined: its findings are recorded")
         elif outcome.status in ("fail", "incomplete"):  # a verdict without a place: still a failure
             _element(case, "failure", message=outcome.status, type=outcome.severity)
         elif outcome.status == "not_applicable":
@@ -129,8 +134,9 @@ def _count(suite: ET.Element) -> None:
 def render(run: LintRun, color: bool = False) -> str:
     root = ET.Element("testsuites", {"name": "policycheck"})
     requirements = {r.id: r for r in run.requirements}
+    settled = run.baseline.settled if run.baseline is not None else frozenset()
     for report in run.reports:
-        _suite(root, report, requirements)
+        _suite(root, report, requirements, settled)
     if run.errors:
         _error_suite(root, run.errors, run.texts)
     for attribute in ("tests", "failures", "errors", "skipped"):

@@ -5,7 +5,11 @@ article and says how to fix the notice; the WAIVER-* checks are rules too. Each 
 result at its place in the .policy file, with the facts it looked at as related locations (their
 notice quotes in the message). Waived findings are kept, with an `inSource` suppression, so code
 scanning shows them as dismissed rather than as fixed. Input errors are tool execution
-notifications, and make `executionSuccessful` false.
+notifications, and make `executionSuccessful` false; an input error located in a file is also a
+result of level error, under a rule named by its code (`E101`) whose help is the code's section of
+docs/errors.md, so that code scanning shows an alert where a policy does not parse. Findings a
+baseline records (`--baseline`) are left out, not marked with `baselineState`: code scanning keeps
+its own baseline by fingerprint.
 
 Code scanning matches results across commits by `partialFingerprints`; ours hash the rule, the
 file, the statement and the message, never a line number, so inserting a line above a finding
@@ -18,7 +22,6 @@ at most 1,024 characters.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -31,8 +34,10 @@ from urllib.parse import quote, urlparse
 from checker import __version__
 from checker.engine import WAIVER_CHECKS
 from checker.errors import CATALOGUE, CheckerError
+from checker.fingerprint import fingerprint as finding_fingerprint
 from checker.lint_command import SEVERITY_RANK, LintRun
 from checker.requirements import Requirement
+from checker.resources import shipped_dir
 from checker.results import Evidence, Finding
 from checker.spans import Span
 
@@ -71,14 +76,21 @@ def sarif_log(run: LintRun) -> JSONObject:
         if finding.id not in index:
             index[finding.id] = len(rules)
             rules.append(_fallback_rule(finding))
+    # An input error located in a file is a result too, under a rule named by its code.
+    located = [e for e in run.errors if e.path][:MAX_RESULTS]
+    for code in sorted({e.code for e in located}):
+        index[code] = len(rules)
+        rules.append(_error_rule(code))
     _distinct_names(rules)
 
     kept = findings
-    if len(findings) > MAX_RESULTS:  # keep the most severe; code scanning rejects the rest
+    room = MAX_RESULTS - len(located)
+    if len(findings) > room:  # keep the most severe; code scanning rejects the rest
         ranked = sorted(findings, key=lambda f: -SEVERITY_RANK[f.severity])
-        kept = sorted(ranked[:MAX_RESULTS], key=Finding.sort_key)
+        kept = sorted(ranked[:room], key=Finding.sort_key)
     seen: dict[str, int] = {}
     results = [_result(f, index[f.id], seen) for f in kept]
+    results += [_error_result(e, index[e.code], seen) for e in located]
 
     codes = sorted({e.code for e in run.errors})
     notification_index = {code: i for i, code in enumerate(codes)}
@@ -211,6 +223,46 @@ def _fallback_rule(finding: Finding) -> JSONObject:
     }
 
 
+def _error_rule(code: str) -> JSONObject:
+    title = CATALOGUE[code]
+    meaning, fix, section = _error_help(code)
+    text = [f"{code} {title}."]
+    text += [f"{k}: {v}" for k, v in (("What it means", meaning), ("How to fix", fix)) if v]
+    return {
+        "id": code,
+        "name": pascal_case(title),
+        "shortDescription": {"text": _cut(f"{code} {title}")},
+        "fullDescription": {
+            "text": _cut(meaning or f"{code} {title}: an input policycheck cannot use.")
+        },
+        "help": {"text": "\n".join(text), "markdown": section or "\n\n".join(text)},
+        "defaultConfiguration": {"level": "error"},
+        "properties": {"tags": _tags("policycheck", "input-error")},
+    }
+
+
+@cache
+def _error_sections() -> dict[str, str]:
+    """code -> its section of docs/errors.md (empty if the file is not shipped)."""
+    try:
+        text = (shipped_dir("docs") / "errors.md").read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    parts = re.split(r"^## (E\d{3})\b.*$", text, flags=re.MULTILINE)
+    return {code: body.strip() for code, body in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+def _error_help(code: str) -> tuple[str, str, str]:
+    """The "What it means" and "How to fix" paragraphs of a code's section, and the section."""
+    section = _error_sections().get(code, "")
+
+    def paragraph(label: str) -> str:
+        m = re.search(rf"^\*\*{label}\.\*\*(.*?)(?:\n\n|\Z)", section, re.MULTILINE | re.DOTALL)
+        return " ".join(m.group(1).split()) if m else ""
+
+    return paragraph("What it means"), paragraph("How to fix"), section
+
+
 def _distinct_names(rules: list[JSONObject]) -> None:
     """Two laws may word an obligation alike (PIPL and GDPR on children): suffix the id then."""
     counts = Counter(rule["name"] for rule in rules)
@@ -302,10 +354,7 @@ def _location(path: str, span: Span | None) -> JSONObject:
 
 def fingerprint(finding: Finding, occurrence: int = 1) -> str:
     """A hash of what the finding is about, never of where it sits, so line moves keep it."""
-    parts = [finding.id, repository_path(finding.path), finding.subject or "", finding.message]
-    if occurrence > 1:  # two identical findings in one file must still be told apart
-        parts.append(str(occurrence))
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return finding_fingerprint(finding, repository_path(finding.path), occurrence)
 
 
 def _evidence_message(evidence: Evidence) -> str:
@@ -352,15 +401,39 @@ def _result(finding: Finding, rule_index: int, seen: dict[str, int]) -> JSONObje
     return result
 
 
-def _notification(error: CheckerError, index: int) -> JSONObject:
+def _error_result(error: CheckerError, rule_index: int, seen: dict[str, int]) -> JSONObject:
+    # Fingerprinted like a finding: by code, file and message, never by line.
+    as_finding = Finding(
+        error.code, "fail", "error", "", "", "", error.message, error.path, Span.point(1, 1)
+    )
+    base = fingerprint(as_finding)
+    seen[base] = seen.get(base, 0) + 1
+    properties: JSONObject = {"inputError": True}
+    properties.update((k, v) for k, v in (("expected", error.expected), ("hint", error.hint)) if v)
+    return {
+        "ruleId": error.code,
+        "ruleIndex": rule_index,
+        "level": "error",
+        "message": {"text": _error_text(error)},
+        "locations": [_location(error.path, error.span)],
+        "partialFingerprints": {FINGERPRINT: fingerprint(as_finding, seen[base])},
+        "properties": properties,
+    }
+
+
+def _error_text(error: CheckerError) -> str:
     text = f"error[{error.code}] {error.message}"
     if error.expected:
         text += f"; expected: {error.expected}"
     if error.hint:
         text += f"; help: {error.hint}"
+    return text
+
+
+def _notification(error: CheckerError, index: int) -> JSONObject:
     notification: JSONObject = {
         "level": "error",
-        "message": {"text": text},
+        "message": {"text": _error_text(error)},
         "descriptor": {"id": error.code, "index": index},
     }
     advice = {k: v for k, v in (("expected", error.expected), ("hint", error.hint)) if v}

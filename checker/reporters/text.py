@@ -105,6 +105,13 @@ def summary(run: LintRun) -> str:
         text += f"; {extra} waiver finding{'s' if extra != 1 else ''}"
     if run.errors:
         text += f"; {len(run.errors)} input error{'s' if len(run.errors) != 1 else ''}"
+    if run.baseline is not None:
+        text += f"; {run.baseline.baselined} baselined"
+        gone = len(run.baseline.gone)
+        if gone == 1:
+            text += ", 1 baseline entry no longer occurs"
+        elif gone:
+            text += f", {gone} baseline entries no longer occur"
     return text
 
 

@@ -144,13 +144,47 @@ def project(hooks: Hooks, tmp_path: Path) -> Path:
     return _new_project(tmp_path, hooks.config, hooks.env)
 
 
-def test_the_hooks_skip_a_commit_without_policy_files(project: Path, hooks: Hooks) -> None:
+def test_the_hooks_pass_a_commit_of_a_text_no_policy_cites(project: Path, hooks: Hooks) -> None:
     (project / "policies" / "notice.txt").write_text("Edited notice.\n", encoding="utf-8")
+    (project / "NOTES.txt").write_text("Meeting notes.\n", encoding="utf-8")
     _git(project, "add", "-A")
-    for hook_id in ("policycheck", "policycheck-fmt"):
-        result = _run_hook(project, hooks, hook_id)
-        assert result.returncode == 0, result.stdout
-        assert "(no files to check)Skipped" in result.stdout
+    lint = _run_hook(project, hooks, "policycheck")
+    assert lint.returncode == 0, lint.stdout
+    assert "none of the changed files is a policy or a notice text a policy cites" in lint.stdout
+    fmt = _run_hook(project, hooks, "policycheck-fmt")
+    assert fmt.returncode == 0, fmt.stdout
+    assert "(no files to check)Skipped" in fmt.stdout
+
+
+def test_committing_an_edited_notice_rechecks_the_policies_that_quote_it(
+    project: Path, hooks: Hooks
+) -> None:
+    _add_policy(project, "shop.policy", "clean.policy")
+    _git(project, "commit", "-q", "--no-verify", "-m", "Encode the notice")
+    installed = _pre_commit(project, hooks.env, "install")
+    assert installed.returncode == 0, installed.stdout
+    # The notice is reworded: the policy's quote of §2 no longer matches it.
+    notice = project / "policies" / "notice.txt"
+    text = notice.read_text(encoding="utf-8")
+    notice.write_text(text.replace("that you tick yourself", "ticked for you"), encoding="utf-8")
+    _git(project, "add", "policies/notice.txt")
+    head = _git(project, "rev-parse", "HEAD")
+    commit = subprocess.run(
+        ["git", "commit", "-m", "Reword the consent sentence"],
+        cwd=project,
+        env=hooks.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert commit.returncode != 0, commit.stdout
+    assert "policycheck lint" in commit.stdout and "Failed" in commit.stdout, commit.stdout
+    assert "- exit code: 2" in commit.stdout, commit.stdout
+    assert re.search(r"policies/shop\.policy:\d+:\d+: error\[E302\] quote ", commit.stdout), (
+        commit.stdout
+    )
+    assert "Traceback" not in commit.stdout
+    assert _git(project, "rev-parse", "HEAD") == head, "the commit was refused"
 
 
 def test_the_lint_hook_passes_a_policy_that_meets_every_requirement(

@@ -101,7 +101,12 @@ def test_input_errors_reach_each_format_and_exit_2(
     if fmt == "json":
         assert json.loads(text)["summary"]["errors"] >= 1
     elif fmt == "sarif":
-        assert json.loads(text)["runs"][0]["invocations"][0]["executionSuccessful"] is False
+        log = json.loads(text)
+        assert log["runs"][0]["invocations"][0]["executionSuccessful"] is False
+        # Code scanning shows an alert at the line that does not parse.
+        [alert] = [r for r in log["runs"][0]["results"] if r["ruleId"] == "E202"]
+        region = alert["locations"][0]["physicalLocation"]["region"]
+        assert (alert["level"], region["startLine"], region["startColumn"]) == ("error", 3, 3)
         # Code scanning rejects absolute paths: a file outside the working directory gets "../".
         assert '"uri": "/' not in text and '"uri": "file:' not in text
     elif fmt == "github":

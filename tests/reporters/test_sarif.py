@@ -93,9 +93,12 @@ def test_every_result_refers_to_its_rule_by_id_and_index(demo_run: LintRun) -> N
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
 
 
-def test_there_is_one_rule_per_requirement_and_per_waiver_check(demo_run: LintRun) -> None:
+def test_there_is_one_rule_per_requirement_per_waiver_check_and_per_located_error_code(
+    demo_run: LintRun,
+) -> None:
     ids = [rule["id"] for rule in _run(demo_run)["tool"]["driver"]["rules"]]
-    assert ids == [r.id for r in demo_run.requirements] + list(WAIVER_CHECKS)
+    codes = sorted({e.code for e in demo_run.errors if e.path})
+    assert ids == [r.id for r in demo_run.requirements] + list(WAIVER_CHECKS) + codes
 
 
 def test_a_rule_quotes_its_article_and_says_how_to_fix(demo_run: LintRun) -> None:
@@ -209,6 +212,65 @@ def test_input_errors_are_notifications_and_fail_the_execution(demo_run: LintRun
     assert (region["startLine"], region["startColumn"]) == (3, 3)
     no_path = next(n for n in notifications if n["descriptor"]["id"] == "E605")
     assert "locations" not in no_path
+
+
+def test_input_errors_in_a_file_are_also_error_results_under_a_rule_per_code(
+    demo_run: LintRun, validator: jsonschema.Draft7Validator
+) -> None:
+    log = _log(demo_run)
+    validator.validate(log)
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    located = [e for e in demo_run.errors if e.path]
+    results = [r for r in run["results"] if r["properties"].get("inputError")]
+    assert sorted(r["ruleId"] for r in results) == sorted(e.code for e in located)
+    for result in results:
+        assert result["level"] == "error"
+        rule = rules[result["ruleIndex"]]
+        assert rule["id"] == result["ruleId"]
+        assert rule["defaultConfiguration"]["level"] == "error"
+    [unknown] = [r for r in results if r["ruleId"] == "E202"]
+    assert unknown["message"]["text"].startswith("error[E202] unknown field 'titel'")
+    location = unknown["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "policies/broken.policy"
+    assert (location["region"]["startLine"], location["region"]["startColumn"]) == (3, 3)
+    # An error without a file (an unknown set) has nowhere to point: a notification only.
+    assert "E605" not in {r["ruleId"] for r in results}
+    assert "E605" not in {rule["id"] for rule in rules}
+
+
+def test_an_input_error_rule_carries_the_error_catalogue_help(demo_run: LintRun) -> None:
+    rules = {rule["id"]: rule for rule in _run(demo_run)["tool"]["driver"]["rules"]}
+    rule = rules["E202"]
+    assert rule["shortDescription"]["text"] == "E202 unknown field"
+    assert rule["name"] == "UnknownField"
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "errors.md").read_text(encoding="utf-8")
+    section = docs.split("## E202 unknown field\n", 1)[1].split("\n## ", 1)[0]
+    meaning = rule["fullDescription"]["text"]
+    assert meaning and meaning in " ".join(section.split())
+    assert f"What it means: {meaning}" in rule["help"]["text"]
+    assert "How to fix: " in rule["help"]["text"]
+    assert rule["help"]["markdown"] == section.strip()
+
+
+def test_an_input_error_result_keeps_its_fingerprint_when_lines_move() -> None:
+    from reporting_demo import BROKEN_POLICY
+
+    from checker.errors import ErrorList
+    from checker.files import parse_policy
+
+    def results_for(text: str) -> list[dict[str, Any]]:
+        try:
+            parse_policy(text, "policies/broken.policy")
+        except ErrorList as exc:
+            errors = exc.errors
+        return _run(LintRun([], errors, [], {}, None))["results"]  # type: ignore[no-any-return]
+
+    before = results_for(BROKEN_POLICY)
+    after = results_for("# a comment\n\n" + BROKEN_POLICY)
+    assert before
+    assert [r["locations"] for r in after] != [r["locations"] for r in before]
+    assert [r["partialFingerprints"] for r in after] == [r["partialFingerprints"] for r in before]
 
 
 def test_fingerprints_are_the_same_on_a_second_run(make_run: Callable[..., LintRun]) -> None:
