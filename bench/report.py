@@ -149,7 +149,8 @@ def screenshot(out: Path) -> None:
 
     with tempfile.TemporaryDirectory(prefix="policycheck-report-") as tmp:
         site = Path(tmp) / "site"
-        options = LintOptions(paths=(ROOT / "policies",), jobs=1, cache_dir=None)
+        os.chdir(ROOT)  # paths as a user in the repository sees them: `policies/...`
+        options = LintOptions(paths=(Path("policies"),), jobs=1, cache_dir=None)
         write_report(run_lint(options), site, io.StringIO(), datetime.datetime.now(datetime.UTC))
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM)
