@@ -14,7 +14,7 @@ import gc
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -26,6 +26,7 @@ from checker.errors import CheckerError, ErrorList
 from checker.files import MAX_BYTES, list_policy_files
 from checker.resources import shipped_dir, shipped_sets
 from checker.results import DocumentReport, Finding
+from checker.selection import selected
 
 if TYPE_CHECKING:
     import multiprocessing.context
@@ -55,6 +56,10 @@ class LintOptions:
     jobs: int = 1
     cache_dir: Path | None = None
     show_passed: bool = False
+    quiet: bool = False
+    """Text output: the summary line only."""
+    statistics: bool = False
+    """Text output: the number of findings of each requirement, before the summary."""
     today: datetime.date = field(default_factory=datetime.date.today)
 
 
@@ -109,18 +114,6 @@ class LintRun:
         ]
 
 
-def selected(rule_id: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
-    """`--select`/`--ignore` by id or prefix (`PIPL`, `PIPL-17`, `GDPR-13-1-f`)."""
-
-    def matches(prefix: str) -> bool:
-        return rule_id == prefix or rule_id.startswith(prefix.rstrip("-") + "-")
-
-    select = list(select)
-    if select and not any(matches(p) for p in select):
-        return False
-    return not any(matches(p) for p in ignore)
-
-
 def run_lint(options: LintOptions) -> LintRun:
     with collecting_less_often():
         return _run_lint(options)
@@ -143,11 +136,7 @@ def collecting_less_often() -> Iterator[None]:
 
 
 def _run_lint(options: LintOptions) -> LintRun:
-    files = list_policy_files(list(options.paths), options.exclude)
-    errors: list[CheckerError] = []
-    for path in options.paths:
-        if not path.exists() and not path.is_symlink():
-            errors.append(CheckerError("E601", "no such file or directory", str(path)))
+    files, errors = _policy_files(options)
     explicit = list(options.requirements)
     extra = list(options.extra_requirements)
     try:  # load every set named up front, so a broken requirement file is reported once
@@ -183,6 +172,43 @@ def _run_lint(options: LintOptions) -> LintRun:
         options,
         named,
     )
+
+
+def _policy_files(options: LintOptions) -> tuple[list[Path], list[CheckerError]]:
+    """The `.policy` files the paths name, and an error for each path that names none: linting
+    nothing must not look like a clean pass. (Files left out by `exclude` are no error: a
+    pre-commit hook passes staged files that the configuration may exclude.)"""
+    files: list[Path] = []
+    errors: list[CheckerError] = []
+    for path in options.paths:
+        if not path.exists() and not path.is_symlink():
+            errors.append(CheckerError("E601", "no such file or directory", str(path)))
+        elif path.is_dir():
+            found = list_policy_files([path], options.exclude)
+            if not found and not list_policy_files([path]):
+                errors.append(
+                    CheckerError(
+                        "E606",
+                        "no .policy files in this directory or under it",
+                        str(path),
+                        expected="a directory holding .policy files, or .policy files",
+                    )
+                )
+            files.extend(found)
+        elif not path.name.endswith(".policy"):
+            errors.append(
+                CheckerError(
+                    "E606",
+                    "not a .policy file",
+                    str(path),
+                    expected="a .policy file, or a directory holding some",
+                    hint="a notice text is linted through the .policy files citing it; "
+                    "none cites this",
+                )
+            )
+        else:
+            files.extend(list_policy_files([path], options.exclude))
+    return files, errors
 
 
 def _resolve(names: list[str]) -> list[RequirementSet]:

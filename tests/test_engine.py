@@ -248,6 +248,21 @@ def test_data_is_all_tells_all_apart_from_a_list() -> None:
     assert outcome.findings[0].message == "collection everything goes to all"
 
 
+def test_a_waiver_of_an_unknown_requirement_suggests_one() -> None:
+    rules = house()
+    text = (
+        'document { title = "S" source = "n.txt" jurisdictions = [other] }\n'
+        'waiver { requirement = "HOUSE-22" reason = "r" approver = "a" expires = 2030-01-01 }\n'
+    )
+    report = evaluate(parse_policy(text, "s.policy"), [rules], TODAY)
+    (finding,) = report.extra
+    assert finding.id == "WAIVER-UNKNOWN"
+    assert (
+        finding.message
+        == "waiver names 'HOUSE-22', which is no requirement; did you mean 'HOUSE-2'?"
+    )
+
+
 KNOWN = """\
 set: known
 law: HOUSE

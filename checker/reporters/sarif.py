@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import quote, urlparse
 
 from checker import __version__
-from checker.engine import WAIVER_CHECKS
+from checker.engine import QUOTE_CHECKS, QUOTE_REMEDY
 from checker.errors import CATALOGUE, CheckerError
 from checker.fingerprint import fingerprint as finding_fingerprint
 from checker.lint_command import SEVERITY_RANK, LintRun
@@ -40,6 +40,7 @@ from checker.requirements import Requirement
 from checker.resources import shipped_dir
 from checker.results import Evidence, Finding
 from checker.spans import Span
+from checker.waiver_checks import WAIVER_CHECKS
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -70,6 +71,7 @@ def render(run: LintRun, color: bool = False) -> str:
 def sarif_log(run: LintRun) -> JSONObject:
     """The lint run as a SARIF log (what `render` serialises)."""
     rules = [_rule(r) for r in run.requirements] + [_waiver_rule(c) for c in WAIVER_CHECKS]
+    rules += [_quote_rule(c) for c in QUOTE_CHECKS]
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     findings = run.findings()
     for finding in findings:  # a finding whose requirement is not listed still needs its rule
@@ -204,6 +206,25 @@ def _waiver_rule(check_id: str) -> JSONObject:
         },
         "defaultConfiguration": {"level": LEVELS[severity]},
         "properties": {"tags": _tags("policycheck", "waiver")},
+    }
+
+
+def _quote_rule(check_id: str) -> JSONObject:
+    severity, title = QUOTE_CHECKS[check_id]
+    return {
+        "id": check_id,
+        "name": pascal_case(check_id),
+        "shortDescription": {"text": title},
+        "fullDescription": {
+            "text": f"{title}. A fact rests on one passage of the notice; when its quote's words "
+            "occur in several places, the citation must say which one it means."
+        },
+        "help": {
+            "text": f"{title}.\nHow to fix: {QUOTE_REMEDY}",
+            "markdown": f"{title}.\n\n**How to fix:** {QUOTE_REMEDY}",
+        },
+        "defaultConfiguration": {"level": LEVELS[severity]},
+        "properties": {"tags": _tags("policycheck", "quote")},
     }
 
 
