@@ -161,7 +161,7 @@ def screenshot(out: Path) -> None:
             assert top is not None and table is not None
             height = table["y"] + table["height"] - top["y"] + 14
             clip = {"x": 0, "y": top["y"] - 6, "width": 1180, "height": height}
-            page.screenshot(path=str(out), type="png", clip=clip)
+            page.screenshot(path=str(out), type="png", clip=clip, full_page=True)
             browser.close()
 
 
