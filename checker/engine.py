@@ -14,14 +14,14 @@ import string
 from collections.abc import Iterable
 from functools import cache
 from operator import attrgetter
-from typing import Any, Literal
+from typing import Any
 
 from checker.conditions import Trace
 from checker.errors import did_you_mean
 from checker.facts import SHAPES, UNSTATED, Fact, Policy, Waiver
+from checker.own_checks import CHECKS, LAW, WAIVER_CHECKS
 from checker.requirements import Requirement, RequirementSet
 from checker.results import DocumentReport, Evidence, Finding, Outcome, Status
-from checker.waiver_checks import WAIVER_ARTICLE, WAIVER_CHECKS, WAIVER_LAW
 
 
 def evaluate(
@@ -342,8 +342,8 @@ def apply_waivers(
                     status="fail",
                     severity=severity,
                     title=title,
-                    law=WAIVER_LAW,
-                    article=WAIVER_ARTICLE,
+                    law=LAW,
+                    article="waivers",
                     message=message,
                     path=policy.path,
                     span=s,
@@ -351,8 +351,11 @@ def apply_waivers(
                 )
             )
 
-        if target in WAIVER_CHECKS:
-            problem("WAIVER-NOT-ALLOWED", f"{target} checks waivers and may not be waived")
+        if target in CHECKS:
+            what = CHECKS[target].article
+            problem(
+                "WAIVER-NOT-ALLOWED", f"{target} checks the policy's {what} and may not be waived"
+            )
             continue
         if target not in known:
             from checker.requirements import all_requirement_ids
@@ -411,15 +414,6 @@ def _undecided_message(missing: tuple[str, ...], trace: Trace) -> str:
     return f"cannot decide: {'; '.join(parts) or 'not encoded: a needed fact'}"
 
 
-QUOTE_CHECKS: dict[str, tuple[Literal["error", "warning", "info"], str]] = {
-    "QUOTE-AMBIGUOUS": ("warning", "A quote occurs in more than one place of the notice"),
-}
-QUOTE_REMEDY = (
-    "Lengthen the quote until its words occur only once, or name the place meant with the "
-    'notice line where it begins: `cite "label" "quote" line N`.'
-)
-
-
 def ambiguous_quotes(policy: Policy) -> list[Finding]:
     """A warning at every quote whose words occur in several places and that names none.
 
@@ -427,7 +421,7 @@ def ambiguous_quotes(policy: Policy) -> list[Finding]:
     first, which may not be the passage the fact was read from.
     """
     found: list[Finding] = []
-    severity, title = QUOTE_CHECKS["QUOTE-AMBIGUOUS"]
+    check = CHECKS["QUOTE-AMBIGUOUS"]
     for fact in policy.statements:
         for cite in fact.cites:
             if not cite.ambiguous:
@@ -440,17 +434,17 @@ def ambiguous_quotes(policy: Policy) -> list[Finding]:
                 Finding(
                     id="QUOTE-AMBIGUOUS",
                     status="fail",
-                    severity=severity,
-                    title=title,
-                    law="policycheck",
-                    article="quotes",
+                    severity=check.severity,
+                    title=check.title,
+                    law=LAW,
+                    article=check.article,
                     message=f'quote "{quote}" (clause {cite.label}) occurs in {len(lines)} places '
                     f"of the notice, on lines {shown}{more}; it is taken to be the first",
                     path=policy.path,
                     span=cite.quote_span,
                     subject=fact.label,
                     evidence=(Evidence(label=fact.label, span=fact.span, cites=(cite,)),),
-                    remedy=QUOTE_REMEDY,
+                    remedy=check.fix,
                 )
             )
     return found

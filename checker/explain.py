@@ -15,9 +15,9 @@ from checker.errors import CATALOGUE, CheckerError, did_you_mean
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS
 from checker.facts import FIXED_FIELDS, UNSTATED, Fact
 from checker.files import load_policy
+from checker.own_checks import CHECKS, LAW
 from checker.requirements import Requirement, resolve_sets
 from checker.resources import shipped_dir, shipped_sets
-from checker.waiver_checks import CHECKS, WAIVER_ARTICLE, WAIVER_LAW
 
 
 def _requirements(names: list[str] | None) -> list[Requirement]:
@@ -34,9 +34,9 @@ def run_rules(fmt: str, names: list[str] | None, out: TextIO) -> int:
     width = max([len(r.id) for r in requirements] + [len(c) for c in CHECKS])
     for r in requirements:
         out.write(f"{r.id.ljust(width)}  {r.spec.severity:<7}  {r.citation:<22}  {r.spec.title}\n")
-    citation = f"{WAIVER_LAW} {WAIVER_ARTICLE}"
-    for code, waiver in CHECKS.items():
-        out.write(f"{code.ljust(width)}  {waiver.severity:<7}  {citation:<22}  {waiver.title}\n")
+    for code, own in CHECKS.items():
+        citation = f"{LAW} {own.article}"
+        out.write(f"{code.ljust(width)}  {own.severity:<7}  {citation:<22}  {own.title}\n")
     return EXIT_CLEAN
 
 
@@ -61,8 +61,8 @@ def _check_json(code: str) -> dict[str, object]:
     return {
         "id": code,
         "title": found.title,
-        "law": WAIVER_LAW,
-        "article": WAIVER_ARTICLE,
+        "law": LAW,
+        "article": found.article,
         "quote": None,
         "gloss": None,
         "severity": found.severity,
@@ -78,7 +78,7 @@ def run_explain(ident: str, path: Path | None, names: list[str] | None, out: Tex
         out.write(explain_error(ident))
         return EXIT_CLEAN
     if ident.upper() in CHECKS:  # a check of waivers themselves: no document to explain it on
-        out.write(explain_waiver_check(ident.upper()))
+        out.write(explain_own_check(ident.upper()))
         return EXIT_CLEAN
     requirements = {r.id: r for r in _requirements(names)}
     requirement = requirements.get(ident)
@@ -131,10 +131,10 @@ def terminal_text(markdown: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
 
 
-def explain_waiver_check(code: str) -> str:
+def explain_own_check(code: str) -> str:
     found = CHECKS[code]
     out = [f"{code} — {found.title}", ""]
-    out += _wrap("Checks", f"the policy's own waivers ({WAIVER_LAW}; no article of a law)")
+    out += _wrap("Checks", f"the policy's own {found.article} ({LAW}; no article of a law)")
     out += _wrap("Severity", f"{found.severity}; may not be waived")
     out += _wrap("Means", found.means)
     out += _wrap("Remedy", found.fix)

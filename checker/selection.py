@@ -24,8 +24,8 @@ from functools import cache
 from pathlib import Path
 
 from checker.errors import did_you_mean
+from checker.own_checks import CHECKS
 from checker.resources import set_files, shipped_sets
-from checker.waiver_checks import WAIVER_CHECKS
 
 
 def _segments(entry: str) -> str:
@@ -76,7 +76,7 @@ def ids_in_force(
     written otherwise. Refuse an entry only when the exact ids do not know it either.
     """
     names = list(requirements) or list(shipped_sets())
-    ids: set[str] = set(WAIVER_CHECKS)
+    ids: set[str] = set(CHECKS)
     for name in [*names, *extra]:
         files = set_files(name)
         if files is None:

@@ -6,6 +6,7 @@ import datetime
 import random
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -312,3 +313,10 @@ def test_a_trigger_not_encoded_is_undecided_and_says_so() -> None:
         "incomplete",
         "cannot decide: not encoded: handler: established_in",
     )
+
+
+@pytest.mark.parametrize("check", ["WAIVER-UNUSED", "QUOTE-AMBIGUOUS"])
+def test_a_waiver_of_one_of_the_policys_own_checks_is_not_allowed(check: str) -> None:
+    rep = report(WAIVED_BODY.format(rule=check, date="2027-01-01"))
+    assert [(f.id, f.subject) for f in rep.extra][:1] == [("WAIVER-NOT-ALLOWED", "waiver")]
+    assert check in rep.extra[0].message

@@ -13,8 +13,8 @@ import jsonschema
 import pytest
 from reporting_demo import POLICY, WAIVER_FINDINGS, line_of
 
-from checker.engine import QUOTE_CHECKS, WAIVER_CHECKS
 from checker.lint_command import LintRun
+from checker.own_checks import CHECKS
 from checker.reporters import FORMATS, sarif
 from checker.reporters.sarif import FINGERPRINT, artifact_uri, pascal_case, render
 
@@ -98,7 +98,7 @@ def test_there_is_one_rule_per_requirement_per_waiver_and_quote_check_and_per_lo
 ) -> None:
     ids = [rule["id"] for rule in _run(demo_run)["tool"]["driver"]["rules"]]
     codes = sorted({e.code for e in demo_run.errors if e.path})
-    expected = [r.id for r in demo_run.requirements] + list(WAIVER_CHECKS) + list(QUOTE_CHECKS)
+    expected = [r.id for r in demo_run.requirements] + list(CHECKS)
     assert ids == expected + codes
 
 
