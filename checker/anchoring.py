@@ -359,15 +359,28 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def quote_segments(notice: Notice, quote: str) -> tuple[tuple[int, int, int], ...]:
+def quote_segments(
+    notice: Notice, quote: str, line: int | None = None
+) -> tuple[tuple[int, int, int], ...]:
     """Where `quote` lies in the notice's own text, as (line, start, end) per line it touches.
 
+    The occurrence is the one beginning on notice line `line` (where anchoring placed the
+    citation: the place its `line N` names, else the first), or the first when `line` is None.
     `start` and `end` are 0-based character offsets into that line of `notice.text` (end
     exclusive), so that a reader can mark the very characters the quote was matched against.
-    Empty when the quote does not occur. Only the lines the match spans are mapped back.
+    Empty when the quote does not occur there. Only the lines the match spans are mapped back.
     """
     needle = normalise(quote)
-    at = notice.normal.find(needle) if needle else -1
+    if not needle:
+        return ()
+    at = notice.normal.find(needle)
+    if line is not None and at >= 0 and _line_at(notice, at) != line:
+        index = bisect.bisect_left(notice.lines, line)
+        if index >= len(notice.lines) or notice.lines[index] != line:
+            return ()
+        at = notice.normal.find(needle, notice.starts[index])
+        if at >= 0 and _line_at(notice, at) != line:
+            return ()
     if at < 0:
         return ()
     end = at + len(needle)
@@ -377,13 +390,13 @@ def quote_segments(notice: Notice, quote: str) -> tuple[tuple[int, int, int], ..
     segments = []
     for index in range(max(first, 0), last + 1):
         number = notice.lines[index]
-        line = text_lines[number - 1]
-        normal, where = _normal_line(line)
+        text = text_lines[number - 1]
+        normal, where = _normal_line(text)
         begin = notice.starts[index]
         lo, hi = max(at - begin, 0), min(end - begin, len(normal))
         if notice.normal[begin : begin + len(normal)] != normal:  # pragma: no cover
             # Cannot happen while this mirrors `prepare`: then the whole line is marked.
-            segments.append((number, 0, len(line)))
+            segments.append((number, 0, len(text)))
         elif lo < hi:
             segments.append((number, where[lo], where[hi - 1] + 1))
     return tuple(segments)

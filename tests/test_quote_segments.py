@@ -45,3 +45,12 @@ def test_a_quote_across_lines_is_marked_on_each_line() -> None:
 
 def test_a_quote_not_in_the_notice_marks_nothing() -> None:
     assert quote_segments(prepare("We share nothing."), "we sell everything") == ()
+
+
+def test_a_quote_that_occurs_twice_is_marked_where_anchoring_placed_it() -> None:
+    text = "Contact us.\nWe share data.\nContact us.\n"
+    notice = prepare(text)
+    assert quote_segments(notice, "contact us") == ((1, 0, 10),)
+    assert quote_segments(notice, "contact us", 1) == ((1, 0, 10),)
+    assert quote_segments(notice, "contact us", 3) == ((3, 0, 10),)
+    assert quote_segments(notice, "contact us", 2) == ()

@@ -145,7 +145,7 @@ class Row:
     paragraphs: int
     covered: int
     problems: int
-    """Findings about the policy file itself (waiver problems), outside the matrix."""
+    """Findings on the policy file itself (its waivers, its quotes), outside the matrix."""
     cells: tuple[Cell, ...]
 
     @property
@@ -526,15 +526,16 @@ class _Quotes:
 
     def __init__(self, text: str) -> None:
         self.notice = prepare(text)
-        self.ids: dict[str, int] = {}
+        self.ids: dict[tuple[str, int | None], int] = {}
         self.segments: dict[int, tuple[tuple[int, int, int], ...]] = {}
 
-    def qid(self, quote: str) -> int:
-        key = normalise(quote)
+    def qid(self, quote: str, line: int | None) -> int:
+        """The number of the quote at the place anchoring chose (`line`: where it begins)."""
+        key = (normalise(quote), line)
         found = self.ids.get(key)
         if found is None:
             found = self.ids[key] = len(self.ids) + 1
-            self.segments[found] = quote_segments(self.notice, quote)
+            self.segments[found] = quote_segments(self.notice, quote, line)
         return found
 
 
@@ -552,7 +553,8 @@ def _notice_page(
             line=fact.span.line,
             fields=_fields(fact),
             cites=[
-                QuoteRef(quotes.qid(c.quote), c.label, c.quote, c.notice_line) for c in fact.cites
+                QuoteRef(quotes.qid(c.quote, c.notice_line), c.label, c.quote, c.notice_line)
+                for c in fact.cites
             ],
         )
         facts.append(view)
@@ -569,7 +571,9 @@ def _notice_page(
                     ev.label,
                     fact.anchor if fact else None,
                     tuple(
-                        QuoteRef(quotes.qid(c.quote), c.label, c.quote, c.notice_line)
+                        QuoteRef(
+                            quotes.qid(c.quote, c.notice_line), c.label, c.quote, c.notice_line
+                        )
                         for c in ev.cites
                     ),
                 )
