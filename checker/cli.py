@@ -6,6 +6,7 @@
     policycheck coverage [--format json] [--quotes] [PATH ...]
     policycheck explain ID [PATH]    a requirement or error code; why it passed or failed on PATH
     policycheck rules [--format json]
+    policycheck lsp                  a language server over stdio (the `lsp` extra)
 
 Exit codes: 0 clean, 1 findings at or above --fail-on (never with --exit-zero), 2 input or usage
 error.
@@ -175,6 +176,10 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="sets by name, file or directory (default: every shipped set)",
     )
+
+    commands.add_parser(
+        "lsp", help='a language server for editors, over stdio (pip install "policycheck[lsp]")'
+    )
     return parser
 
 
@@ -221,6 +226,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "lsp":
+        from checker.commands.lsp import run_lsp  # pygls is imported by this command only
+
+        return run_lsp()
     paths: list[Path] = list(getattr(args, "paths", None) or [])
     config = _config(paths)
     default_paths = [config.root / p for p in config.paths] or [Path("policies")]
@@ -268,13 +277,6 @@ def _lint_options(
     """What to check and how, from the command line over the configuration file; None when
     notice texts were given and no policy cites them."""
 
-    def rooted(values: tuple[str, ...]) -> tuple[str, ...]:
-        # Set names stay names; paths in a config file are relative to that file.
-        return tuple(
-            v if "/" not in v and not v.endswith((".yaml", ".yml")) else str(config.root / v)
-            for v in values
-        )
-
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
         raise CheckerError("E604", "--jobs must be at least 1")
@@ -290,8 +292,10 @@ def _lint_options(
     options = LintOptions(
         paths=tuple(paths),
         exclude=config.exclude,
-        requirements=tuple(args.requirements) if args.requirements else rooted(config.requirements),
-        extra_requirements=rooted(config.extra_requirements),
+        requirements=tuple(args.requirements)
+        if args.requirements
+        else config.rooted(config.requirements),
+        extra_requirements=config.rooted(config.extra_requirements),
         select=tuple(args.select) if args.select is not None else config.select,
         ignore=tuple(args.ignore) if args.ignore is not None else config.ignore,
         fail_on=getattr(args, "fail_on", None) or config.fail_on,

@@ -54,6 +54,14 @@ class Config:
     root: Path = field(default_factory=Path.cwd)
     """Directory of the configuration file; relative paths in it are taken from here."""
 
+    def rooted(self, values: tuple[str, ...]) -> tuple[str, ...]:
+        """Requirement sets as named in this file: names stay names, paths are taken from
+        the file's directory."""
+        return tuple(
+            v if "/" not in v and not v.endswith((".yaml", ".yml")) else str(self.root / v)
+            for v in values
+        )
+
 
 def find_config(start: Path) -> Path | None:
     """The closest `.policycheck.toml`, or `pyproject.toml` with a [tool.policycheck] table.

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     import multiprocessing.context
 
     from checker.baseline import Applied
+    from checker.facts import Policy
     from checker.requirements import Requirement, RequirementSet
 
 # The parser, the fact model, the engine and the requirement sets (and with them lark, pydantic
@@ -229,11 +230,7 @@ def _sets_by_name(names: set[str], named: list[RequirementSet]) -> list[Requirem
 
 
 def _filter(report: DocumentReport, options: LintOptions) -> DocumentReport:
-    if not options.select and not options.ignore:
-        return report
-    keep = [o for o in report.outcomes if selected(o.id, options.select, options.ignore)]
-    extra = [f for f in report.extra if selected(f.id, options.select, options.ignore)]
-    return report._replace(outcomes=tuple(keep), extra=tuple(extra))
+    return filter_report(report, options.select, options.ignore)
 
 
 def _warm_up() -> None:
@@ -280,7 +277,6 @@ def _lint_one(job: Job) -> tuple[str, DocumentReport | None, list[CheckerError],
             return name, cached, [], None
     from checker.engine import evaluate
     from checker.files import load_policy
-    from checker.requirements import resolve_sets, sets_for_jurisdictions
 
     try:
         policy, text = load_policy(path, name)
@@ -291,29 +287,48 @@ def _lint_one(job: Job) -> tuple[str, DocumentReport | None, list[CheckerError],
                 text = path.read_bytes().decode("utf-8", errors="replace")  # lines as parsed
         return name, None, exc.errors, text
     try:
-        names = explicit or sets_for_jurisdictions(policy.document.jurisdictions or ())
-        if not names and not extra:
-            # A policy checked against nothing must not pass silently.
-            jurisdictions = ", ".join(policy.document.jurisdictions or ())
-            raise ErrorList(
-                [
-                    CheckerError(
-                        "E605",
-                        f"no requirement set applies to jurisdictions [{jurisdictions}]",
-                        name,
-                        policy.document.spans.get("jurisdictions", policy.document.span),
-                        expected="a jurisdiction of a shipped set (cn, eu, eea)",
-                        hint="choose sets with --requirements or `requirements = [...]` in config",
-                    )
-                ]
-            )
-        sets = resolve_sets(names + extra)
+        sets = sets_for(policy, explicit, extra)
     except ErrorList as exc:
         return name, None, exc.errors, text
     report = evaluate(policy, sets, today)
     if cache_dir is not None and key:
         _cache_put(cache_dir, key, report, path, policy.document.source or "")
     return name, report, [], text
+
+
+def sets_for(policy: Policy, explicit: list[str], extra: list[str]) -> list[RequirementSet]:
+    """The requirement sets a policy is checked against: those named, else those of its
+    jurisdictions, and the extra ones; an ErrorList if none applies or one does not load."""
+    from checker.requirements import resolve_sets, sets_for_jurisdictions
+
+    names = explicit or sets_for_jurisdictions(policy.document.jurisdictions or ())
+    if not names and not extra:
+        # A policy checked against nothing must not pass silently.
+        jurisdictions = ", ".join(policy.document.jurisdictions or ())
+        raise ErrorList(
+            [
+                CheckerError(
+                    "E605",
+                    f"no requirement set applies to jurisdictions [{jurisdictions}]",
+                    policy.path,
+                    policy.document.spans.get("jurisdictions", policy.document.span),
+                    expected="a jurisdiction of a shipped set (cn, eu, eea)",
+                    hint="choose sets with --requirements or `requirements = [...]` in config",
+                )
+            ]
+        )
+    return resolve_sets(names + extra)
+
+
+def filter_report(
+    report: DocumentReport, select: tuple[str, ...], ignore: tuple[str, ...]
+) -> DocumentReport:
+    """The report without the outcomes and findings that `--select`/`--ignore` leave out."""
+    if not select and not ignore:
+        return report
+    keep = [o for o in report.outcomes if selected(o.id, select, ignore)]
+    extra = [f for f in report.extra if selected(f.id, select, ignore)]
+    return report._replace(outcomes=tuple(keep), extra=tuple(extra))
 
 
 # --- Cache ----------------------------------------------------------------------------------

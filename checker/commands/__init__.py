@@ -1,1 +1,1 @@
-"""The commands of `policycheck`, one module each: the layer that reads files and writes output."""
+"""The commands of the `policycheck` command line, one module or package each."""
