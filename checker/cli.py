@@ -6,6 +6,8 @@
     policycheck coverage [--format json] [--quotes] [PATH ...]
     policycheck explain ID [PATH]    a requirement or error code; why it passed or failed on PATH
     policycheck rules [--format json]
+    policycheck diff [BASE [HEAD]] [PATH ...] | OLD.policy NEW.policy [--agreement]
+    policycheck init NOTICE.txt [--jurisdictions cn,eu] [-o FILE] [--force]
     policycheck lsp                  a language server over stdio (the `lsp` extra)
 
 Exit codes: 0 clean, 1 findings at or above --fail-on (never with --exit-zero), 2 input or usage
@@ -166,6 +168,62 @@ def build_parser() -> argparse.ArgumentParser:
         "--requirements", type=_csv, default=None, help="sets by name, file or directory"
     )
 
+    init = commands.add_parser("init", help="write a new .policy for a notice, to encode")
+    init.add_argument("notice", type=Path, help="the notice's text")
+    init.add_argument(
+        "--jurisdictions",
+        type=_csv,
+        default=None,
+        help="where the notice applies, comma-separated (default: cn)",
+    )
+    init.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        help="the new policy (default: NAME.policy beside the notice, or above its sources/)",
+    )
+    init.add_argument("--force", action="store_true", help="replace an existing file")
+
+    diff = commands.add_parser(
+        "diff",
+        help="what a change does to the verdicts; two encodings compared (--agreement)",
+        usage="policycheck diff [options] [BASE [HEAD]] [PATH ...]\n"
+        "       policycheck diff [options] OLD.policy NEW.policy\n"
+        "       policycheck diff [options] A.policy B.policy --agreement",
+    )
+    diff.add_argument(
+        "args",
+        nargs="*",
+        metavar="REVISION|PATH",
+        help="git revisions (default: the merge base with the default branch, and the work "
+        "tree) then paths; or two policy files",
+    )
+    diff.add_argument(
+        "--format",
+        choices=("text", "json", "markdown", "github"),
+        default="text",
+        help="report as text, JSON, a Markdown pull-request comment, or GitHub annotations on "
+        "the new failures (--agreement: text or json)",
+    )
+    diff.add_argument(
+        "--fail-on-new",
+        choices=FAIL_ON,
+        default=None,
+        help="exit 1 when a verdict at or above this severity newly fails",
+    )
+    diff.add_argument("--agreement", action="store_true", help="two encoders' readings compared")
+    diff.add_argument(
+        "--requirements",
+        type=_csv,
+        default=None,
+        help="sets by name, file or directory; files and directories are read from each side",
+    )
+    diff.add_argument("--select", type=_csv, default=None, help="only these ids or prefixes")
+    diff.add_argument("--ignore", type=_csv, default=None, help="skip these ids or prefixes")
+    diff.add_argument("--jobs", type=int, default=None, help="parallel processes (default: CPUs)")
+    diff.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+
     rules = commands.add_parser("rules", help="list every requirement")
     rules.add_argument(
         "--format", choices=("text", "json"), default="text", help="list format (default: text)"
@@ -252,6 +310,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_coverage(
             paths or default_paths, args.format, sys.stdout, sys.stderr, quotes=args.quotes
         )
+    if args.command == "diff":
+        return _diff(args, config)
+    if args.command == "init":
+        from checker.commands.init import run_init
+
+        return run_init(args.notice, args.jurisdictions, args.output, args.force, sys.stderr)
     if args.command == "explain":
         from checker.explain import run_explain
 
@@ -375,6 +439,37 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
         )
         return EXIT_CLEAN
     return EXIT_FINDINGS if run.failing() and not args.exit_zero else EXIT_CLEAN
+
+
+def _diff(args: argparse.Namespace, config: Config) -> int:
+    from checker.commands.diff import DiffOptions, run_diff
+
+    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    if jobs < 1:
+        raise CheckerError("E604", "--jobs must be at least 1")
+
+    def rooted(values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(
+            v if "/" not in v and not v.endswith((".yaml", ".yml")) else str(config.root / v)
+            for v in values
+        )
+
+    options = DiffOptions(
+        args=tuple(args.args),
+        default_paths=tuple(config.root / p for p in config.paths) or (Path("policies"),),
+        exclude=config.exclude,
+        requirements=tuple(args.requirements) if args.requirements else rooted(config.requirements),
+        extra_requirements=rooted(config.extra_requirements),
+        select=tuple(args.select) if args.select is not None else config.select,
+        ignore=tuple(args.ignore) if args.ignore is not None else config.ignore,
+        jobs=jobs,
+        cache_dir=None if args.no_cache else config.root / CACHE_DIR,
+    )
+    if args.agreement:
+        from checker.commands.diff import run_agreement
+
+        return run_agreement(options, args.format, sys.stdout, sys.stderr)
+    return run_diff(options, args.format, args.fail_on_new, sys.stdout, sys.stderr)
 
 
 def _write_errors(run: LintRun) -> None:

@@ -72,6 +72,10 @@ CATALOGUE: dict[str, str] = {
     "E604": "invalid command-line usage",
     "E605": "unknown requirement set",
     "E606": "no .policy file to check",
+    "E607": "output file already exists",
+    "E608": "git is not available here",
+    "E609": "unknown git revision",
+    "E610": "revision missing from a shallow clone",
 }
 
 
