@@ -11,7 +11,7 @@
     policycheck lsp                  a language server over stdio (the `lsp` extra)
 
 Exit codes: 0 clean, 1 findings at or above --fail-on (never with --exit-zero), 2 input or usage
-error.
+error, or a crash (one line asks to report it; --verbose or POLICYCHECK_DEBUG=1 adds the traceback).
 """
 
 from __future__ import annotations
@@ -21,16 +21,18 @@ import contextlib
 import gc
 import os
 import sys
+import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO, cast
 
 from checker import __version__
 from checker.config import FAIL_ON, Config, find_config, load_config
-from checker.errors import CheckerError, ErrorList
+from checker.errors import CheckerError, ErrorList, terminal_safe
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR
 from checker.files import MAX_BYTES
 from checker.lint_command import CACHE_DIR, LintOptions, LintRun, run_lint
+from checker.output import GuardedOutput
 
 if TYPE_CHECKING:
     from checker.baseline import Entry
@@ -58,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         "against PIPL and GDPR requirement sets.",
     )
     parser.add_argument("--version", action="version", version=f"policycheck {__version__}")
+    parser.add_argument("--verbose", action="store_true", help="show the traceback of a crash")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     lint = commands.add_parser("lint", help="check policies against requirement sets")
@@ -234,6 +237,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="sets by name, file or directory (default: every shipped set)",
     )
+    for command in (lint, fmt, coverage, explain, rules):
+        # Also after the command's name; SUPPRESS keeps a --verbose given before it.
+        command.add_argument(
+            "--verbose",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="show the traceback of a crash",
+        )
 
     commands.add_parser(
         "lsp", help='a language server for editors, over stdio (pip install "policycheck[lsp]")'
@@ -270,8 +281,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # need never scan it again. run_lint also collects less often while it works.
     gc.freeze()
     args = build_parser().parse_args(argv)
+    stdout = sys.stdout
+    guarded = GuardedOutput(stdout)
+    sys.stdout = cast("TextIO", guarded)  # every command writes through it (see checker.output)
     try:
-        return _dispatch(args)
+        code = _dispatch(args)
+        guarded.flush()
+        return code
     except (CheckerError, ErrorList) as exc:
         errors = exc.errors if isinstance(exc, ErrorList) else [exc]
         for error in ErrorList(errors).sorted():
@@ -279,8 +295,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT_ERROR
     except KeyboardInterrupt:
         return EXIT_INPUT_ERROR
-    except BrokenPipeError:
-        return EXIT_CLEAN
+    except Exception as exc:  # a bug: exit 2, which CI cannot mistake for findings (1)
+        _report_crash(exc, bool(getattr(args, "verbose", False)))
+        return EXIT_INPUT_ERROR
+    finally:
+        sys.stdout = stdout
+
+
+def _report_crash(exc: Exception, verbose: bool) -> None:
+    """One line saying the checker failed and how to report it; the traceback on request."""
+    debug = os.environ.get("POLICYCHECK_DEBUG", "") not in ("", "0")
+    if verbose or debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    what = what if len(what) <= 200 else what[:199] + "…"
+    sys.stderr.write(
+        terminal_safe(
+            f"policycheck {__version__}: internal error ({what}). This is a bug in policycheck, "
+            "not a finding: please report it with the command and the input that caused it"
+            + (
+                ""
+                if verbose or debug
+                else " (--verbose or POLICYCHECK_DEBUG=1 shows the traceback)"
+            )
+        )
+        + "\n"
+    )
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -289,7 +329,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return run_lsp()
     paths: list[Path] = list(getattr(args, "paths", None) or [])
-    config = _config(paths)
+    config = _config(paths or ([args.path] if getattr(args, "path", None) else []))
     default_paths = [config.root / p for p in config.paths] or [Path("policies")]
     if args.command == "fmt":
         from checker.fmt_command import run_fmt  # the formatter is not needed to lint
@@ -308,18 +348,25 @@ def _dispatch(args: argparse.Namespace) -> int:
         from checker.coverage_command import run_coverage
 
         return run_coverage(
-            paths or default_paths, args.format, sys.stdout, sys.stderr, quotes=args.quotes
+            paths or default_paths,
+            args.format,
+            sys.stdout,
+            sys.stderr,
+            quotes=args.quotes,
+            roots=config.roots,
         )
     if args.command == "diff":
         return _diff(args, config)
     if args.command == "init":
         from checker.commands.init import run_init
 
-        return run_init(args.notice, args.jurisdictions, args.output, args.force, sys.stderr)
+        return run_init(
+            args.notice, args.jurisdictions, args.output, args.force, sys.stderr, config.roots
+        )
     if args.command == "explain":
         from checker.explain import run_explain
 
-        return run_explain(args.id, args.path, args.requirements, sys.stdout)
+        return run_explain(args.id, args.path, args.requirements, sys.stdout, config.roots)
     from checker.explain import run_rules
 
     return run_rules(args.format, args.requirements, sys.stdout)
@@ -366,6 +413,7 @@ def _lint_options(
         jobs=jobs,
         cache_dir=None if args.no_cache else config.root / CACHE_DIR,
         show_passed=getattr(args, "show_passed", False),
+        roots=config.roots,
         quiet=getattr(args, "quiet", False),
         statistics=getattr(args, "statistics", False),
     )

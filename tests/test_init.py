@@ -72,8 +72,12 @@ def check_scaffold(policy_text: str, notice_text: str, path: Path) -> None:
 def test_every_bundled_notice_gets_a_scaffold_that_lints_and_is_formatted(
     notice: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # The notice lies inside the project the policy is written to, as lint requires.
+    copy = tmp_path / "sources" / notice.name
+    copy.parent.mkdir()
+    copy.write_bytes(notice.read_bytes())
     output = tmp_path / "new.policy"
-    text, code = init_and_lint(notice, output, capsys)
+    text, code = init_and_lint(copy, output, capsys)
     assert code in (0, 1)
     check_scaffold(text, notice.read_text(encoding="utf-8"), output)
     assert "# TODO" in text
@@ -97,6 +101,7 @@ def test_hostile_notices_get_a_scaffold_that_lints_and_is_formatted(
 def test_the_header_takes_the_first_heading_the_language_and_the_jurisdictions(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    (tmp_path / ".git").mkdir()  # the project root, which holds both files
     notice = tmp_path / "notice.txt"
     notice.write_text(HOSTILE["chinese_punctuation"], encoding="utf-8")
     output = tmp_path / "out" / "shop.policy"
@@ -213,3 +218,18 @@ def test_any_text_gets_a_scaffold_that_parses_anchors_and_is_formatted(lines: li
     text = scaffold(notice, "notice.txt", ("cn",), "notice")
     assert format_text(text) == text
     anchor(parse_policy(text, "new.policy"), notice)  # raises if a quote is not found
+
+
+def test_a_notice_outside_the_projects_root_is_refused_before_anything_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    notice = tmp_path / "elsewhere" / "notice.txt"
+    notice.parent.mkdir()
+    notice.write_text("Privacy Policy\n\nWe collect your e-mail address.\n", encoding="utf-8")
+    output = project / "policies" / "new.policy"
+    assert main(["init", str(notice), "-o", str(output)]) == 2
+    err = capsys.readouterr().err
+    assert "error[E301]" in err and "outside the project root" in err
+    assert not output.exists()

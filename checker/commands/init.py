@@ -180,8 +180,9 @@ def run_init(
     output: Path | None,
     force: bool,
     err: TextIO,
+    roots: tuple[Path, ...] = (),
 ) -> int:
-    from checker.files import read_text
+    from checker.files import confined, read_text, roots_for
 
     chosen = check_jurisdictions(jurisdictions or ["cn"])
     text = read_text(notice)
@@ -196,6 +197,9 @@ def run_init(
         )
     if target.is_dir():
         raise CheckerError("E603", "is a directory, not a file", str(target))
+    # Lint refuses a notice outside the policy's project root (E301): refuse the scaffold now
+    # rather than write a file whose first lint fails on its own header.
+    confined(notice, roots_for(target, roots))
     source = Path(os.path.relpath(notice.resolve(), target.resolve().parent)).as_posix()
     policy = scaffold(text, source, chosen, notice.stem)
     try:

@@ -20,7 +20,7 @@ from checker.cases import examples
 from checker.coverage_command import coverage_of
 from checker.errors import CheckerError, ErrorList
 from checker.exitcodes import EXIT_CLEAN, EXIT_INPUT_ERROR
-from checker.files import load_policy, read_text, source_path
+from checker.files import load_policy, read_notice
 from checker.lint_command import LintOptions, LintRun, run_lint
 from checker.reporters.html import assets, render_notice, render_overview, render_requirement
 from checker.reporters.html.model import Meta, NoticeInput, RequirementInfo, SetInfo, Site
@@ -59,7 +59,7 @@ def write_report(run: LintRun, output: Path, err: TextIO, now: datetime.datetime
     site = Site(_requirement_infos(requirements), meta)
     _write(output, "assets", assets())
     for report in run.reports:
-        notice = _read(report, errors, err)
+        notice = _read(report, run.options.roots, errors, err)
         if notice is not None:
             page = site.notice(notice)
             _write(output, "notices", {f"{page.slug}.html": render_notice(page)})
@@ -74,12 +74,18 @@ def write_report(run: LintRun, output: Path, err: TextIO, now: datetime.datetime
     return EXIT_INPUT_ERROR if errors else EXIT_CLEAN
 
 
-def _read(report: DocumentReport, errors: list[CheckerError], err: TextIO) -> NoticeInput | None:
+def _read(
+    report: DocumentReport,
+    run_roots: tuple[Path, ...],
+    errors: list[CheckerError],
+    err: TextIO,
+) -> NoticeInput | None:
     """The policy (parsed and anchored again: lint keeps reports, not facts) and its notice."""
-    path = Path(report.path)
+    path, roots = Path(report.path), run_roots
     try:
-        policy, _ = load_policy(path, report.path)
-        text = read_text(source_path(path, policy))
+        # The notice is read as lint reads it: confined to the project (`source-roots`).
+        policy, _ = load_policy(path, report.path, roots)
+        _, text = read_notice(path, policy, roots)
     except ErrorList as exc:  # changed since lint read it
         found = exc.errors
     except CheckerError as exc:

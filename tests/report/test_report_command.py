@@ -189,3 +189,23 @@ def test_the_examples_shown_are_the_first_case_of_each_verdict() -> None:
     for case in all_cases():
         expected.setdefault((case.requirement, case.expect), case.policy)
     assert examples() == expected
+
+
+def test_a_notice_outside_the_project_is_not_read_into_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".policycheck.toml").write_text('requirements = ["house.yaml"]\n')
+    shutil.copy(DATA / "house.yaml", project / "house.yaml")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Example Shop Ltd. is the handler of your personal information. SECRET\n")
+    policy = (DATA / "clean.policy").read_text(encoding="utf-8")
+    (project / "leak.policy").write_text(policy.replace('"notice.txt"', '"../secret.txt"'))
+    monkeypatch.chdir(project)
+    code = main(["report", "leak.policy", "--output", "site", "--no-cache"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "error[E301]" in err
+    site = "".join(p.read_text(encoding="utf-8") for p in (project / "site").rglob("*.html"))
+    assert "SECRET" not in site
