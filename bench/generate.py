@@ -1166,6 +1166,8 @@ class Writer:
                     ("guardian_consent", UNSTATED),
                     ("dedicated_rules", UNSTATED),
                     ("age_verification", UNSTATED),
+                    ("sensitive_necessity", UNSTATED),
+                    ("sensitive_impact", UNSTATED),
                 ],
                 [],
                 comment="# The notice says nothing about minors.",
@@ -1197,6 +1199,10 @@ class Writer:
                 ("guardian_consent", True),
                 ("dedicated_rules", dedicated if dedicated else UNSTATED),
                 ("age_verification", UNSTATED),
+                # the children's information is sensitive (PIPL Art. 28(1)); the generated
+                # sentence does not say why it is needed or how it affects the child (Art. 30)
+                ("sensitive_necessity", UNSTATED),
+                ("sensitive_impact", UNSTATED),
             ],
             cites,
         )

@@ -4,11 +4,19 @@ Matching ignores what typing a quote cannot preserve: typographic quotes and apo
 non-breaking and other unusual spaces, zero-width characters, letter case, and runs of whitespace
 (line breaks included). A quote that does not occur is an error at the quote, with the closest
 passage of the notice suggested; a quote that does is given the notice line it sits on.
+
+The same words may occur in several places (a heading repeated in the text, a sentence the notice
+says twice). Every place is recorded on the citation, one per notice line the words begin on; the
+citation is anchored at the first, unless it names the place it means with `line N` after the
+quote. A `line N` that is not one of the places is an error. A quote that still has several
+places is not an error (the notice's words are there) but is reported as a warning by the engine,
+since which place the fact rests on is then left to chance.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import difflib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +24,7 @@ from functools import lru_cache
 from checker.citations import Citation
 from checker.errors import CheckerError, ErrorList
 from checker.facts import Policy, replaced
+from checker.spans import Span
 
 _TRANSLATE = str.maketrans(
     {
@@ -149,6 +158,43 @@ def _line_at(notice: Notice, offset: int) -> int:
     return notice.lines[max(index, 0)]
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a quote's words occur: the notice lines they begin and end on."""
+
+    first: int
+    last: int
+
+
+def places(notice: Notice, quote: str) -> tuple[Place, ...]:
+    """Every place of the notice where `quote` occurs, one per line it begins on, in order.
+
+    Two occurrences that begin on the same line are one place: lines are what citations, reports
+    and coverage speak of. So after each occurrence the search resumes at the next line, which
+    also bounds the work by the notice's lines, however often a short quote occurs.
+    """
+    needle = normalise(quote)
+    if not needle:
+        return ()
+    found: list[Place] = []
+    normal, starts, lines = notice.normal, notice.starts, notice.lines
+    at = normal.find(needle)
+    while at >= 0:
+        index = max(bisect.bisect_right(starts, at) - 1, 0)
+        found.append(Place(lines[index], _line_at(notice, at + len(needle) - 1)))
+        if index + 1 >= len(starts):
+            break
+        at = normal.find(needle, starts[index + 1])
+    return tuple(found)
+
+
+def chosen_place(found: tuple[Place, ...], line_hint: int | None) -> Place | None:
+    """The place a citation is anchored at: the one its `line N` names, else the first."""
+    if line_hint is None:
+        return found[0] if found else None
+    return next((p for p in found if p.first == line_hint), None)
+
+
 # Finding the closest passage. Comparing the quote with every window of the notice costs the
 # notice's length times the quote's for each missing quote (a policy pointed at the wrong notice
 # took half a minute). Instead, the quote's three-character pieces vote for where it would start
@@ -242,11 +288,15 @@ def anchor(policy: Policy, source_text: str) -> Policy:
         cites = []
         moved = False
         for cite in fact.cites:
-            line = find_quote(notice, cite.quote)
-            if line is None:
+            found = places(notice, cite.quote)
+            place = chosen_place(found, cite.line_hint)
+            lines = tuple(p.first for p in found)
+            if not found:
                 errors.append(_not_found(policy, notice, cite))
-            elif line != cite.notice_line:
-                cite = Citation(cite.label, cite.quote, cite.span, cite.quote_span, line)
+            elif place is None:
+                errors.append(_not_at_line(policy, cite, lines))
+            elif place.first != cite.notice_line or lines != cite.places:
+                cite = dataclasses.replace(cite, notice_line=place.first, places=lines)
                 moved = True
             cites.append(cite)
         # A fact whose citations all keep their line is kept as it is (the models are frozen and
@@ -273,6 +323,35 @@ def _not_found(policy: Policy, notice: Notice, cite: Citation) -> CheckerError:
         expected="words copied from the notice (quotes, spaces and case may differ)",
         hint=hint,
     )
+
+
+def _not_at_line(policy: Policy, cite: Citation, lines: tuple[int, ...]) -> CheckerError:
+    assert cite.line_hint is not None
+    hint = str(cite.line_hint)
+    end = cite.span  # the citation ends with its line number
+    span = Span(end.end_line, max(1, end.end_column - len(hint)), end.end_line, end.end_column)
+    shown = ", ".join(str(n) for n in lines[:_SHOWN])
+    more = f" and {len(lines) - _SHOWN} more" if len(lines) > _SHOWN else ""
+    where = f"line {shown}" if len(lines) == 1 else f"lines {shown}{more}"
+    if len(lines) == 1:
+        advice = f"write `line {lines[0]}`, or leave `line` out: the words occur only once"
+    else:
+        advice = f"write the line of the place meant: `line {lines[0]}`" + (
+            f" or `line {lines[1]}`" + (", …" if len(lines) > 2 else "")
+        )
+    return CheckerError(
+        "E303",
+        f'quote "{_short(cite.quote)}" (clause {cite.label}) does not begin on line {hint} of '
+        f"{policy.document.source}; it begins on {where}",
+        path=policy.path,
+        span=span,
+        expected=f"a notice line where the quote begins: {where}",
+        hint=advice,
+    )
+
+
+_SHOWN = 8
+"""A message lists at most this many places of a quote."""
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -159,7 +159,11 @@ class _Builder:
             return None
         shapes = SHAPES[block.kind]
         values: dict[str, Any] = {}
-        spans: dict[str, Span] = {}
+        # "header": `kind name`, where a finding about the whole statement points.
+        last = block.name_span or block.kind_span
+        spans: dict[str, Span] = {
+            "header": block.kind_span._replace(end_line=last.end_line, end_column=last.end_column)
+        }
         cites: list[Citation] = []
         given: set[str] = set()
         ok = True
@@ -220,6 +224,7 @@ class _Builder:
                         quote=item.quote,
                         span=item.span,
                         quote_span=item.quote_span,
+                        line_hint=item.line,
                     )
                 )
             elif isinstance(item, Block):

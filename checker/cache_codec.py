@@ -20,7 +20,7 @@ from checker.citations import Citation
 from checker.results import DocumentReport, Evidence, Finding, Outcome
 from checker.spans import Span
 
-FORMAT = "policycheck-cache/2"
+FORMAT = "policycheck-cache/3"
 
 _FINDING_FIELDS = tuple(f for f in Finding._fields if f != "evidence")
 _OUTCOME_FIELDS = tuple(f for f in Outcome._fields if f not in ("evidence", "findings"))
@@ -37,7 +37,10 @@ def encode(report: DocumentReport) -> str:
             at = index.get(id(ev))
             if at is None:
                 at = index[id(ev)] = len(table)
-                cites = [[c.label, c.quote, c.span, c.quote_span, c.notice_line] for c in ev.cites]
+                cites = [
+                    [c.label, c.quote, c.span, c.quote_span, c.notice_line, c.line_hint, c.places]
+                    for c in ev.cites
+                ]
                 table.append([ev.label, ev.span, cites])
             out.append(at)
         return out
@@ -69,7 +72,10 @@ def decode(text: str) -> DocumentReport:
         Evidence(
             label,
             Span(*span),
-            tuple(Citation(c[0], c[1], Span(*c[2]), Span(*c[3]), c[4]) for c in cites),
+            tuple(
+                Citation(c[0], c[1], Span(*c[2]), Span(*c[3]), c[4], c[5], tuple(c[6]))
+                for c in cites
+            ),
         )
         for label, span, cites in data["evidence"]
     ]

@@ -21,3 +21,13 @@ class Citation:
     quote_span: Span
     notice_line: int | None = None
     """Line of the source text where the quote was found (set by quote anchoring)."""
+    line_hint: int | None = None
+    """`line N` written after the quote: the place meant when the words occur more than once."""
+    places: tuple[int, ...] = ()
+    """Every notice line where the quote's words begin (set by quote anchoring); more than one
+    means the quote alone does not say which place it comes from."""
+
+    @property
+    def ambiguous(self) -> bool:
+        """The words occur in several places and no `line N` says which one is meant."""
+        return len(self.places) > 1 and self.line_hint is None

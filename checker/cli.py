@@ -2,9 +2,10 @@
 
     policycheck lint [PATH ...]      check policies against requirement sets
     policycheck fmt [--check] [--diff] [PATH ...]
-    policycheck coverage [--format json] [PATH ...]
+    policycheck coverage [--format json] [--quotes] [PATH ...]
     policycheck explain ID [PATH]    a requirement or error code; why it passed or failed on PATH
     policycheck rules [--format json]
+    policycheck lsp                  a language server over stdio (the `lsp` extra)
 
 Exit codes: 0 clean, 1 findings at or above --fail-on (never with --exit-zero), 2 input or usage
 error.
@@ -13,10 +14,11 @@ error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,11 +64,28 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="files or directories (default: config paths, else ./policies)",
     )
-    lint.add_argument("--format", choices=sorted(FORMATS), default="text")
-    lint.add_argument("--output", type=Path, help="write the report to FILE")
-    lint.add_argument("--select", type=_csv, default=None, help="only these ids or prefixes")
-    lint.add_argument("--ignore", type=_csv, default=None, help="skip these ids or prefixes")
-    lint.add_argument("--fail-on", choices=FAIL_ON, default=None)
+    lint.add_argument(
+        "--format", choices=sorted(FORMATS), default="text", help="report format (default: text)"
+    )
+    lint.add_argument("--output", type=Path, help="write the report to FILE instead of stdout")
+    lint.add_argument(
+        "--select",
+        type=_csv,
+        default=None,
+        help="only these requirement ids or prefixes, comma-separated (case ignored)",
+    )
+    lint.add_argument(
+        "--ignore",
+        type=_csv,
+        default=None,
+        help="skip these requirement ids or prefixes, comma-separated (case ignored)",
+    )
+    lint.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default=None,
+        help="lowest severity that makes the exit code 1 (default: error)",
+    )
     lint.add_argument(
         "--requirements",
         type=_csv,
@@ -76,7 +95,24 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--jobs", type=int, default=None, help="parallel processes (default: CPUs)")
     lint.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     lint.add_argument("--show-passed", action="store_true", help="list passing requirements too")
-    lint.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    lint.add_argument(
+        "--statistics",
+        action="store_true",
+        help="text format: count the findings of each requirement before the summary",
+    )
+    lint.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="text format: print only the summary line (input errors are still shown)",
+    )
+    lint.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text report; auto: when stdout is a terminal, unless NO_COLOR is set "
+        "(FORCE_COLOR colours it anyway)",
+    )
     lint.add_argument(
         "--baseline",
         type=Path,
@@ -102,24 +138,52 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     fmt = commands.add_parser("fmt", help="format policies in the canonical layout")
-    fmt.add_argument("paths", nargs="*", type=Path)
+    fmt.add_argument(
+        "paths", nargs="*", type=Path, help="files or directories (default: as for lint)"
+    )
     fmt.add_argument("--check", action="store_true", help="only report files that would change")
     fmt.add_argument("--diff", action="store_true", help="print the changes instead of writing")
 
     coverage = commands.add_parser(
         "coverage", help="share of each notice's paragraphs accounted for"
     )
-    coverage.add_argument("paths", nargs="*", type=Path)
-    coverage.add_argument("--format", choices=("text", "json"), default="text")
+    coverage.add_argument(
+        "paths", nargs="*", type=Path, help="files or directories (default: as for lint)"
+    )
+    coverage.add_argument(
+        "--format", choices=("text", "json"), default="text", help="report format (default: text)"
+    )
+    coverage.add_argument(
+        "--quotes",
+        action="store_true",
+        help="list where every quote landed in the notice (JSON always lists them)",
+    )
 
     explain = commands.add_parser("explain", help="explain a requirement or an error code")
-    explain.add_argument("id")
-    explain.add_argument("path", nargs="?", type=Path)
-    explain.add_argument("--requirements", type=_csv, default=None)
+    explain.add_argument(
+        "id", help="a requirement id (PIPL-39), WAIVER-* code or error code (E101)"
+    )
+    explain.add_argument(
+        "path", nargs="?", type=Path, help="a .policy file: why the requirement passes or fails"
+    )
+    explain.add_argument(
+        "--requirements", type=_csv, default=None, help="sets by name, file or directory"
+    )
 
     rules = commands.add_parser("rules", help="list every requirement")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
-    rules.add_argument("--requirements", type=_csv, default=None)
+    rules.add_argument(
+        "--format", choices=("text", "json"), default="text", help="list format (default: text)"
+    )
+    rules.add_argument(
+        "--requirements",
+        type=_csv,
+        default=None,
+        help="sets by name, file or directory (default: every shipped set)",
+    )
+
+    commands.add_parser(
+        "lsp", help='a language server for editors, over stdio (pip install "policycheck[lsp]")'
+    )
     return parser
 
 
@@ -142,6 +206,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "lsp":
+        from checker.commands.lsp import run_lsp  # pygls is imported by this command only
+
+        return run_lsp()
     paths: list[Path] = list(getattr(args, "paths", None) or [])
     config = _config(paths)
     default_paths = [config.root / p for p in config.paths] or [Path("policies")]
@@ -154,7 +222,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "coverage":
         from checker.coverage_command import run_coverage
 
-        return run_coverage(paths or default_paths, args.format, sys.stdout, sys.stderr)
+        return run_coverage(
+            paths or default_paths, args.format, sys.stdout, sys.stderr, quotes=args.quotes
+        )
     if args.command == "explain":
         from checker.explain import run_explain
 
@@ -167,22 +237,24 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _config(paths: list[Path]) -> Config:
     start = paths[0] if paths else Path.cwd()
     found = find_config(start if start.exists() else Path.cwd())
-    return load_config(found) if found else Config()
+    if found is None:
+        return Config()
+    with contextlib.suppress(ValueError):  # shown as the user would write it, when it is below
+        found = found.relative_to(Path.cwd())
+    return load_config(found)
 
 
 def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
     from checker.reporters import FORMATS
 
-    def rooted(values: tuple[str, ...]) -> tuple[str, ...]:
-        # Set names stay names; paths in a config file are relative to that file.
-        return tuple(
-            v if "/" not in v and not v.endswith((".yaml", ".yml")) else str(config.root / v)
-            for v in values
-        )
-
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
         raise CheckerError("E604", "--jobs must be at least 1")
+    if (args.quiet or args.statistics) and args.format != "text":
+        flag = "--quiet" if args.quiet else "--statistics"
+        raise CheckerError(
+            "E604", f"{flag} applies to the text format only, not --format {args.format}"
+        )
     if any(p.suffix != ".policy" and not p.is_dir() for p in paths):
         # A notice text stands for the policies citing it: its edit may break their quotes.
         from checker.notices import resolve_notices
@@ -198,15 +270,20 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
     options = LintOptions(
         paths=tuple(paths),
         exclude=config.exclude,
-        requirements=tuple(args.requirements) if args.requirements else rooted(config.requirements),
-        extra_requirements=rooted(config.extra_requirements),
+        requirements=tuple(args.requirements)
+        if args.requirements
+        else config.rooted(config.requirements),
+        extra_requirements=config.rooted(config.extra_requirements),
         select=tuple(args.select) if args.select is not None else config.select,
         ignore=tuple(args.ignore) if args.ignore is not None else config.ignore,
         fail_on=args.fail_on or config.fail_on,
         jobs=jobs,
         cache_dir=None if args.no_cache else config.root / CACHE_DIR,
         show_passed=args.show_passed,
+        quiet=args.quiet,
+        statistics=args.statistics,
     )
+    _check_selection(args, options, config)
     baseline = _read_baseline(args, config)  # before linting: a broken baseline stops the run
     run = run_lint(options)
     if baseline is not None:
@@ -215,32 +292,32 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
         text = _read_for_excerpt(path)
         if text is not None:
             run.texts[path] = text
-    for error in run.errors:
-        sys.stderr.write(
-            error.render(run.texts.get(error.path) or _read_for_excerpt(error.path)) + "\n"
-        )
-    color = args.color == "always" or (
-        args.color == "auto"
-        and args.output is None
-        and sys.stdout.isatty()
-        and not os.environ.get("NO_COLOR")
-    )
-    rendered = FORMATS[args.format](run, color)
-    if args.output is not None:
-        try:
-            args.output.write_text(rendered, encoding="utf-8")
-        except OSError as exc:
-            raise CheckerError(
-                "E601", f"cannot write report: {exc.strerror}", str(args.output)
-            ) from None
+    color = use_color(args.color, args.output is None and sys.stdout.isatty(), os.environ)
+    if args.format == "text" and args.output is None:
+        # The findings, then the input errors, then the summary line that counts both: what a
+        # reader sees last is the verdict, right after the errors it mentions.
+        from checker.reporters.text import render_findings, render_summary
+
+        sys.stdout.write(render_findings(run, color))
+        sys.stdout.flush()
+        _write_errors(run)
+        sys.stdout.write(render_summary(run))
     else:
-        sys.stdout.write(rendered)
+        _write_errors(run)
+        rendered = FORMATS[args.format](run, color)
+        if args.output is not None:
+            try:
+                args.output.write_text(rendered, encoding="utf-8")
+            except OSError as exc:
+                raise CheckerError(
+                    "E601", f"cannot write report: {exc.strerror}", str(args.output)
+                ) from None
+        else:
+            sys.stdout.write(rendered)
     if run.errors:
         if args.write_baseline is not None:
             sys.stderr.write("policycheck: the baseline was not written: fix the errors first\n")
         return EXIT_INPUT_ERROR
-    if not run.reports and not run.errors:
-        sys.stderr.write("policycheck: no .policy files found\n")
     if args.write_baseline is not None:
         from checker.baseline import write_baseline
 
@@ -251,6 +328,90 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
         )
         return EXIT_CLEAN
     return EXIT_FINDINGS if run.failing() and not args.exit_zero else EXIT_CLEAN
+
+
+def _write_errors(run: LintRun) -> None:
+    for error in run.errors:
+        sys.stderr.write(
+            error.render(run.texts.get(error.path) or _read_for_excerpt(error.path)) + "\n"
+        )
+    select = run.options.select
+    if (
+        select
+        and run.reports
+        and not any(r.outcomes or r.extra for r in run.reports)
+        and not any(e.upper().startswith("WAIVER") for e in select)  # checks, not requirements
+    ):
+        # Every entry names a requirement of a set that can be in force, but the sets chosen
+        # for these documents (by their jurisdictions) hold none of them: say so, not just "0".
+        sets = ", ".join(sorted({s for r in run.reports for s in r.sets}))
+        sys.stderr.write(
+            f"policycheck: select {', '.join(select)} chose no requirement of "
+            f"the sets these documents are checked against ({sets})\n"
+        )
+    if not run.reports and not run.errors:
+        sys.stderr.write("policycheck: no .policy files to check: every one named is excluded\n")
+    sys.stderr.flush()
+
+
+def use_color(flag: str, terminal: bool, environ: Mapping[str, str]) -> bool:
+    """Whether to colour the report: `--color always|never` decides; else a non-empty NO_COLOR
+    (no-color.org) turns colour off, then a non-empty FORCE_COLOR (force-color.org) turns it on
+    even when the output is not a terminal; else colour when writing to a terminal. NO_COLOR wins
+    over FORCE_COLOR: asking for less is the safer reading of a contradiction."""
+    if flag != "auto":
+        return flag == "always"
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    return terminal
+
+
+def _check_selection(args: argparse.Namespace, options: LintOptions, config: Config) -> None:
+    """Refuse `--select`/`--ignore` (E604) and configuration `select`/`ignore` (E501) entries
+    that choose no requirement of the sets in force: a typo must not pass silently."""
+    from checker.config import entry_span
+    from checker.selection import ids_in_force, unknown_entries
+
+    given = [("select", args.select or []), ("ignore", args.ignore or [])]
+    configured = [("select", config.select), ("ignore", config.ignore)]
+    if not any(entries for _, entries in given + configured):
+        return
+    ids = ids_in_force(options.requirements, options.extra_requirements)
+    every = [entry for _, entries in given + configured for entry in entries]
+    if ids is not None and unknown_entries(every, ids):
+        ids = ids_in_force(options.requirements, options.extra_requirements, exact=True)
+    if ids is None:  # a set that cannot be read: the lint reports it
+        return
+    errors: list[CheckerError] = []
+    for key, entries in given:
+        for entry, hint in unknown_entries(entries, ids):
+            errors.append(
+                CheckerError(
+                    "E604",
+                    f"--{key} '{entry}' names no requirement of the sets in force",
+                    expected="a requirement id or prefix, such as PIPL-39 or PIPL "
+                    "(`policycheck rules` lists them)",
+                    hint=hint,
+                )
+            )
+    for key, entries in configured:
+        for entry, hint in unknown_entries(entries, ids):
+            assert config.file is not None  # entries come from a file
+            errors.append(
+                CheckerError(
+                    "E501",
+                    f"{key} '{entry}' names no requirement of the sets in force",
+                    config.file,
+                    entry_span(Path(config.file), key, entry),
+                    expected="a requirement id or prefix, such as PIPL-39 or PIPL "
+                    "(`policycheck rules` lists them)",
+                    hint=hint,
+                )
+            )
+    if errors:
+        raise ErrorList(errors)
 
 
 def _read_baseline(args: argparse.Namespace, config: Config) -> tuple[list[Entry], Path] | None:
@@ -268,7 +429,7 @@ def _read_baseline(args: argparse.Namespace, config: Config) -> tuple[list[Entry
 def _apply_baseline(run: LintRun, baseline: list[Entry], file: Path) -> None:
     """Hide the findings `baseline` records; list its entries that no longer occur."""
     from checker.baseline import apply_baseline
-    from checker.lint_command import selected
+    from checker.selection import selected
 
     options = run.options
     run.reports, run.baseline = apply_baseline(

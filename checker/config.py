@@ -54,9 +54,23 @@ class Config:
     root: Path = field(default_factory=Path.cwd)
     """Directory of the configuration file; relative paths in it are taken from here."""
 
+    def rooted(self, values: tuple[str, ...]) -> tuple[str, ...]:
+        """Requirement sets as named in this file: names stay names, paths are taken from
+        the file's directory."""
+        return tuple(
+            v if "/" not in v and not v.endswith((".yaml", ".yml")) else str(self.root / v)
+            for v in values
+        )
+
 
 def find_config(start: Path) -> Path | None:
-    """The closest `.policycheck.toml`, or `pyproject.toml` with a [tool.policycheck] table."""
+    """The closest `.policycheck.toml`, or `pyproject.toml` with a [tool.policycheck] table.
+
+    A pyproject.toml is read as TOML, so the table is found however it is written
+    (`[ tool.policycheck ]`, `[tool]` with `policycheck = {...}`, dotted keys). One that cannot
+    be read or is not valid TOML is returned all the same: whether it configures policycheck
+    cannot be known, and `load_config` reports why it cannot be used, with a position.
+    """
     start = start.resolve()
     directory = start if start.is_dir() else start.parent
     for folder in (directory, *directory.parents):
@@ -66,30 +80,21 @@ def find_config(start: Path) -> Path | None:
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
             try:
-                text = pyproject.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            if re.search(r"^\[tool\.policycheck\]", text, re.MULTILINE):
+                data = _parse(pyproject)[1]
+            except CheckerError:
+                return pyproject
+            tool = data.get("tool")
+            if isinstance(tool, dict) and "policycheck" in tool:
                 return pyproject
     return None
 
 
 def load_config(path: Path) -> Config:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CheckerError("E501", f"cannot read configuration: {exc}", str(path)) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = re.sub(r" \(at (line \d+, column \d+|end of document)\)$", "", str(exc))
-        raise CheckerError(
-            "E501", f"not valid TOML: {message}", str(path), _toml_position(text, str(exc))
-        ) from None
+    text, data = _parse(path)
     table, tables = _policycheck_table(data, text, path)
     values: dict[str, Any] = {}
     for key, value in table.items():
-        span = _key_span(text, key, tables)
+        span = _key_span(text, key, tables) or _table_span(text, tables)
         expected_type = KEYS.get(key)
         if expected_type is None:
             raise CheckerError(
@@ -115,8 +120,123 @@ def load_config(path: Path) -> Config:
                 span,
                 hint=did_you_mean(value, FAIL_ON),
             )
+        if isinstance(value, list) and "" in value:
+            raise CheckerError(
+                "E501",
+                f"'{key}' holds an empty string",
+                str(path),
+                entry_span(path, key, "") or span,
+                expected="a path, a pattern or an id; or leave the entry out",
+            )
+        if key == "exclude":
+            _check_patterns(value, path, span)
         values[key.replace("-", "_")] = tuple(value) if isinstance(value, list) else value
     return Config(file=str(path), root=path.parent, **values)
+
+
+def _check_patterns(patterns: list[str], path: Path, span: Span | None) -> None:
+    """Every `exclude` entry is a pattern `Path.match` takes (`.` is an empty one)."""
+    for pattern in patterns:
+        try:
+            Path("x").match(pattern)
+        except ValueError as exc:
+            raise CheckerError(
+                "E501",
+                f"exclude pattern '{pattern}' is not a path pattern: {exc}",
+                str(path),
+                entry_span(path, "exclude", pattern) or span,
+                expected="a glob pattern such as 'policies/drafts/*'",
+            ) from None
+
+
+def _parse(path: Path) -> tuple[str, dict[str, Any]]:
+    """The text of a configuration file and its TOML, or E501 saying where it breaks."""
+    from checker.files import read_text
+
+    try:
+        text = read_text(path)
+    except CheckerError as exc:
+        raise CheckerError(
+            "E501",
+            f"cannot read configuration: {exc.message}",
+            str(path),
+            exc.span,
+            expected=exc.expected,
+            hint=exc.hint,
+        ) from None
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = re.sub(r" \(at (line \d+, column \d+|end of document)\)$", "", str(exc))
+        raise CheckerError(
+            "E501", f"not valid TOML: {message}", str(path), _toml_position(text, str(exc))
+        ) from None
+    except RecursionError:  # tomllib descends once per nested array or inline table
+        raise CheckerError(
+            "E501",
+            "not valid TOML here: arrays or tables nested too deeply",
+            str(path),
+            _deepest(text),
+            expected=f"at most {MAX_DEPTH} levels of nesting",
+        ) from None
+
+
+MAX_DEPTH = 100
+"""Nesting deeper than this is reported at the bracket that goes past it (tomllib itself stops
+only when the interpreter's recursion limit is reached)."""
+
+
+def _deepest(text: str) -> Span:
+    """Where brackets first nest deeper than MAX_DEPTH, skipping strings and comments (roughly:
+    this only locates an error tomllib has already found)."""
+    depth, line, column, quote = 0, 1, 0, ""
+    escaped = in_comment = False
+    for ch in text:
+        column += 1
+        if ch == "\n":
+            line, column, in_comment = line + 1, 0, False
+            continue
+        if in_comment:
+            continue
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\" and quote == '"':
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            in_comment = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return Span.point(line, column)
+        elif ch in "]}":
+            depth -= 1
+    return end_of_text(text)
+
+
+def entry_span(path: Path, key: str, value: str) -> Span | None:
+    """Where the string `value` of the list `key` is written in a configuration file (for an
+    error about one entry); None if it cannot be found."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    tables = ("tool.policycheck",) if path.name == "pyproject.toml" else ("", "tool.policycheck")
+    start = _key_span(text, key, tables) or _table_span(text, tables)
+    if start is None:
+        return None
+    lines = text.split("\n")
+    literal = re.compile(rf"([\"']){re.escape(value)}\1")
+    for number in range(start.line, len(lines) + 1):
+        line = lines[number - 1]
+        m = literal.search(line, start.column - 1 if number == start.line else 0)
+        if m:
+            return Span(number, m.start() + 1, number, m.end() + 1)
+    return start
 
 
 def _policycheck_table(
@@ -185,6 +305,14 @@ def _key_span(text: str, key: str, tables: tuple[str, ...]) -> Span | None:
             width = len(key) + 2 * len(m.group(1))
             return Span(line=number, column=column, end_line=number, end_column=column + width)
     return None
+
+
+def _table_span(text: str, tables: tuple[str, ...]) -> Span | None:
+    """Where the policycheck table is opened when a key of it cannot be placed (an inline table,
+    `[tool]` with `policycheck = {...}`): the `policycheck` key, else the `tool` key."""
+    if "tool.policycheck" not in tables:
+        return None
+    return _key_span(text, "policycheck", ("tool",)) or _key_span(text, "tool", ("",))
 
 
 def _table_name(header: str) -> str:

@@ -1,8 +1,12 @@
-"""`policycheck coverage`: how much of each notice its encoding accounts for.
+"""`policycheck coverage`: how much of each notice its encoding accounts for, and where each quote
+landed in it.
 
-A paragraph is a non-blank line of the notice's source text. It is covered when a citation's quote
-lies on it (a quote covers every line it spans), whether the citation backs a fact or an
-`irrelevant` statement that records why the paragraph carries nothing a requirement looks at.
+A paragraph is a non-blank line of the notice's source text, numbered from 1 in reading order. It
+is covered when a citation's quote lies on it (a quote covers every line it spans), whether the
+citation backs a fact or an `irrelevant` statement that records why the paragraph carries nothing
+a requirement looks at. A quote lands where quote anchoring put it: the place its `line N` names,
+else the first place its words occur; a quote whose words occur in several places and that names
+none is listed as ambiguous, with every place.
 """
 
 from __future__ import annotations
@@ -13,11 +17,35 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from checker.anchoring import Notice, normalise, prepare
+from checker.anchoring import chosen_place, places, prepare
 from checker.errors import ErrorList
 from checker.exitcodes import EXIT_CLEAN, EXIT_INPUT_ERROR
 from checker.facts import Policy
 from checker.files import list_policy_files, load_policy, read_text, source_path
+
+
+@dataclass(frozen=True)
+class Landing:
+    """Where one citation's quote landed in the notice."""
+
+    line: int
+    """Line of the citation in the policy file."""
+    column: int
+    label: str
+    quote: str
+    first: int
+    """Notice line where the quote begins."""
+    last: int
+    """Notice line where it ends."""
+    paragraph: int
+    """Number of the paragraph (non-blank line) where it begins."""
+    places: tuple[int, ...]
+    """Every notice line where the quote's words begin."""
+    line_hint: int | None
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.places) > 1 and self.line_hint is None
 
 
 @dataclass(frozen=True)
@@ -26,6 +54,7 @@ class Coverage:
     source: str
     paragraphs: int
     uncovered: tuple[tuple[int, str], ...]
+    quotes: tuple[Landing, ...] = ()
 
     @property
     def covered(self) -> int:
@@ -36,33 +65,42 @@ class Coverage:
         return 1.0 if self.paragraphs == 0 else self.covered / self.paragraphs
 
 
-def quote_lines(notice: Notice, quote: str) -> range:
-    """The notice lines a quote spans (empty when the quote does not occur)."""
-    needle = normalise(quote)
-    at = notice.normal.find(needle) if needle else -1
-    if at < 0:
-        return range(0)
-    first = bisect.bisect_right(notice.starts, at) - 1
-    last = bisect.bisect_right(notice.starts, at + len(needle) - 1) - 1
-    return range(notice.lines[max(first, 0)], notice.lines[max(last, 0)] + 1)
-
-
 def coverage_of(policy: Policy, notice_text: str) -> Coverage:
     notice = prepare(notice_text)
     covered: set[int] = set()
+    quotes: list[Landing] = []
     for fact in policy.statements:
         for cite in fact.cites:
-            covered.update(quote_lines(notice, cite.quote))
+            found = places(notice, cite.quote)
+            place = chosen_place(found, cite.line_hint)
+            if place is None:  # anchoring has reported it; a policy that loaded has none
+                continue
+            covered.update(range(place.first, place.last + 1))
+            quotes.append(
+                Landing(
+                    cite.span.line,
+                    cite.span.column,
+                    cite.label,
+                    cite.quote,
+                    place.first,
+                    place.last,
+                    bisect.bisect_left(notice.lines, place.first) + 1,
+                    tuple(p.first for p in found),
+                    cite.line_hint,
+                )
+            )
     uncovered = tuple(
         (number, line.strip())
         for number, line in enumerate(notice_text.split("\n"), start=1)
         if line.strip() and number not in covered
     )
     paragraphs = sum(1 for line in notice_text.split("\n") if line.strip())
-    return Coverage(policy.path, policy.document.source or "", paragraphs, uncovered)
+    return Coverage(policy.path, policy.document.source or "", paragraphs, uncovered, tuple(quotes))
 
 
-def run_coverage(paths: list[Path], fmt: str, out: TextIO, err: TextIO) -> int:
+def run_coverage(
+    paths: list[Path], fmt: str, out: TextIO, err: TextIO, quotes: bool = False
+) -> int:
     results: list[Coverage] = []
     errors = []
     for path in list_policy_files(paths):
@@ -81,9 +119,31 @@ def run_coverage(paths: list[Path], fmt: str, out: TextIO, err: TextIO) -> int:
         for c in results:
             out.write(f"{c.path}: {c.share:.1%} of {c.paragraphs} paragraphs of {c.source}\n")
             for number, text in c.uncovered:
-                short = text if len(text) <= 80 else text[:79] + "…"
-                out.write(f"  {c.source}:{number}: not covered: {short}\n")
+                out.write(f"  {c.source}:{number}: not covered: {_short(text, 80)}\n")
+            for q in c.quotes:
+                if quotes or q.ambiguous:
+                    out.write(f"  {_landing(c, q)}\n")
     return EXIT_INPUT_ERROR if errors else EXIT_CLEAN
+
+
+def _landing(c: Coverage, q: Landing) -> str:
+    """`policy:line:col: "quote" (clause 3) -> notice:12 (paragraph 7)`, and any other places."""
+    lines = f"{q.first}" if q.last == q.first else f"{q.first}-{q.last}"
+    text = (
+        f'{c.path}:{q.line}:{q.column}: "{_short(q.quote, 50)}" (clause {q.label}) -> '
+        f"{c.source}:{lines} (paragraph {q.paragraph})"
+    )
+    others = [str(n) for n in q.places if n != q.first]
+    also = f"line{'s' if len(others) > 1 else ''} {', '.join(others)}"
+    if q.ambiguous:
+        text += f"; ambiguous: its words also begin on {also}"
+    elif others:
+        text += f", by `line {q.line_hint}`; its words also begin on {also}"
+    return text
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _as_json(c: Coverage) -> dict[str, object]:
@@ -94,4 +154,19 @@ def _as_json(c: Coverage) -> dict[str, object]:
         "covered": c.covered,
         "coverage": round(c.share, 4),
         "uncovered": [{"line": n, "text": t} for n, t in c.uncovered],
+        "quotes": [
+            {
+                "policy_line": q.line,
+                "policy_column": q.column,
+                "label": q.label,
+                "quote": q.quote,
+                "notice_line": q.first,
+                "notice_last_line": q.last,
+                "paragraph": q.paragraph,
+                "places": list(q.places),
+                "line_hint": q.line_hint,
+                "ambiguous": q.ambiguous,
+            }
+            for q in c.quotes
+        ],
     }

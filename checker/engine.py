@@ -14,10 +14,12 @@ import string
 from collections.abc import Iterable
 from functools import cache
 from operator import attrgetter
-from typing import Any, Literal
+from typing import Any
 
 from checker.conditions import Trace
+from checker.errors import did_you_mean
 from checker.facts import SHAPES, UNSTATED, Fact, Policy, Waiver
+from checker.own_checks import CHECKS, LAW, WAIVER_CHECKS
 from checker.requirements import Requirement, RequirementSet
 from checker.results import DocumentReport, Evidence, Finding, Outcome, Status
 
@@ -29,6 +31,7 @@ def evaluate(
     run = _Run(policy)
     outcomes = [run.check(req) for s in chosen for req in s.requirements]
     outcomes, extra = apply_waivers(policy, chosen, outcomes, today)
+    extra += ambiguous_quotes(policy)
     return DocumentReport(
         path=policy.path,
         title=policy.document.title or policy.path,
@@ -76,7 +79,7 @@ class _Run:
         if verdict is True:
             return self._outcome(req, "pass", (), trace.touched)
         status: Status = "fail" if verdict is False else "incomplete"
-        anchor = _anchor(policy, trace, None)
+        anchor = _anchor(policy, trace, None, status)
         finding = self._finding(req, status, anchor, None, trace)
         return self._outcome(req, status, (finding,), trace.touched)
 
@@ -99,7 +102,7 @@ class _Run:
             if verdict is True:
                 continue
             status: Status = "fail" if verdict is False else "incomplete"
-            anchor = _anchor(policy, trace, item)
+            anchor = _anchor(policy, trace, item, status)
             findings.append(self._finding(req, status, anchor, item, trace))
         if not applied:
             return self._outcome(req, "not_applicable", (), looked_at)
@@ -186,15 +189,27 @@ class _Run:
 _SPAN = attrgetter("span")
 
 
-def _anchor(policy: Policy, trace: Trace, item: Fact | None) -> Any:
-    """Where a finding points: the deciding field, else the statement, else the header."""
-    if trace.culprit is not None:
+def _anchor(policy: Policy, trace: Trace, item: Fact | None, status: Status) -> Any:
+    """Where a finding points: the deciding field, else the statement, else the `document`
+    header. An undecidable finding points at what leaves it undecided — a field the notice
+    leaves open (the `unstated` written), else the statement whose field is not encoded (the
+    `document` header, if a whole statement is missing) — not at a field some other test read."""
+    if status == "incomplete":
+        for fact, field in trace.left_open:
+            if item is None or fact is item:
+                return fact.spans.get(field, _header(fact))
+        owner = trace.missing[0][0] if trace.missing else None
+        if owner is not None and (item is None or owner is item):
+            return _header(owner)
+    elif trace.culprit is not None:
         fact, field = trace.culprit
         if item is None or fact is item:
             return fact.spans.get(field, fact.spans.get("name", fact.span))
-    if item is not None:
-        return item.spans.get("name", item.span)
-    return policy.document.span
+    return _header(item if item is not None else policy.document)
+
+
+def _header(fact: Fact) -> Any:
+    return fact.spans.get("name", fact.spans.get("header", fact.span))
 
 
 class _Lenient(string.Formatter):
@@ -301,13 +316,6 @@ def _references(kind: str) -> dict[str, str | None]:
 
 # --- Waivers --------------------------------------------------------------------------------
 
-WAIVER_CHECKS: dict[str, tuple[Literal["error", "warning", "info"], str]] = {
-    "WAIVER-EXPIRED": ("error", "A waiver has passed its expiry date"),
-    "WAIVER-UNKNOWN": ("error", "A waiver names a requirement that does not exist"),
-    "WAIVER-UNUSED": ("warning", "A waiver no longer suppresses anything"),
-    "WAIVER-NOT-ALLOWED": ("error", "A waiver names a requirement that cannot be waived"),
-}
-
 
 def apply_waivers(
     policy: Policy,
@@ -334,7 +342,7 @@ def apply_waivers(
                     status="fail",
                     severity=severity,
                     title=title,
-                    law="policycheck",
+                    law=LAW,
                     article="waivers",
                     message=message,
                     path=policy.path,
@@ -343,11 +351,23 @@ def apply_waivers(
                 )
             )
 
+        if target in CHECKS:
+            what = CHECKS[target].article
+            problem(
+                "WAIVER-NOT-ALLOWED", f"{target} checks the policy's {what} and may not be waived"
+            )
+            continue
         if target not in known:
             from checker.requirements import all_requirement_ids
 
-            if target not in all_requirement_ids():
-                problem("WAIVER-UNKNOWN", f"waiver names '{target}', which is no requirement")
+            everything = all_requirement_ids() | known.keys()
+            if target not in everything:
+                hint = did_you_mean(target, everything)
+                problem(
+                    "WAIVER-UNKNOWN",
+                    f"waiver names '{target}', which is no requirement"
+                    + (f"; {hint}" if hint else ""),
+                )
             continue
         if waiver.expires is not None and waiver.expires < today:
             problem(
@@ -392,3 +412,39 @@ def _undecided_message(missing: tuple[str, ...], trace: Trace) -> str:
     if left_open:
         parts.append(f"the notice leaves open: {', '.join(left_open)}")
     return f"cannot decide: {'; '.join(parts) or 'not encoded: a needed fact'}"
+
+
+def ambiguous_quotes(policy: Policy) -> list[Finding]:
+    """A warning at every quote whose words occur in several places and that names none.
+
+    Quote anchoring records the places (`Citation.places`); such a citation is anchored at the
+    first, which may not be the passage the fact was read from.
+    """
+    found: list[Finding] = []
+    check = CHECKS["QUOTE-AMBIGUOUS"]
+    for fact in policy.statements:
+        for cite in fact.cites:
+            if not cite.ambiguous:
+                continue
+            lines = cite.places
+            shown = ", ".join(str(n) for n in lines[:8])
+            more = f" and {len(lines) - 8} more" if len(lines) > 8 else ""
+            quote = cite.quote if len(cite.quote) <= 60 else cite.quote[:59] + "…"
+            found.append(
+                Finding(
+                    id="QUOTE-AMBIGUOUS",
+                    status="fail",
+                    severity=check.severity,
+                    title=check.title,
+                    law=LAW,
+                    article=check.article,
+                    message=f'quote "{quote}" (clause {cite.label}) occurs in {len(lines)} places '
+                    f"of the notice, on lines {shown}{more}; it is taken to be the first",
+                    path=policy.path,
+                    span=cite.quote_span,
+                    subject=fact.label,
+                    evidence=(Evidence(label=fact.label, span=fact.span, cites=(cite,)),),
+                    remedy=check.fix,
+                )
+            )
+    return found

@@ -57,6 +57,7 @@ CATALOGUE: dict[str, str] = {
     "E214": "keyword used as a name",
     "E301": "source text missing or unreadable",
     "E302": "quote not found in the source text",
+    "E303": "quote not on the line its citation names",
     "E401": "requirement file is not valid YAML",
     "E402": "requirement file does not match the requirement schema",
     "E403": "condition syntax error",
@@ -70,6 +71,7 @@ CATALOGUE: dict[str, str] = {
     "E603": "not a regular file",
     "E604": "invalid command-line usage",
     "E605": "unknown requirement set",
+    "E606": "no .policy file to check",
 }
 
 

@@ -15,6 +15,7 @@ from checker.errors import CATALOGUE, CheckerError, did_you_mean
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS
 from checker.facts import FIXED_FIELDS, UNSTATED, Fact
 from checker.files import load_policy
+from checker.own_checks import CHECKS, LAW
 from checker.requirements import Requirement, resolve_sets
 from checker.resources import shipped_dir, shipped_sets
 
@@ -27,13 +28,15 @@ def _requirements(names: list[str] | None) -> list[Requirement]:
 def run_rules(fmt: str, names: list[str] | None, out: TextIO) -> int:
     requirements = _requirements(names)
     if fmt == "json":
-        out.write(
-            json.dumps([_rule_json(r) for r in requirements], indent=2, ensure_ascii=False) + "\n"
-        )
+        listed = [_rule_json(r) for r in requirements] + [_check_json(c) for c in CHECKS]
+        out.write(json.dumps(listed, indent=2, ensure_ascii=False) + "\n")
         return EXIT_CLEAN
-    width = max((len(r.id) for r in requirements), default=0)
+    width = max([len(r.id) for r in requirements] + [len(c) for c in CHECKS])
     for r in requirements:
         out.write(f"{r.id.ljust(width)}  {r.spec.severity:<7}  {r.citation:<22}  {r.spec.title}\n")
+    for code, own in CHECKS.items():
+        citation = f"{LAW} {own.article}"
+        out.write(f"{code.ljust(width)}  {own.severity:<7}  {citation:<22}  {own.title}\n")
     return EXIT_CLEAN
 
 
@@ -53,9 +56,29 @@ def _rule_json(r: Requirement) -> dict[str, object]:
     }
 
 
+def _check_json(code: str) -> dict[str, object]:
+    found = CHECKS[code]
+    return {
+        "id": code,
+        "title": found.title,
+        "law": LAW,
+        "article": found.article,
+        "quote": None,
+        "gloss": None,
+        "severity": found.severity,
+        "set": None,
+        "waivable": False,
+        "for_each": "waiver",
+        "help_uri": None,
+    }
+
+
 def run_explain(ident: str, path: Path | None, names: list[str] | None, out: TextIO) -> int:
     if re.fullmatch(r"E\d{3}", ident):
         out.write(explain_error(ident))
+        return EXIT_CLEAN
+    if ident.upper() in CHECKS:  # a check of waivers themselves: no document to explain it on
+        out.write(explain_own_check(ident.upper()))
         return EXIT_CLEAN
     requirements = {r.id: r for r in _requirements(names)}
     requirement = requirements.get(ident)
@@ -63,7 +86,7 @@ def run_explain(ident: str, path: Path | None, names: list[str] | None, out: Tex
         raise CheckerError(
             "E605",
             f"no requirement or error code '{ident}'",
-            hint=did_you_mean(ident, list(requirements) + list(CATALOGUE)),
+            hint=did_you_mean(ident, list(requirements) + list(CATALOGUE) + list(CHECKS)),
         )
     if path is None:
         out.write(explain_requirement(requirement))
@@ -82,7 +105,40 @@ def explain_error(code: str) -> str:
     except OSError:
         return f"{code} {CATALOGUE[code]}\n"
     m = re.search(rf"^## {code}\b.*?(?=^## |\Z)", text, re.MULTILINE | re.DOTALL)
-    return (m.group().rstrip() + "\n") if m else f"{code} {CATALOGUE[code]}\n"
+    return terminal_text(m.group()) if m else f"{code} {CATALOGUE[code]}\n"
+
+
+def terminal_text(markdown: str) -> str:
+    """The catalogue's Markdown as plain terminal text: headings and emphasis without their
+    marks, code blocks indented by four spaces instead of fenced, links as `text (address)`,
+    HTML comments dropped. Inline `code` keeps its backticks: they still mark what to type."""
+    out: list[str] = []
+    in_code = False
+    for line in markdown.strip("\n").split("\n"):
+        if line.startswith("```"):
+            in_code = not in_code
+            continue
+        if in_code:
+            out.append(("    " + line).rstrip())
+            continue
+        if re.fullmatch(r"\s*<!--.*-->\s*", line):
+            continue
+        line = re.sub(r"^#+\s+", "", line)
+        line = re.sub(r"\*\*(.+?)\*\*", r"\1", line)
+        line = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"\1 (\2)", line)
+        out.append(line)
+    text = "\n".join(out)
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
+
+
+def explain_own_check(code: str) -> str:
+    found = CHECKS[code]
+    out = [f"{code} — {found.title}", ""]
+    out += _wrap("Checks", f"the policy's own {found.article} ({LAW}; no article of a law)")
+    out += _wrap("Severity", f"{found.severity}; may not be waived")
+    out += _wrap("Means", found.means)
+    out += _wrap("Remedy", found.fix)
+    return "\n".join(out) + "\n"
 
 
 def _wrap(label: str, text: str) -> list[str]:

@@ -473,12 +473,21 @@ class Minors(Fact, frozen=True):
     threshold: int | U | None = None
     """The age the notice names: below it, children are kept out (`may_process = no`) or need a
     guardian's consent (`may_process = yes`). "Not for children under 13" is 13: from 13 on,
-    children use the service."""
+    children use the service. One age cannot hold both: "not for children under 14; from 14 to
+    17 with a guardian's consent" is encoded `may_process = yes`, `threshold = 18`, and the rules
+    for children under 14 then apply although the notice keeps them out (say so in a comment)."""
     may_process: Flag | U | None = None
     """Whether the service may process minors' information (not age-gated away)."""
     guardian_consent: Flag | U | None = None
     dedicated_rules: Flag | U | None = None
     age_verification: Text | U | None = None
+    sensitive_necessity: Text | U | None = None
+    """Why handling the personal information of children under 14 is necessary: all of it is
+    sensitive (PIPL Arts. 28(1), 30), so the notice owes the statement for the children's
+    information as a whole, often in its dedicated children's rules."""
+    sensitive_impact: Text | U | None = None
+    """How handling the personal information of children under 14 affects their rights and
+    interests (PIPL Art. 30)."""
 
 
 class Automated(Fact, frozen=True):
@@ -551,7 +560,13 @@ class Breach(Fact, frozen=True):
     SINGLE = True
     kind: Literal["breach"] = "breach"
     notify_individuals: Flag | U | None = None
+    """`yes`: the notice commits to telling the individuals concerned of a breach (a promise
+    limited to breaches that can cause harm counts). `no`: the notice says they will not be told
+    (a disclaimer). `unstated`: the notice is silent, or only says it may contact them (a
+    discretion, not a commitment)."""
     notify_authority: Flag | U | None = None
+    """`yes`: the notice commits to notifying the competent authorities of a breach. `no`: it says
+    they will not be notified (a disclaimer). `unstated`: silent, or only a discretion."""
     channel: Text | U | None = None
 
 

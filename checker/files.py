@@ -100,23 +100,27 @@ def load_policy(path: Path, shown: str | None = None) -> tuple[Policy, str]:
     except CheckerError as exc:
         raise ErrorList([exc]) from None
     policy = parse_policy(text, name)
+    return anchor(policy, read_notice(path, policy)), text
+
+
+def read_notice(path: Path, policy: Policy) -> str:
+    """The text of the notice a policy read from `path` encodes, or an E301 at its `source`."""
     notice_path = source_path(path, policy)
     try:
-        notice = read_text(notice_path, str(notice_path))
+        return read_text(notice_path, str(notice_path))
     except CheckerError as exc:
         raise ErrorList(
             [
                 CheckerError(
                     "E301",
                     f"source text {policy.document.source}: {exc.message}",
-                    name,
+                    policy.path,
                     policy.document.spans.get("source", policy.document.span),
                     expected="the path of the notice's text, relative to this file",
                     hint=exc.hint,
                 )
             ]
         ) from None
-    return anchor(policy, notice), text
 
 
 def list_policy_files(paths: list[Path], exclude: tuple[str, ...] = ()) -> list[Path]:

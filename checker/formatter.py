@@ -238,6 +238,8 @@ class _Writer:
                 self.field(item, depth, width)
             else:
                 text = f"cite {quote(item.label)} {quote(item.quote)}"
+                if item.line is not None:
+                    text += f" line {item.line}"
                 self.line(("cite", id(item)), depth, text, item.span.line, item.span.end_line)
 
     def block(self, block: Block, depth: int) -> None:
@@ -319,5 +321,5 @@ def strip_spans(items: tuple[Item, ...]) -> list[object]:
             else:
                 shaped.append(("field", item.key, (value.kind, value.value)))
         else:
-            shaped.append(("cite", item.label, item.quote))
+            shaped.append(("cite", item.label, item.quote, item.line))
     return shaped

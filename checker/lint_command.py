@@ -14,7 +14,7 @@ import gc
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -26,11 +26,13 @@ from checker.errors import CheckerError, ErrorList
 from checker.files import MAX_BYTES, list_policy_files
 from checker.resources import shipped_dir, shipped_sets
 from checker.results import DocumentReport, Finding
+from checker.selection import selected
 
 if TYPE_CHECKING:
     import multiprocessing.context
 
     from checker.baseline import Applied
+    from checker.facts import Policy
     from checker.requirements import Requirement, RequirementSet
 
 # The parser, the fact model, the engine and the requirement sets (and with them lark, pydantic
@@ -55,6 +57,10 @@ class LintOptions:
     jobs: int = 1
     cache_dir: Path | None = None
     show_passed: bool = False
+    quiet: bool = False
+    """Text output: the summary line only."""
+    statistics: bool = False
+    """Text output: the number of findings of each requirement, before the summary."""
     today: datetime.date = field(default_factory=datetime.date.today)
 
 
@@ -109,18 +115,6 @@ class LintRun:
         ]
 
 
-def selected(rule_id: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
-    """`--select`/`--ignore` by id or prefix (`PIPL`, `PIPL-17`, `GDPR-13-1-f`)."""
-
-    def matches(prefix: str) -> bool:
-        return rule_id == prefix or rule_id.startswith(prefix.rstrip("-") + "-")
-
-    select = list(select)
-    if select and not any(matches(p) for p in select):
-        return False
-    return not any(matches(p) for p in ignore)
-
-
 def run_lint(options: LintOptions) -> LintRun:
     with collecting_less_often():
         return _run_lint(options)
@@ -143,11 +137,7 @@ def collecting_less_often() -> Iterator[None]:
 
 
 def _run_lint(options: LintOptions) -> LintRun:
-    files = list_policy_files(list(options.paths), options.exclude)
-    errors: list[CheckerError] = []
-    for path in options.paths:
-        if not path.exists() and not path.is_symlink():
-            errors.append(CheckerError("E601", "no such file or directory", str(path)))
+    files, errors = _policy_files(options)
     explicit = list(options.requirements)
     extra = list(options.extra_requirements)
     try:  # load every set named up front, so a broken requirement file is reported once
@@ -185,6 +175,43 @@ def _run_lint(options: LintOptions) -> LintRun:
     )
 
 
+def _policy_files(options: LintOptions) -> tuple[list[Path], list[CheckerError]]:
+    """The `.policy` files the paths name, and an error for each path that names none: linting
+    nothing must not look like a clean pass. (Files left out by `exclude` are no error: a
+    pre-commit hook passes staged files that the configuration may exclude.)"""
+    files: list[Path] = []
+    errors: list[CheckerError] = []
+    for path in options.paths:
+        if not path.exists() and not path.is_symlink():
+            errors.append(CheckerError("E601", "no such file or directory", str(path)))
+        elif path.is_dir():
+            found = list_policy_files([path], options.exclude)
+            if not found and not list_policy_files([path]):
+                errors.append(
+                    CheckerError(
+                        "E606",
+                        "no .policy files in this directory or under it",
+                        str(path),
+                        expected="a directory holding .policy files, or .policy files",
+                    )
+                )
+            files.extend(found)
+        elif not path.name.endswith(".policy"):
+            errors.append(
+                CheckerError(
+                    "E606",
+                    "not a .policy file",
+                    str(path),
+                    expected="a .policy file, or a directory holding some",
+                    hint="a notice text is linted through the .policy files citing it; "
+                    "none cites this",
+                )
+            )
+        else:
+            files.extend(list_policy_files([path], options.exclude))
+    return files, errors
+
+
 def _resolve(names: list[str]) -> list[RequirementSet]:
     from checker.requirements import resolve_sets
 
@@ -203,11 +230,7 @@ def _sets_by_name(names: set[str], named: list[RequirementSet]) -> list[Requirem
 
 
 def _filter(report: DocumentReport, options: LintOptions) -> DocumentReport:
-    if not options.select and not options.ignore:
-        return report
-    keep = [o for o in report.outcomes if selected(o.id, options.select, options.ignore)]
-    extra = [f for f in report.extra if selected(f.id, options.select, options.ignore)]
-    return report._replace(outcomes=tuple(keep), extra=tuple(extra))
+    return filter_report(report, options.select, options.ignore)
 
 
 def _warm_up() -> None:
@@ -254,7 +277,6 @@ def _lint_one(job: Job) -> tuple[str, DocumentReport | None, list[CheckerError],
             return name, cached, [], None
     from checker.engine import evaluate
     from checker.files import load_policy
-    from checker.requirements import resolve_sets, sets_for_jurisdictions
 
     try:
         policy, text = load_policy(path, name)
@@ -265,29 +287,48 @@ def _lint_one(job: Job) -> tuple[str, DocumentReport | None, list[CheckerError],
                 text = path.read_bytes().decode("utf-8", errors="replace")  # lines as parsed
         return name, None, exc.errors, text
     try:
-        names = explicit or sets_for_jurisdictions(policy.document.jurisdictions or ())
-        if not names and not extra:
-            # A policy checked against nothing must not pass silently.
-            jurisdictions = ", ".join(policy.document.jurisdictions or ())
-            raise ErrorList(
-                [
-                    CheckerError(
-                        "E605",
-                        f"no requirement set applies to jurisdictions [{jurisdictions}]",
-                        name,
-                        policy.document.spans.get("jurisdictions", policy.document.span),
-                        expected="a jurisdiction of a shipped set (cn, eu, eea)",
-                        hint="choose sets with --requirements or `requirements = [...]` in config",
-                    )
-                ]
-            )
-        sets = resolve_sets(names + extra)
+        sets = sets_for(policy, explicit, extra)
     except ErrorList as exc:
         return name, None, exc.errors, text
     report = evaluate(policy, sets, today)
     if cache_dir is not None and key:
         _cache_put(cache_dir, key, report, path, policy.document.source or "")
     return name, report, [], text
+
+
+def sets_for(policy: Policy, explicit: list[str], extra: list[str]) -> list[RequirementSet]:
+    """The requirement sets a policy is checked against: those named, else those of its
+    jurisdictions, and the extra ones; an ErrorList if none applies or one does not load."""
+    from checker.requirements import resolve_sets, sets_for_jurisdictions
+
+    names = explicit or sets_for_jurisdictions(policy.document.jurisdictions or ())
+    if not names and not extra:
+        # A policy checked against nothing must not pass silently.
+        jurisdictions = ", ".join(policy.document.jurisdictions or ())
+        raise ErrorList(
+            [
+                CheckerError(
+                    "E605",
+                    f"no requirement set applies to jurisdictions [{jurisdictions}]",
+                    policy.path,
+                    policy.document.spans.get("jurisdictions", policy.document.span),
+                    expected="a jurisdiction of a shipped set (cn, eu, eea)",
+                    hint="choose sets with --requirements or `requirements = [...]` in config",
+                )
+            ]
+        )
+    return resolve_sets(names + extra)
+
+
+def filter_report(
+    report: DocumentReport, select: tuple[str, ...], ignore: tuple[str, ...]
+) -> DocumentReport:
+    """The report without the outcomes and findings that `--select`/`--ignore` leave out."""
+    if not select and not ignore:
+        return report
+    keep = [o for o in report.outcomes if selected(o.id, select, ignore)]
+    extra = [f for f in report.extra if selected(f.id, select, ignore)]
+    return report._replace(outcomes=tuple(keep), extra=tuple(extra))
 
 
 # --- Cache ----------------------------------------------------------------------------------

@@ -57,6 +57,31 @@ def field_docs(model: type[Fact]) -> dict[str, str]:
     return docs
 
 
+CITATIONS = (
+    "## Citations",
+    "",
+    '`cite "clause" "verbatim quote"` says where in the notice a fact comes from. The clause is',
+    "the encoder's name for the passage (a section number, a heading) and is shown in reports; the",
+    "quote is looked up in the notice's text, ignoring letter case, typographic quotes and dashes,",
+    "unusual spaces and line breaks, and must be there (E302).",
+    "",
+    "When the quote's words occur in more than one place of the notice, `policycheck lint` warns",
+    "(QUOTE-AMBIGUOUS) and the citation is anchored at the first place. Lengthen the quote until",
+    "its words occur once, or, when the notice itself repeats them (a heading, a sentence said",
+    "twice), name the place meant by the notice line where it begins:",
+    "",
+    "```",
+    'cite "Title" "Privacy Policy" line 1',
+    "```",
+    "",
+    "A `line N` on which the quote does not begin is an error (E303), so a changed notice is",
+    "noticed. `policycheck coverage --quotes` lists where every quote landed (notice line and",
+    "paragraph) and every other place its words occur; `--format json` always does.",
+    "",
+)
+"""The citation syntax, stated once: it is the grammar's, not the fact model's."""
+
+
 def language_reference() -> str:
     out = [
         "# Policy language reference",
@@ -68,6 +93,7 @@ def language_reference() -> str:
         "except `document`, `category` and `waiver` needs at least one",
         '`cite "clause" "verbatim quote"`, unless all its fields are `unstated`.',
         "",
+        *CITATIONS,
     ]
     for model in FACT_KINDS:
         doc = " ".join((model.__doc__ or "").split())

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, StringConstraints, ValidationError
 from checker.conditions import Compiler, ConditionError, PathType, Test, parse_condition
 from checker.errors import CheckerError, ErrorList, did_you_mean, one_of
 from checker.facts import KIND_MODELS, SHAPES
-from checker.resources import NOT_SETS, shipped_sets
+from checker.resources import set_files, shipped_sets
 from checker.spans import Span
 from checker.yamlsafe import Located, load_located
 
@@ -332,14 +332,8 @@ def resolve_sets(names: list[str]) -> list[RequirementSet]:
     chosen: list[RequirementSet] = []
     errors: list[CheckerError] = []
     for name in names:
-        paths: list[Path]
-        if name in shipped:
-            paths = [shipped[name]]
-        elif Path(name).is_dir():
-            paths = sorted(p for p in Path(name).glob("*.yaml") if p.stem not in NOT_SETS)
-        elif Path(name).suffix in (".yaml", ".yml") or Path(name).exists():
-            paths = [Path(name)]
-        else:
+        paths = set_files(name)
+        if paths is None:
             errors.append(
                 CheckerError(
                     "E605",

@@ -43,3 +43,17 @@ def _shipped_sets() -> tuple[tuple[str, Path], ...]:
 
 NOT_SETS = frozenset({"sensitive_categories"})
 """YAML files beside the sets that are tables the sets use, not sets."""
+
+
+def set_files(name: str) -> list[Path] | None:
+    """The requirement files a set name stands for: a shipped set, a directory of set files, or a
+    file; None for a name that is none of these."""
+    shipped = shipped_sets()
+    if name in shipped:
+        return [shipped[name]]
+    path = Path(name)
+    if path.is_dir():
+        return sorted(p for p in path.glob("*.yaml") if p.stem not in NOT_SETS)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return [path]
+    return None

@@ -3,8 +3,9 @@
 grammar/policy.lark is the definition of the language and the source of every syntax error
 message. Most files linted are valid, though, and for them Lark's general LALR machinery costs
 more than the whole rest of the pipeline; the grammar is LL(1) (blocks, `key = value` fields,
-`cite "label" "quote"`, one-line strings, flat lists), so a line scanner and a stack of open
-blocks build the very same syntax nodes, and collect the comments on the way. At the first thing
+`cite "label" "quote"` with an optional `line N`, one-line strings, flat lists), so a line
+scanner and a stack of open blocks build the very same syntax nodes, and collect the comments on
+the way. At the first thing
 this parser does not expect it gives up (returns None) and `checker.syntax.parse_syntax` hands the
 text to Lark, which either accepts it (then the two disagree, which the tests rule out) or
 reports the error.
@@ -43,16 +44,22 @@ _NUMBER = r"[0-9]++"
 _SCALAR = rf"(?>{_STRING}|{_DATE}|{_NUMBER}|{_NAME})"
 _LIST = rf"\[{_WS}*+(?:{_SCALAR}{_WS}*+(?:,{_WS}*+{_SCALAR}{_WS}*+)*+(?:,{_WS}*+)?)?\]"
 
+# `line` is a keyword right after a citation's quote (`cite "a" "b" line 3`) and a name elsewhere;
+# a statement that begins with the word `line` is left to the token scanner, which knows whether
+# a citation precedes it. After the quote, `line` is the keyword only as a whole NAME token
+# (`line3` and `line.x` are names), hence the look-ahead.
+#
 # A whole line in the formatter's layout. Groups: 1 the indentation; 2 key and 3 value of a field;
-# 4 label and 5 quote of a citation; 6 kind and 7 name of a block's opening; 8 a closing brace;
-# 9 a comment. The pattern must match the line to its end (fullmatch): every character
-# is accounted for, and a token directly followed by another (`14abc`) leaves the line to the
-# token scanner.
+# 4 label, 5 quote and 6 line number of a citation; 7 kind and 8 name of a block's opening; 9 a
+# closing brace; 10 a comment. The pattern must match the line to its end (fullmatch): every
+# character is accounted for, and a token directly followed by another (`14abc`) leaves the line
+# to the token scanner.
 _LINE = re.compile(
     rf"({_WS}*+)(?:"
-    rf"(?!cite\b)({_NAME}){_WS}*+={_WS}*+({_SCALAR}|{_LIST})"
+    rf"(?!(?:cite|line)\b)({_NAME}){_WS}*+={_WS}*+({_SCALAR}|{_LIST})"
     rf"|cite{_WS}*+({_STRING}){_WS}*+({_STRING})"
-    rf"|(?!cite\b)({_NAME})(?:{_WS}++({_NAME}))?{_WS}*+\{{"
+    rf"(?:{_WS}*+line(?![A-Za-z0-9_.]){_WS}*+({_NUMBER}))?"
+    rf"|(?!(?:cite|line)\b)({_NAME})(?:{_WS}++({_NAME}))?{_WS}*+\{{"
     rf"|(\}})"
     rf")?{_WS}*+(#.*)?"
 )
@@ -153,7 +160,7 @@ def _parse(text: str) -> SyntaxTree:
             _read_tokens(line, number, stack, pending, comments)
             items = stack[-1].items
             continue
-        indent, key, value, label, quote, kind, name, rbrace, comment = m.groups()
+        indent, key, value, label, quote, number_hint, kind, name, rbrace, comment = m.groups()
         if key is not None:
             start = len(indent) + 1
             at = m.start(3) + 1
@@ -193,6 +200,14 @@ def _parse(text: str) -> SyntaxTree:
             label_span = _new(Span, (number, at, number, at + len(label)))
             at = m.start(5) + 1
             end = at + len(quote)
+            quote_span = _new(Span, (number, at, number, end))
+            hint: int | None = None
+            hint_span = None
+            if number_hint is not None:
+                at = m.start(6) + 1
+                end = at + len(number_hint)
+                hint = int(number_hint)
+                hint_span = _new(Span, (number, at, number, end))
             items.append(
                 _new(
                     Cite,
@@ -200,8 +215,10 @@ def _parse(text: str) -> SyntaxTree:
                         _unquote(label),
                         _unquote(quote),
                         label_span,
-                        _new(Span, (number, at, number, end)),
+                        quote_span,
                         _new(Span, (number, start, number, end)),
+                        hint,
+                        hint_span,
                     ),
                 )
             )
@@ -210,7 +227,7 @@ def _parse(text: str) -> SyntaxTree:
             kind_span = _new(Span, (number, start, number, start + len(kind)))
             name_span = None
             if name is not None:
-                at = m.start(7) + 1
+                at = m.start(8) + 1
                 name_span = _new(Span, (number, at, number, at + len(name)))
             stack.append(_Frame(kind, kind_span, name, name_span))
             items = stack[-1].items
@@ -218,7 +235,7 @@ def _parse(text: str) -> SyntaxTree:
             _close(stack, number, len(indent) + 1)
             items = stack[-1].items
         if comment is not None:
-            comments.append(_comment(line, m.start(9), number))
+            comments.append(_comment(line, m.start(10), number))
     if pending or len(stack) != 1:
         raise _GiveUp  # the text ends inside a statement or a block
     return SyntaxTree(tuple(stack[0].items), tuple(comments))
@@ -266,12 +283,28 @@ def _step(stack: list[_Frame], pending: list[_Tok], tok: _Tok) -> None:
     if not pending:
         if kind == "}":
             _close(stack, tok[2], tok[3])
+        elif kind == "NAME" and tok[1] == "line" and _open_cite(stack):
+            pending.append(("LINE", "line", tok[2], tok[3], tok[4]))
         elif kind == "NAME" or kind == "CITE":
             pending.append(tok)
         else:
             raise _GiveUp
         return
     first = pending[0]
+    if first[0] == "LINE":  # `line N` after a citation's quote
+        if kind != "NUMBER":
+            raise _GiveUp
+        items = stack[-1].items
+        cite = items[-1]
+        assert isinstance(cite, Cite)
+        span = cite.span
+        items[-1] = cite._replace(
+            span=_new(Span, (span[0], span[1], tok[2], tok[4])),
+            line=int(tok[1]),
+            line_span=_span(tok, tok),
+        )
+        pending.clear()
+        return
     if first[0] == "CITE":  # cite "label" "quote"
         if kind != "STRING":
             raise _GiveUp
@@ -326,6 +359,13 @@ def _step(stack: list[_Frame], pending: list[_Tok], tok: _Tok) -> None:
     elif kind != ",":
         raise _GiveUp
     pending.append(tok)
+
+
+def _open_cite(stack: list[_Frame]) -> bool:
+    """Whether the statement just read is a citation that may still take `line N`: then `line`
+    is the keyword, as it is to Lark's contextual lexer after a quote."""
+    items = stack[-1].items
+    return bool(items) and isinstance(items[-1], Cite) and items[-1].line is None
 
 
 def fast_parse(text: str) -> SyntaxTree | None:

@@ -56,6 +56,9 @@ class Cite(NamedTuple):
     label_span: Span
     quote_span: Span
     span: Span
+    line: int | None = None
+    """`line N` after the quote: the notice line where the quote's place begins (or None)."""
+    line_span: Span | None = None
 
 
 class Block(NamedTuple):
@@ -137,9 +140,20 @@ class _Build(Transformer[Token, Any]):
             Span(key.line, key.column, value.span.end_line, value.span.end_column),
         )
 
-    def cite(self, children: list[Token]) -> Cite:
-        kw, label, text = children
-        return Cite(unquote(label), unquote(text), _span(label), _span(text), _span(kw, text))
+    def cite(self, children: list[Token | None]) -> Cite:
+        kw, label, text, _line, number = children
+        assert kw is not None and label is not None and text is not None
+        if number is None:
+            return Cite(unquote(label), unquote(text), _span(label), _span(text), _span(kw, text))
+        return Cite(
+            unquote(label),
+            unquote(text),
+            _span(label),
+            _span(text),
+            _span(kw, number),
+            int(number),
+            _span(number),
+        )
 
     def list(self, children: list[Any]) -> ListValue:
         lsqb, *items, rsqb = children
@@ -229,6 +243,7 @@ _TOKEN_WORDS = {
     "COMMA": "','",
     "EQUAL": "'='",
     "CITE": "'cite'",
+    "LINE": "'line'",
     "$END": "the end of the file",
 }
 
@@ -283,6 +298,8 @@ _EXAMPLES: dict[str, list[str]] = {
         'handler { cite "a" }',
         "handler { cite }",
         "handler { cite label quote }",
+        'handler { cite "a" "b" line }',
+        'cite "a" "b" line',
     ],
     "E112": [
         'handler { name = ["a" "b"] }',
@@ -393,6 +410,9 @@ def syntax_error(text: str, exc: UnexpectedInput) -> CheckerError:
     elif label in ("E105", "E111"):
         # Point at what is incomplete (the '=' or the citation), not at the next line's token.
         span = _incomplete(text, token, "=" if label == "E105" else "cite") or span
+        if label == "E111" and set(getattr(exc, "expected", ()) or ()) == {"NUMBER"}:
+            message = "`line` after a quote needs the notice line where the quote begins"
+            expected = 'cite "clause label" "verbatim quote" line 12'
     return CheckerError(label, message, span=span, expected=expected, hint=hint)
 
 

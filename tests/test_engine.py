@@ -6,6 +6,7 @@ import datetime
 import random
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -248,6 +249,21 @@ def test_data_is_all_tells_all_apart_from_a_list() -> None:
     assert outcome.findings[0].message == "collection everything goes to all"
 
 
+def test_a_waiver_of_an_unknown_requirement_suggests_one() -> None:
+    rules = house()
+    text = (
+        'document { title = "S" source = "n.txt" jurisdictions = [other] }\n'
+        'waiver { requirement = "HOUSE-22" reason = "r" approver = "a" expires = 2030-01-01 }\n'
+    )
+    report = evaluate(parse_policy(text, "s.policy"), [rules], TODAY)
+    (finding,) = report.extra
+    assert finding.id == "WAIVER-UNKNOWN"
+    assert (
+        finding.message
+        == "waiver names 'HOUSE-22', which is no requirement; did you mean 'HOUSE-2'?"
+    )
+
+
 KNOWN = """\
 set: known
 law: HOUSE
@@ -297,3 +313,10 @@ def test_a_trigger_not_encoded_is_undecided_and_says_so() -> None:
         "incomplete",
         "cannot decide: not encoded: handler: established_in",
     )
+
+
+@pytest.mark.parametrize("check", ["WAIVER-UNUSED", "QUOTE-AMBIGUOUS"])
+def test_a_waiver_of_one_of_the_policys_own_checks_is_not_allowed(check: str) -> None:
+    rep = report(WAIVED_BODY.format(rule=check, date="2027-01-01"))
+    assert [(f.id, f.subject) for f in rep.extra][:1] == [("WAIVER-NOT-ALLOWED", "waiver")]
+    assert check in rep.extra[0].message

@@ -140,6 +140,29 @@ def cli_case(name: str, code: str, argv: list[str]) -> Case:
     return Case(name, code, run)
 
 
+def cli_config_case(name: str, code: str, config: str, argv: list[str]) -> Case:
+    """A command line run beside a `.policycheck.toml`."""
+    case = cli_case(name, code, argv)
+
+    def run(folder: Path) -> str:
+        (folder / ".policycheck.toml").write_text(config, encoding="utf-8")
+        return case.run(folder)
+
+    return Case(name, code, run)
+
+
+def cli_in_case(name: str, code: str, file: str, argv: list[str]) -> Case:
+    """A command line run with one more file, `file` (a path that may name a directory)."""
+    case = cli_case(name, code, argv)
+
+    def run(folder: Path) -> str:
+        (folder / file).parent.mkdir(parents=True, exist_ok=True)
+        (folder / file).write_text(NOTICE, encoding="utf-8")
+        return case.run(folder)
+
+    return Case(name, code, run)
+
+
 def baseline_case(name: str, code: str, text: str) -> Case:
     """`policycheck lint shop.policy --baseline baseline.json`, the baseline being `text`."""
     lint = cli_case(name, code, ["lint", "shop.policy", "--baseline", "baseline.json"])
@@ -332,6 +355,14 @@ CASES = [
     config_case("e501_unknown_key", "E501", 'paths = ["policies"]\nfail_on = "warning"\n'),
     config_case("e501_wrong_type", "E501", 'paths = "policies"\n'),
     config_case("e501_not_toml", "E501", 'paths = ["policies"\n'),
+    config_case("e501_empty_exclude_pattern", "E501", 'exclude = [""]\n'),
+    config_case("e501_nested_too_deeply", "E501", "paths = " + "[" * 500 + "]" * 500 + "\n"),
+    cli_config_case(
+        "e501_unknown_ignore_entry",
+        "E501",
+        'ignore = [\n  "PIPL-52",\n  "PIPL-5x",\n]\n',
+        ["lint", "shop.policy", "--no-cache"],
+    ),
     # --- baseline files --------------------------------------------------------------------------
     baseline_case(
         "e502_baseline_not_json",
@@ -365,6 +396,15 @@ CASES = [
     file_case("e603_fifo", "E603", _fifo),
     # --- command line ----------------------------------------------------------------------------
     cli_case("e604_bad_option_value", "E604", ["lint", "shop.policy", "--jobs", "0", "--no-cache"]),
+    cli_case(
+        "e604_unknown_select_entry",
+        "E604",
+        ["lint", "shop.policy", "--select", "PIPL-99,pipl-39", "--no-cache"],
+    ),
+    cli_in_case("e606_not_a_policy_file", "E606", "notes.txt", ["lint", "notes.txt", "--no-cache"]),
+    cli_in_case(
+        "e606_no_policy_files", "E606", "sources/notice.txt", ["lint", "sources", "--no-cache"]
+    ),
     cli_case(
         "e605_unknown_requirement_set",
         "E605",

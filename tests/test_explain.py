@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from checker.cli import main
+from checker.own_checks import CHECKS
 from checker.requirements import load_set_file
 from checker.resources import shipped_sets
 
@@ -17,8 +19,11 @@ def test_rules_json_lists_every_requirement_with_its_citation(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["rules", "--format", "json"]) == 0
-    rules = json.loads(capsys.readouterr().out)
+    listed = json.loads(capsys.readouterr().out)
+    rules = [r for r in listed if r["law"] != "policycheck"]
     assert sorted(r["id"] for r in rules) == IDS
+    # ... and the checks of waivers, which belong to no law
+    assert sorted(r["id"] for r in listed if r["law"] == "policycheck") == sorted(CHECKS)
     laws = [r["law"] for r in rules]
     assert laws.count("PIPL") >= 30 and laws.count("GDPR") >= 20
     for rule in rules:
@@ -57,3 +62,31 @@ def test_explain_an_error_code(capsys: pytest.CaptureFixture[str]) -> None:
 def test_explain_an_unknown_id_suggests_one(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", "PIPL-390"]) == 2
     assert "did you mean" in capsys.readouterr().err
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_explain_renders_the_catalogue_as_terminal_text(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "explain", "E202")
+    assert code == 0
+    assert out.startswith("E202 unknown field\n")
+    assert "**" not in out and "```" not in out and "<!--" not in out and "## " not in out
+    assert "\n    shop.policy:2:3: error[E202] unknown field 'legal_nme' in a handler\n" in out
+
+
+@pytest.mark.parametrize("code", sorted(CHECKS))
+def test_waiver_codes_are_listed_and_explained(
+    code: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, listed, _ = run(capsys, "rules")
+    assert re.search(rf"^{code} +{CHECKS[code].severity} ", listed, re.M)
+    status, out, _ = run(capsys, "explain", code.lower())
+    assert status == 0 and out.startswith(f"{code} — {CHECKS[code].title}")
+    assert CHECKS[code].fix.split()[0] in out

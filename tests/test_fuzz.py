@@ -309,7 +309,8 @@ def anchor_or_errors(policy: Policy, text: str, notice: str) -> None:
         anchored = anchor(policy, notice)
     except ErrorList as exc:
         check_errors(text, exc.errors, policy.path)
-        assert all(e.code == "E302" for e in exc.errors)
+        # A quote no longer in the notice (E302), or no longer on the line its `line N` names (E303).
+        assert all(e.code in ("E302", "E303") for e in exc.errors)
         return
     lines = len(lines_of(notice))
     for fact in anchored.statements:

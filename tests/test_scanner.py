@@ -119,6 +119,7 @@ def test_arbitrary_text_is_either_parsed_identically_or_handed_to_lark(text: str
 SPACES = st.sampled_from(["", " ", "  ", "\t", "\f", "\r", "\ufeff", " \ufeff "])
 NAMES = st.sampled_from(
     ["k", "_x1", "user.contact.email", "cite", "cite.x", "citex", "a.b.", "a..b", "é", "x-y"]
+    + ["line", "line.x", "lines"]  # `line` is a keyword only right after a citation's quote
 )
 SCALARS = st.sampled_from(
     [
@@ -153,6 +154,10 @@ STATEMENTS = st.one_of(
         lambda t: f"{t[0]}{t[1]}={t[3]}{t[2]}"
     ),
     st.tuples(SPACES, SCALARS, SPACES, SCALARS).map(lambda t: f"cite{t[0]}{t[1]}{t[2]}{t[3]}"),
+    st.tuples(
+        SPACES, SCALARS, SCALARS, SPACES, st.sampled_from(["line", "line.x", "lines"])
+    ).flatmap(lambda t: SCALARS.map(lambda n: f"cite {t[1]}{t[0]}{t[2]}{t[3]}{t[4]} {n}")),
+    st.sampled_from(["line 3", "line", "line3", "line 2024-01-01", "line = 3"]),
     st.tuples(NAMES, st.sampled_from(["", " "]), NAMES, SPACES).map(
         lambda t: f"{t[0]} {t[1]}{t[2]}{t[3]}{{"
     ),
@@ -186,7 +191,7 @@ VALID_SCALARS = st.sampled_from(
     ['"a"', '""', '"# no"', '"say \\"hi\\""', '"x\\\\"', "14", "007", "2024-01-31"]
     + ["yes", "cite", "cite.x", "user.name", "_"]
 )
-VALID_NAMES = st.sampled_from(["k", "_x1", "user.contact.email", "cite.x", "citex"])
+VALID_NAMES = st.sampled_from(["k", "_x1", "user.contact.email", "cite.x", "citex", "lines"])
 INSIDE = st.sampled_from([*[" "] * 6, "  ", "\t", "\f", "\ufeff", "\n", " # c\n"])
 BETWEEN = st.sampled_from(["\n", "\n", "\n  ", "\r\n", "  # note \n", "\n\n", " ", "\n\ufeff"])
 
@@ -208,6 +213,8 @@ def statements(draw: st.DrawFn, depth: int = 0) -> list[str]:
     elif kind == "cite":
         tokens = ["cite", draw(VALID_SCALARS.filter(lambda v: v.startswith('"')))]
         tokens.append(draw(VALID_SCALARS.filter(lambda v: v.startswith('"'))))
+        if draw(st.booleans()):  # the place meant, when the words occur more than once
+            tokens += ["line", draw(st.sampled_from(["1", "12", "007"]))]
     else:
         tokens = [draw(st.sampled_from(["b", "purpose", "a.b"]))]
         tokens += draw(st.sampled_from([[], ["x"], ["cite"], ["user.name"]]))

@@ -1,4 +1,4 @@
-"""The five bundled notices: their full evaluation is pinned in golden files.
+"""The six bundled notices: their full evaluation is pinned in golden files.
 
 Each golden file lists every requirement of the shipped sets (PIPL, NDSR and GDPR, all three
 whatever the notice's jurisdictions, so that a change to any rule shows up) with its verdict, and
@@ -53,5 +53,5 @@ def test_seed_evaluation_matches_its_golden_file(policy_path: Path) -> None:
     assert actual == golden.read_text(encoding="utf-8")
 
 
-def test_there_are_five_seed_notices() -> None:
-    assert len(POLICIES) == 5
+def test_there_are_six_seed_notices() -> None:
+    assert len(POLICIES) == 6

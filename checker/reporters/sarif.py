@@ -32,10 +32,10 @@ from typing import Any
 from urllib.parse import quote, urlparse
 
 from checker import __version__
-from checker.engine import WAIVER_CHECKS
 from checker.errors import CATALOGUE, CheckerError
 from checker.fingerprint import fingerprint as finding_fingerprint
 from checker.lint_command import SEVERITY_RANK, LintRun
+from checker.own_checks import CHECKS
 from checker.requirements import Requirement
 from checker.resources import shipped_dir
 from checker.results import Evidence, Finding
@@ -50,16 +50,6 @@ MAX_RESULTS = 25_000
 MAX_RELATED = 100
 MAX_DESCRIPTION = 1024
 
-WAIVER_REMEDIES = {
-    "WAIVER-EXPIRED": "Renew the waiver with a new expiry date and a fresh approval, or fix what "
-    "it excused and delete it.",
-    "WAIVER-UNKNOWN": "Correct the requirement id (`policycheck rules` lists them) or delete the "
-    "waiver.",
-    "WAIVER-UNUSED": "Delete the waiver: the requirement it names no longer fails.",
-    "WAIVER-NOT-ALLOWED": "Delete the waiver and fix the finding: this requirement may not be "
-    "waived.",
-}
-
 JSONObject = dict[str, Any]
 
 
@@ -69,7 +59,7 @@ def render(run: LintRun, color: bool = False) -> str:
 
 def sarif_log(run: LintRun) -> JSONObject:
     """The lint run as a SARIF log (what `render` serialises)."""
-    rules = [_rule(r) for r in run.requirements] + [_waiver_rule(c) for c in WAIVER_CHECKS]
+    rules = [_rule(r) for r in run.requirements] + [_own_rule(c) for c in CHECKS]
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     findings = run.findings()
     for finding in findings:  # a finding whose requirement is not listed still needs its rule
@@ -187,23 +177,19 @@ def _rule(req: Requirement) -> JSONObject:
     return rule
 
 
-def _waiver_rule(check_id: str) -> JSONObject:
-    severity, title = WAIVER_CHECKS[check_id]
-    remedy = WAIVER_REMEDIES.get(check_id, "Correct or delete the waiver.")
+def _own_rule(check_id: str) -> JSONObject:
+    check = CHECKS[check_id]
     return {
         "id": check_id,
         "name": pascal_case(check_id),
-        "shortDescription": {"text": title},
-        "fullDescription": {
-            "text": f"{title}. Waivers live next to the facts they excuse; "
-            "a waiver that no longer holds is itself a finding."
-        },
+        "shortDescription": {"text": check.title},
+        "fullDescription": {"text": check.means},
         "help": {
-            "text": f"{title}.\nHow to fix: {remedy}",
-            "markdown": f"{title}.\n\n**How to fix:** {remedy}",
+            "text": f"{check.title}.\nHow to fix: {check.fix}",
+            "markdown": f"{check.title}.\n\n**How to fix:** {check.fix}",
         },
-        "defaultConfiguration": {"level": LEVELS[severity]},
-        "properties": {"tags": _tags("policycheck", "waiver")},
+        "defaultConfiguration": {"level": LEVELS[check.severity]},
+        "properties": {"tags": _tags("policycheck", check.article.rstrip("s"))},
     }
 
 

@@ -10,12 +10,20 @@ policies/shop.policy:14:17: error PIPL-39 transfer overseas sends personal infor
     = fix: Name the overseas recipient and its contact, and obtain separate consent.
 
 5 documents, 41 requirements: 12 failed, 3 incomplete, 1 waived, 150 passed, 40 not applicable
+
+Findings at one place that say the same thing (two sets carrying one obligation, such as PIPL-30
+and NDSR-21-1-2-sensitive) share one line with both ids; findings at one place share one excerpt;
+each line of the notice is quoted once and each piece of advice given once. An undecidable
+finding says how to complete the encoding (`= help: add consent = ... to transfer overseas, or
+write consent = unstated if the notice is silent`). `--quiet` leaves only the summary line;
+`--statistics` adds the number of findings of each requirement before it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from itertools import groupby
+from operator import attrgetter
 
 from checker.errors import excerpt
 from checker.lint_command import LintRun
@@ -46,30 +54,23 @@ def line_of(finding: Finding) -> str:
 
 
 def render(run: LintRun, color: bool = False) -> str:
+    """The whole report: the findings, then the summary line."""
+    return render_findings(run, color) + render_summary(run)
+
+
+def render_findings(run: LintRun, color: bool = False) -> str:
+    """Everything above the summary line: findings by file (unless `--quiet`), passed
+    requirements (`--show-passed`) and counts per requirement (`--statistics`)."""
     out: list[str] = []
-    findings = run.findings()
-    show_passed = run.options.show_passed
-    for path, group in groupby(findings, key=lambda f: f.path):
-        out.append(_paint(path, "bold", color))
-        text = run.texts.get(path)
-        for finding in group:
-            if finding.status == "waived":
-                out.append(
-                    _paint(line_of(finding) + f" — waived by {finding.waived_by}", "dim", color)
-                )
-                continue
-            colour = finding.severity
-            out.append(_paint(line_of(finding), colour, color))
-            if text is not None:
-                out.extend("    " + line for line in excerpt(text, finding.span))
-            for ev in finding.evidence[:3]:
-                for cite in ev.cites[:1]:
-                    where = f" (line {cite.notice_line})" if cite.notice_line else ""
-                    out.append(f'    = notice {cite.label}{where}: "{_short(cite.quote)}"')
-            if finding.status == "fail" and finding.remedy:
-                out.append(f"    = fix: {finding.remedy}")
-        out.append("")
-    if show_passed:
+    options = run.options
+    if not options.quiet:
+        for path, findings in groupby(run.findings(), key=lambda f: f.path):
+            out.append(_paint(path, "bold", color))
+            text = run.texts.get(path)
+            for _, at_one_place in groupby(findings, key=_PLACE):
+                out.extend(_place(list(at_one_place), text, color))
+            out.append("")
+    if options.show_passed and not options.quiet:
         for report in run.reports:
             for outcome in report.outcomes:
                 if outcome.status == "pass":
@@ -82,11 +83,113 @@ def render(run: LintRun, color: bool = False) -> str:
                         )
                     )
         out.append("")
-    out.append(summary(run))
-    return "\n".join(out) + "\n"
+    if options.statistics:
+        out.extend(statistics(run))
+    return "".join(line + "\n" for line in out)
+
+
+_PLACE = attrgetter("span")
+
+
+def render_summary(run: LintRun) -> str:
+    return summary(run) + "\n"
+
+
+def _place(findings: list[Finding], text: str | None, color: bool) -> list[str]:
+    """The findings at one place: their lines (one line for findings that say the same thing,
+    as when two sets carry one obligation), one excerpt, each notice quote and advice once."""
+    out: list[str] = []
+    if len(findings) == 1 and findings[0].status != "waived":  # most places: one finding
+        shown = findings
+        out.append(_paint(line_of(findings[0]), findings[0].severity, color))
+    else:
+        for finding in (f for f in findings if f.status == "waived"):
+            out.append(_paint(f"{line_of(finding)} — waived by {finding.waived_by}", "dim", color))
+        shown = [f for f in findings if f.status != "waived"]
+        if not shown:
+            return out
+        alike: dict[tuple[str, str, str], list[Finding]] = {}
+        for finding in shown:
+            key = (finding.severity, finding.status, finding.message)
+            alike.setdefault(key, []).append(finding)
+        for same in alike.values():
+            out.append(_paint(_joined_line(same), same[0].severity, color))
+    if text is not None:
+        out.extend("    " + line for line in excerpt(text, shown[0].span))
+    notes: list[str] = []
+    quoted: set[tuple[str, object]] = set()
+    for finding in shown:
+        for ev in finding.evidence[:3]:
+            for cite in ev.cites[:1]:
+                # One quote per line of the notice: facts often cite the same sentence, or two
+                # pieces of one line, and the reader needs the line once.
+                line = (cite.label, cite.notice_line or cite.quote)
+                if line in quoted:
+                    continue
+                quoted.add(line)
+                where = f" (line {cite.notice_line})" if cite.notice_line else ""
+                notes.append(f'    = notice {cite.label}{where}: "{_short(cite.quote)}"')
+        if finding.status == "incomplete":
+            notes.extend(f"    = help: {advice}" for advice in completion_help(finding.missing))
+        if finding.status == "fail" and finding.remedy:
+            notes.append(f"    = fix: {finding.remedy}")
+    out.extend(dict.fromkeys(notes))  # each once, in order
+    return out
+
+
+def _joined_line(findings: list[Finding]) -> str:
+    """`line_of` for findings at one place with one message: their ids and citations joined."""
+    first = findings[0]
+    if len(findings) == 1:
+        return line_of(first)
+    status = "" if first.status == "fail" else f" ({first.status})"
+    ids = ", ".join(f.id for f in findings)
+    cited = "; ".join(dict.fromkeys(f"{f.law} {f.article}" for f in findings))
+    return (
+        f"{first.path}:{first.span.line}:{first.span.column}: {first.severity} "
+        f"{ids}{status} {first.message} [{cited}]"
+    )
+
+
+def completion_help(missing: tuple[str, ...]) -> list[str]:
+    """How to complete the encoding an undecidable finding lacks, one line per gap: a missing
+    statement is `kind block`, a missing field `statement label: field`."""
+    advice = []
+    for gap in missing:
+        if gap.endswith(" block"):
+            kind = gap.removesuffix(" block")
+            advice.append(
+                f"add {kind} {{ ... }}, with fields = unstated where the notice is silent"
+            )
+        else:
+            label, _, field = gap.rpartition(": ")
+            advice.append(
+                f"add {field} = ... to {label}, or write {field} = unstated if the notice is silent"
+            )
+    return advice
+
+
+def statistics(run: LintRun) -> list[str]:
+    """`--statistics`: how many findings each requirement has, most first."""
+    counts: Counter[tuple[str, str, str]] = Counter(
+        (f.id, f.severity, f.title) for f in run.findings() if f.status != "waived"
+    )
+    if not counts:
+        return []
+    width = max(len(str(n)) for n in counts.values())
+    id_width = max(len(key[0]) for key in counts)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
+    return [
+        f"{n:>{width}}  {rule:<{id_width}}  {severity:<7}  {title}"
+        for (rule, severity, title), n in ordered
+    ] + [""]
 
 
 def summary(run: LintRun) -> str:
+    errors = len(run.errors)
+    error_text = f"{errors} input error{'s' if errors != 1 else ''}"
+    if not run.reports and errors:
+        return f"no document checked: {error_text}"
     counts: Counter[str] = Counter(o.status for r in run.reports for o in r.outcomes)
     requirement_count = len({o.id for r in run.reports for o in r.outcomes})
     parts = [
@@ -96,15 +199,19 @@ def summary(run: LintRun) -> str:
         f"{counts['pass']} passed",
         f"{counts['not_applicable']} not applicable",
     ]
-    extra = sum(len(r.extra) for r in run.reports)
+    quotes = sum(1 for r in run.reports for f in r.extra if f.id.startswith("QUOTE-"))
+    waivers = sum(len(r.extra) for r in run.reports) - quotes
     text = (
         f"{len(run.reports)} document{'s' if len(run.reports) != 1 else ''}, "
-        f"{requirement_count} requirements: " + ", ".join(parts)
+        f"{requirement_count} requirement{'s' if requirement_count != 1 else ''}: "
+        + ", ".join(parts)
     )
-    if extra:
-        text += f"; {extra} waiver finding{'s' if extra != 1 else ''}"
-    if run.errors:
-        text += f"; {len(run.errors)} input error{'s' if len(run.errors) != 1 else ''}"
+    if waivers:
+        text += f"; {waivers} waiver finding{'s' if waivers != 1 else ''}"
+    if quotes:
+        text += f"; {quotes} ambiguous quote{'s' if quotes != 1 else ''}"
+    if errors:
+        text += f"; {error_text}"
     if run.baseline is not None:
         text += f"; {run.baseline.baselined} baselined"
         gone = len(run.baseline.gone)

@@ -12,7 +12,7 @@ from reporting_demo import POLICY, line_of
 from checker.errors import CheckerError
 from checker.lint_command import LintRun
 from checker.reporters import FORMATS
-from checker.reporters.github import command, escape_data, escape_property, render
+from checker.reporters.github import annotation, command, escape_data, escape_property, render
 from checker.spans import Span
 
 # `::name key=value,...::message`, as the runner parses it.
@@ -63,8 +63,10 @@ def test_severity_chooses_the_command(demo_run: LintRun) -> None:
 
 
 def test_a_span_over_several_lines_sends_no_columns(demo_run: LintRun) -> None:
-    # DEMO-31 (incomplete) points at the whole document block, lines 1 to 5.
-    [(_, props, message)] = [a for a in _annotations(demo_run) if "DEMO-31" in a[1]["title"]]
+    # DEMO-31 (incomplete) points at the `document` header; over lines 1 to 5 it sends no columns.
+    [finding] = [f for f in demo_run.findings() if f.id == "DEMO-31"]
+    assert (finding.span.line, finding.span.end_line) == (1, 1)
+    _, props, message = _parse(annotation(finding._replace(span=Span(1, 1, 5, 2))))
     assert (props["line"], props["endLine"]) == ("1", "5")
     assert "col" not in props and "endColumn" not in props
     assert message.startswith("cannot decide: not encoded: minors block")

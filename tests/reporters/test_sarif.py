@@ -13,8 +13,8 @@ import jsonschema
 import pytest
 from reporting_demo import POLICY, WAIVER_FINDINGS, line_of
 
-from checker.engine import WAIVER_CHECKS
 from checker.lint_command import LintRun
+from checker.own_checks import CHECKS
 from checker.reporters import FORMATS, sarif
 from checker.reporters.sarif import FINGERPRINT, artifact_uri, pascal_case, render
 
@@ -93,12 +93,13 @@ def test_every_result_refers_to_its_rule_by_id_and_index(demo_run: LintRun) -> N
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
 
 
-def test_there_is_one_rule_per_requirement_per_waiver_check_and_per_located_error_code(
+def test_there_is_one_rule_per_requirement_per_waiver_and_quote_check_and_per_located_error_code(
     demo_run: LintRun,
 ) -> None:
     ids = [rule["id"] for rule in _run(demo_run)["tool"]["driver"]["rules"]]
     codes = sorted({e.code for e in demo_run.errors if e.path})
-    assert ids == [r.id for r in demo_run.requirements] + list(WAIVER_CHECKS) + codes
+    expected = [r.id for r in demo_run.requirements] + list(CHECKS)
+    assert ids == expected + codes
 
 
 def test_a_rule_quotes_its_article_and_says_how_to_fix(demo_run: LintRun) -> None:

@@ -1,0 +1,1 @@
+"""The commands of the `policycheck` command line, one module or package each."""
