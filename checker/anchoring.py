@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from checker.citations import Citation
-from checker.errors import CheckerError, ErrorList
+from checker.errors import MAX_ERRORS, CheckerError, ErrorList, capped
 from checker.facts import Policy, replaced
 from checker.spans import Span
 
@@ -197,22 +197,42 @@ def chosen_place(found: tuple[Place, ...], line_hint: int | None) -> Place | Non
 
 # Finding the closest passage. Comparing the quote with every window of the notice costs the
 # notice's length times the quote's for each missing quote (a policy pointed at the wrong notice
-# took half a minute). Instead, the quote's three-character pieces vote for where it would start
-# in the notice; only the few best-voted places are compared in full.
+# took half a minute). Instead, a few three-character pieces of the quote vote for where it would
+# start in the notice; only the few best-voted places are compared in full. The places of a piece
+# are found by scanning the notice (at memory speed) rather than from an index of every piece,
+# which for a notice of 30 MB took 40 s and 1.4 GB to build; each notice has a budget of scanning,
+# after which a missing quote gets no suggestion.
 _NEEDLE = 240
 """Only the start of a long quote is compared: enough to find where it was taken from."""
 _COMMON = 64
 """A piece found more often than this in the notice says nothing about where the quote is."""
 _BUCKET = 8
+_PIECES = 32
+"""At most this many pieces of a quote, spread over it, vote."""
+_BUDGET = 400_000_000
+"""Characters of a notice that suggestions may scan in all (a few seconds at worst)."""
 
 
 @lru_cache(maxsize=16)
-def _pieces(normal: str) -> dict[str, list[int]]:
-    """Where each three-character piece of the normalised notice occurs."""
-    index: dict[str, list[int]] = {}
-    for at in range(len(normal) - 2):
-        index.setdefault(normal[at : at + 3], []).append(at)
-    return index
+def _budget(normal: str) -> list[int]:
+    """The scanning left for suggestions in one notice (a one-item list, spent in place)."""
+    return [_BUDGET]
+
+
+@lru_cache(maxsize=8192)
+def _places(normal: str, piece: str) -> tuple[int, ...] | None:
+    """Where `piece` occurs in the notice; None if more than _COMMON times, or if the notice's
+    scanning budget is spent."""
+    budget = _budget(normal)
+    if budget[0] <= 0:
+        return None
+    found: list[int] = []
+    at = normal.find(piece)
+    while at >= 0 and len(found) <= _COMMON:
+        found.append(at)
+        at = normal.find(piece, at + 1)
+    budget[0] -= (found[-1] if len(found) > _COMMON else len(normal)) + 1
+    return tuple(found) if len(found) <= _COMMON else None
 
 
 @dataclass(frozen=True)
@@ -227,11 +247,11 @@ def closest(notice: Notice, quote: str, limit: int = 160) -> Passage | None:
     needle = normalise(quote)[:_NEEDLE]
     if len(needle) < 3:
         return None
-    index = _pieces(notice.normal)
     votes: dict[int, int] = {}
-    for j in range(len(needle) - 2):
-        places = index.get(needle[j : j + 3], ())
-        if len(places) > _COMMON:
+    step = max(1, -(-(len(needle) - 2) // _PIECES))  # ceiling: at most _PIECES pieces
+    for j in range(0, len(needle) - 2, step):
+        places = _places(notice.normal, needle[j : j + 3])
+        if places is None:
             continue
         for at in places:
             bucket = (at - j) // _BUCKET
@@ -292,7 +312,8 @@ def anchor(policy: Policy, source_text: str) -> Policy:
             place = chosen_place(found, cite.line_hint)
             lines = tuple(p.first for p in found)
             if not found:
-                errors.append(_not_found(policy, notice, cite))
+                # Past the errors a file shows, no closest passage is looked for.
+                errors.append(_not_found(policy, notice, cite, len(errors) < MAX_ERRORS))
             elif place is None:
                 errors.append(_not_at_line(policy, cite, lines))
             elif place.first != cite.notice_line or lines != cite.places:
@@ -303,15 +324,17 @@ def anchor(policy: Policy, source_text: str) -> Policy:
         # compare by value, so an unchanged copy would be equal to it anyway).
         statements.append(replaced(fact, {"cites": tuple(cites)}) if moved else fact)
     if errors:
-        raise ErrorList(errors)
+        raise ErrorList(capped(errors))
     document = next(s for s in statements if s.KIND == "document")
     return replaced(policy, {"statements": tuple(statements), "document": document})
 
 
-def _not_found(policy: Policy, notice: Notice, cite: Citation) -> CheckerError:
+def _not_found(
+    policy: Policy, notice: Notice, cite: Citation, suggest: bool = True
+) -> CheckerError:
     if not normalise(cite.quote):
         hint = "copy a sentence or phrase of the notice into the quote"
-    elif passage := closest(notice, cite.quote):
+    elif suggest and (passage := closest(notice, cite.quote)):
         hint = f'the closest passage (notice line {passage.line}) is "{passage.text}"'
     else:
         hint = "the notice may have changed since this fact was encoded"

@@ -8,10 +8,11 @@ did-you-mean. All errors of a file are collected before giving up.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any, cast
 
 from checker.citations import Citation
-from checker.errors import CheckerError, ErrorList, did_you_mean, one_of
+from checker.errors import MAX_ERRORS, CheckerError, ErrorList, capped, did_you_mean, one_of
 from checker.facts import (
     KIND_MODELS,
     SHAPES,
@@ -74,7 +75,7 @@ def build_policy(tree: SyntaxTree, path: str, require_cites: bool = True) -> Pol
             )
         )
     if errors:
-        raise ErrorList([e.at(path) for e in errors])
+        raise ErrorList(capped([e.at(path) for e in errors], builder.more))
     # Made, like the facts, without validating again: validating would first have pydantic
     # build the schema of every fact kind, which costs more than linting a small file.
     statements = cast("tuple[Statement, ...]", tuple(facts))  # every kind is a Statement
@@ -139,12 +140,26 @@ class _Builder:
         require_cites: bool = True,
     ) -> None:
         self.require_cites = require_cites
+        self.more = 0
+        """Errors counted but not kept (see `error`)."""
         self.names = names
         self.categories = set(taxonomy_keys()) | set(extensions)
         self.errors = errors
 
     def error(self, code: str, message: str, span: Span | None, **advice: Any) -> None:
-        self.errors.append(CheckerError(code, message, span=span, **advice))
+        if len(self.errors) < 2 * MAX_ERRORS:
+            self.errors.append(CheckerError(code, message, span=span, **advice))
+        else:  # far past what is shown (blocks come in order): counted, not kept
+            self.more += 1
+
+    # Past the errors a file shows (MAX_ERRORS), the rest are only counted: working out advice
+    # for each of a million errors (a close match among the choices) took a minute.
+
+    def did_you_mean(self, word: str, choices: Iterable[str]) -> str | None:
+        return did_you_mean(word, choices) if len(self.errors) < MAX_ERRORS else None
+
+    def one_of(self, choices: Iterable[str], limit: int = 12) -> str:
+        return one_of(choices, limit) if len(self.errors) < MAX_ERRORS else ""
 
     def fact(self, block: Block) -> Fact | None:
         model = KIND_MODELS.get(block.kind)
@@ -153,8 +168,8 @@ class _Builder:
                 "E201",
                 f"unknown statement kind '{block.kind}'",
                 block.kind_span,
-                expected=one_of(KIND_MODELS, limit=30),
-                hint=did_you_mean(block.kind, KIND_MODELS),
+                expected=self.one_of(KIND_MODELS, limit=30),
+                hint=self.did_you_mean(block.kind, KIND_MODELS),
             )
             return None
         shapes = SHAPES[block.kind]
@@ -288,8 +303,8 @@ class _Builder:
                 "E202",
                 f"unknown field '{item.key}' in {_a(kind)}",
                 item.key_span,
-                expected=one_of(k for k in shapes if k != model.NAME_FIELD),
-                hint=did_you_mean(item.key, shapes),
+                expected=self.one_of(k for k in shapes if k != model.NAME_FIELD),
+                hint=self.did_you_mean(item.key, shapes),
             )
             return False
         if item.key in values:
@@ -360,7 +375,7 @@ class _Builder:
                     f"'{text}' is not yes or no",
                     value.span,
                     expected=_describe(shape),
-                    hint=did_you_mean(text, _FLAGS),
+                    hint=self.did_you_mean(text, _FLAGS),
                 )
                 return _BAD
         elif shape.scalar == "int":
@@ -397,8 +412,10 @@ class _Builder:
                     "E204",
                     f"'{text}' is not a value `{key}` of {_a(kind)} can take",
                     value.span,
-                    expected=one_of(shape.choices + (("unstated",) if shape.unstated_ok else ())),
-                    hint=did_you_mean(text, shape.choices),
+                    expected=self.one_of(
+                        shape.choices + (("unstated",) if shape.unstated_ok else ())
+                    ),
+                    hint=self.did_you_mean(text, shape.choices),
                 )
                 return _BAD
         elif shape.scalar == "category":
@@ -410,7 +427,7 @@ class _Builder:
                     f"unknown data category '{text}'",
                     value.span,
                     expected="a Fides taxonomy key such as user.contact.email, or `all`",
-                    hint=did_you_mean(text, self.categories)
+                    hint=self.did_you_mean(text, self.categories)
                     or "declare a new key with `category <parent>.<new> { ... }`",
                 )
                 return _BAD
@@ -423,7 +440,7 @@ class _Builder:
                 f"no {shape.ref} named '{text}' is defined",
                 value.span,
                 expected=f"the name of a `{shape.ref} <name> {{ ... }}` block in this file",
-                hint=did_you_mean(text, self.names.get(shape.ref, set())),
+                hint=self.did_you_mean(text, self.names.get(shape.ref, set())),
             )
             return _BAD
         self.error(

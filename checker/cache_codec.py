@@ -17,7 +17,7 @@ import json
 from typing import Any
 
 from checker.citations import Citation
-from checker.results import DocumentReport, Evidence, Finding, Outcome
+from checker.results import STATUSES, DocumentReport, Evidence, Finding, Outcome
 from checker.spans import Span
 
 FORMAT = "policycheck-cache/3"
@@ -64,35 +64,111 @@ def encode(report: DocumentReport) -> str:
 
 def decode(text: str) -> DocumentReport:
     """The report `encode` wrote; raises ValueError, LookupError, TypeError or AttributeError on
-    anything else."""
+    anything else.
+
+    Every value is checked for the type and, for statuses and severities, the value a report can
+    hold: an entry that passed its digest may still have been written by something other than
+    `encode`, and a report the reporters cannot render must be a cache miss, not a crash.
+    """
     data = json.loads(text)
-    if data.get("format") != FORMAT:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError("not a policycheck cache entry")
     table = [
         Evidence(
-            label,
-            Span(*span),
+            _text(label),
+            _span(span),
             tuple(
-                Citation(c[0], c[1], Span(*c[2]), Span(*c[3]), c[4], c[5], tuple(c[6]))
-                for c in cites
+                Citation(
+                    _text(c[0]),
+                    _text(c[1]),
+                    _span(c[2]),
+                    _span(c[3]),
+                    _line(c[4]),
+                    _line(c[5]),
+                    tuple(_int(n) for n in _list(c[6])),
+                )
+                for c in _list(cites)
             ),
         )
-        for label, span, cites in data["evidence"]
+        for label, span, cites in _list(data["evidence"])
     ]
 
+    def evidence(raw: Any) -> tuple[Evidence, ...]:
+        return tuple(table[_int(i)] for i in _list(raw))
+
     def finding(raw: dict[str, Any]) -> Finding:
-        raw["span"] = Span(*raw["span"])
-        raw["missing"] = tuple(raw["missing"])
-        raw["evidence"] = tuple(table[i] for i in raw["evidence"])
+        _fields(raw, Finding._fields)
+        for name in ("id", "title", "law", "article", "message", "path"):
+            _text(raw[name])
+        for name in ("subject", "waived_by", "remedy"):
+            if raw[name] is not None:
+                _text(raw[name])
+        _choice(raw["status"], STATUSES)
+        _choice(raw["severity"], SEVERITIES)
+        raw["span"] = _span(raw["span"])
+        raw["missing"] = tuple(_text(m) for m in _list(raw["missing"]))
+        raw["evidence"] = evidence(raw["evidence"])
         return Finding(**raw)
 
     body = data["report"]
+    _fields(body, DocumentReport._fields)
     outcomes = []
-    for raw in body["outcomes"]:
-        raw["evidence"] = tuple(table[i] for i in raw["evidence"])
-        raw["findings"] = tuple(finding(f) for f in raw["findings"])
+    for raw in _list(body["outcomes"]):
+        _fields(raw, Outcome._fields)
+        for name in ("id", "title", "law", "article"):
+            _text(raw[name])
+        _choice(raw["status"], STATUSES)
+        _choice(raw["severity"], SEVERITIES)
+        raw["evidence"] = evidence(raw["evidence"])
+        raw["findings"] = tuple(finding(f) for f in _list(raw["findings"]))
         outcomes.append(Outcome(**raw))
-    body["sets"] = tuple(body["sets"])
+    for name in ("path", "title", "source"):
+        _text(body[name])
+    body["sets"] = tuple(_text(s) for s in _list(body["sets"]))
     body["outcomes"] = tuple(outcomes)
-    body["extra"] = tuple(finding(f) for f in body["extra"])
+    body["extra"] = tuple(finding(f) for f in _list(body["extra"]))
     return DocumentReport(**body)
+
+
+SEVERITIES = ("error", "warning", "info")
+
+
+def _fields(raw: Any, names: tuple[str, ...]) -> None:
+    if not isinstance(raw, dict) or set(raw) != set(names):
+        raise ValueError("a record without its fields")
+
+
+def _list(raw: Any) -> list[Any]:
+    if not isinstance(raw, list):
+        raise TypeError("not a list")
+    return raw
+
+
+def _text(raw: Any) -> str:
+    if not isinstance(raw, str):
+        raise TypeError("not text")
+    return raw
+
+
+def _int(raw: Any) -> int:
+    if not isinstance(raw, int) or isinstance(raw, bool) or raw < 0:
+        raise TypeError("not a whole number")
+    return raw
+
+
+def _line(raw: Any) -> int | None:
+    return None if raw is None else _int(raw)
+
+
+def _span(raw: Any) -> Span:
+    values = _list(raw)
+    if len(values) != 4:
+        raise ValueError("a span has four numbers")
+    line, column, end_line, end_column = (_int(v) for v in values)
+    return Span(line, column, end_line, end_column)
+
+
+def _choice(raw: Any, choices: tuple[str, ...]) -> str:
+    if raw not in choices:
+        raise ValueError(f"not one of {choices}")
+    return str(raw)

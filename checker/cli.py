@@ -5,10 +5,12 @@
     policycheck coverage [--format json] [--quotes] [PATH ...]
     policycheck explain ID [PATH]    a requirement or error code; why it passed or failed on PATH
     policycheck rules [--format json]
+    policycheck diff [BASE [HEAD]] [PATH ...] | OLD.policy NEW.policy [--agreement]
+    policycheck init NOTICE.txt [--jurisdictions cn,eu] [-o FILE] [--force]
     policycheck lsp                  a language server over stdio (the `lsp` extra)
 
 Exit codes: 0 clean, 1 findings at or above --fail-on (never with --exit-zero), 2 input or usage
-error.
+error, or a crash (one line asks to report it; --verbose or POLICYCHECK_DEBUG=1 adds the traceback).
 """
 
 from __future__ import annotations
@@ -18,16 +20,18 @@ import contextlib
 import gc
 import os
 import sys
+import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO, cast
 
 from checker import __version__
 from checker.config import FAIL_ON, Config, find_config, load_config
-from checker.errors import CheckerError, ErrorList
+from checker.errors import CheckerError, ErrorList, terminal_safe
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR
 from checker.files import MAX_BYTES
 from checker.lint_command import CACHE_DIR, LintOptions, LintRun, run_lint
+from checker.output import GuardedOutput
 
 if TYPE_CHECKING:
     from checker.baseline import Entry
@@ -55,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
         "against PIPL and GDPR requirement sets.",
     )
     parser.add_argument("--version", action="version", version=f"policycheck {__version__}")
+    parser.add_argument("--verbose", action="store_true", help="show the traceback of a crash")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     lint = commands.add_parser("lint", help="check policies against requirement sets")
@@ -170,6 +175,62 @@ def build_parser() -> argparse.ArgumentParser:
         "--requirements", type=_csv, default=None, help="sets by name, file or directory"
     )
 
+    init = commands.add_parser("init", help="write a new .policy for a notice, to encode")
+    init.add_argument("notice", type=Path, help="the notice's text")
+    init.add_argument(
+        "--jurisdictions",
+        type=_csv,
+        default=None,
+        help="where the notice applies, comma-separated (default: cn)",
+    )
+    init.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        help="the new policy (default: NAME.policy beside the notice, or above its sources/)",
+    )
+    init.add_argument("--force", action="store_true", help="replace an existing file")
+
+    diff = commands.add_parser(
+        "diff",
+        help="what a change does to the verdicts; two encodings compared (--agreement)",
+        usage="policycheck diff [options] [BASE [HEAD]] [PATH ...]\n"
+        "       policycheck diff [options] OLD.policy NEW.policy\n"
+        "       policycheck diff [options] A.policy B.policy --agreement",
+    )
+    diff.add_argument(
+        "args",
+        nargs="*",
+        metavar="REVISION|PATH",
+        help="git revisions (default: the merge base with the default branch, and the work "
+        "tree) then paths; or two policy files",
+    )
+    diff.add_argument(
+        "--format",
+        choices=("text", "json", "markdown", "github"),
+        default="text",
+        help="report as text, JSON, a Markdown pull-request comment, or GitHub annotations on "
+        "the new failures (--agreement: text or json)",
+    )
+    diff.add_argument(
+        "--fail-on-new",
+        choices=FAIL_ON,
+        default=None,
+        help="exit 1 when a verdict at or above this severity newly fails",
+    )
+    diff.add_argument("--agreement", action="store_true", help="two encoders' readings compared")
+    diff.add_argument(
+        "--requirements",
+        type=_csv,
+        default=None,
+        help="sets by name, file or directory; files and directories are read from each side",
+    )
+    diff.add_argument("--select", type=_csv, default=None, help="only these ids or prefixes")
+    diff.add_argument("--ignore", type=_csv, default=None, help="skip these ids or prefixes")
+    diff.add_argument("--jobs", type=int, default=None, help="parallel processes (default: CPUs)")
+    diff.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+
     rules = commands.add_parser("rules", help="list every requirement")
     rules.add_argument(
         "--format", choices=("text", "json"), default="text", help="list format (default: text)"
@@ -180,6 +241,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="sets by name, file or directory (default: every shipped set)",
     )
+    for command in (lint, fmt, coverage, explain, rules):
+        # Also after the command's name; SUPPRESS keeps a --verbose given before it.
+        command.add_argument(
+            "--verbose",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="show the traceback of a crash",
+        )
 
     commands.add_parser(
         "lsp", help='a language server for editors, over stdio (pip install "policycheck[lsp]")'
@@ -192,8 +261,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # need never scan it again. run_lint also collects less often while it works.
     gc.freeze()
     args = build_parser().parse_args(argv)
+    stdout = sys.stdout
+    guarded = GuardedOutput(stdout)
+    sys.stdout = cast("TextIO", guarded)  # every command writes through it (see checker.output)
     try:
-        return _dispatch(args)
+        code = _dispatch(args)
+        guarded.flush()
+        return code
     except (CheckerError, ErrorList) as exc:
         errors = exc.errors if isinstance(exc, ErrorList) else [exc]
         for error in ErrorList(errors).sorted():
@@ -201,8 +275,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT_ERROR
     except KeyboardInterrupt:
         return EXIT_INPUT_ERROR
-    except BrokenPipeError:
-        return EXIT_CLEAN
+    except Exception as exc:  # a bug: exit 2, which CI cannot mistake for findings (1)
+        _report_crash(exc, bool(getattr(args, "verbose", False)))
+        return EXIT_INPUT_ERROR
+    finally:
+        sys.stdout = stdout
+
+
+def _report_crash(exc: Exception, verbose: bool) -> None:
+    """One line saying the checker failed and how to report it; the traceback on request."""
+    debug = os.environ.get("POLICYCHECK_DEBUG", "") not in ("", "0")
+    if verbose or debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    what = what if len(what) <= 200 else what[:199] + "…"
+    sys.stderr.write(
+        terminal_safe(
+            f"policycheck {__version__}: internal error ({what}). This is a bug in policycheck, "
+            "not a finding: please report it with the command and the input that caused it"
+            + (
+                ""
+                if verbose or debug
+                else " (--verbose or POLICYCHECK_DEBUG=1 shows the traceback)"
+            )
+        )
+        + "\n"
+    )
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -211,7 +309,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return run_lsp()
     paths: list[Path] = list(getattr(args, "paths", None) or [])
-    config = _config(paths)
+    config = _config(paths or ([args.path] if getattr(args, "path", None) else []))
     default_paths = [config.root / p for p in config.paths] or [Path("policies")]
     if args.command == "fmt":
         from checker.fmt_command import run_fmt  # the formatter is not needed to lint
@@ -223,12 +321,25 @@ def _dispatch(args: argparse.Namespace) -> int:
         from checker.coverage_command import run_coverage
 
         return run_coverage(
-            paths or default_paths, args.format, sys.stdout, sys.stderr, quotes=args.quotes
+            paths or default_paths,
+            args.format,
+            sys.stdout,
+            sys.stderr,
+            quotes=args.quotes,
+            roots=config.roots,
+        )
+    if args.command == "diff":
+        return _diff(args, config)
+    if args.command == "init":
+        from checker.commands.init import run_init
+
+        return run_init(
+            args.notice, args.jurisdictions, args.output, args.force, sys.stderr, config.roots
         )
     if args.command == "explain":
         from checker.explain import run_explain
 
-        return run_explain(args.id, args.path, args.requirements, sys.stdout)
+        return run_explain(args.id, args.path, args.requirements, sys.stdout, config.roots)
     from checker.explain import run_rules
 
     return run_rules(args.format, args.requirements, sys.stdout)
@@ -280,6 +391,7 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
         jobs=jobs,
         cache_dir=None if args.no_cache else config.root / CACHE_DIR,
         show_passed=args.show_passed,
+        roots=config.roots,
         quiet=args.quiet,
         statistics=args.statistics,
     )
@@ -328,6 +440,37 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
         )
         return EXIT_CLEAN
     return EXIT_FINDINGS if run.failing() and not args.exit_zero else EXIT_CLEAN
+
+
+def _diff(args: argparse.Namespace, config: Config) -> int:
+    from checker.commands.diff import DiffOptions, run_diff
+
+    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    if jobs < 1:
+        raise CheckerError("E604", "--jobs must be at least 1")
+
+    def rooted(values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(
+            v if "/" not in v and not v.endswith((".yaml", ".yml")) else str(config.root / v)
+            for v in values
+        )
+
+    options = DiffOptions(
+        args=tuple(args.args),
+        default_paths=tuple(config.root / p for p in config.paths) or (Path("policies"),),
+        exclude=config.exclude,
+        requirements=tuple(args.requirements) if args.requirements else rooted(config.requirements),
+        extra_requirements=rooted(config.extra_requirements),
+        select=tuple(args.select) if args.select is not None else config.select,
+        ignore=tuple(args.ignore) if args.ignore is not None else config.ignore,
+        jobs=jobs,
+        cache_dir=None if args.no_cache else config.root / CACHE_DIR,
+    )
+    if args.agreement:
+        from checker.commands.diff import run_agreement
+
+        return run_agreement(options, args.format, sys.stdout, sys.stderr)
+    return run_diff(options, args.format, args.fail_on_new, sys.stdout, sys.stderr)
 
 
 def _write_errors(run: LintRun) -> None:

@@ -79,6 +79,18 @@ class _GiveUp(Exception):
     """Not the happy path: let Lark parse (and explain) this text."""
 
 
+MAX_NESTING = 32
+"""Parentheses, `not`s and quantifiers nest at most this deep (far more than any shipped set)."""
+
+
+class TooDeep(Exception):
+    """A condition nested past MAX_NESTING, at `column` (this parser recurses once per level)."""
+
+    def __init__(self, column: int) -> None:
+        super().__init__(column)
+        self.column = column
+
+
 def scan_condition(text: str) -> Tree[Token] | None:
     """The tree Lark's parser of grammar/condition.lark builds for `text`, or None where this
     parser cannot tell (the text may or may not be valid)."""
@@ -105,6 +117,7 @@ class _Parser:
         self.begins: list[tuple[int, int, int]] = []
         self.ends: list[tuple[int, int, int]] = []
         self.i = 0
+        self.depth = 0
         lines = "\n" in text
         for m in _TOKEN.finditer(text):
             group = m.lastindex
@@ -192,11 +205,21 @@ class _Parser:
         result: Tree[Token] = tree
         return result
 
+    def deeper(self) -> None:
+        """Enter one more level of nesting (a parenthesis, a `not`, a quantifier)."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise TooDeep(self.begins[self.i][1] if self.i < len(self.begins) else 1)
+
     def expr(self) -> _Node:
         """`?expr: quantified | or_expr`: where a quantifier may start."""
-        if self.word() in _QUANTIFIERS:
-            return self.quantified()
-        return self.or_expr()
+        self.deeper()
+        try:
+            if self.word() in _QUANTIFIERS:
+                return self.quantified()
+            return self.or_expr()
+        finally:
+            self.depth -= 1
 
     def quantified(self) -> _Node:
         first = self.i
@@ -239,7 +262,9 @@ class _Parser:
         if self.word() == "not":
             first = self.i
             self.i += 1
+            self.deeper()
             inner, _, last = self.not_expr()
+            self.depth -= 1
             return self.tree("not_", [inner], first, last), first, last
         return self.atom()
 

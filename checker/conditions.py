@@ -20,7 +20,7 @@ from typing import Any
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
 
-from checker.condition_scanner import scan_condition
+from checker.condition_scanner import MAX_NESTING, TooDeep, scan_condition
 from checker.errors import did_you_mean, one_of
 from checker.facts import KIND_MODELS, SHAPES, UNSTATED, Fact, Policy, Shape
 from checker.resources import grammar_text
@@ -31,13 +31,37 @@ class ConditionError(Exception):
     """A condition that does not parse or does not fit the fact model."""
 
     def __init__(
-        self, message: str, column: int = 1, expected: str | None = None, hint: str | None = None
+        self,
+        message: str,
+        column: int = 1,
+        expected: str | None = None,
+        hint: str | None = None,
+        code: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.column = column
         self.expected = expected
         self.hint = hint
+        self.code = code
+        """The error code when it is not the usual one (E109 for a condition past the limits)."""
+
+
+MAX_DEPTH = MAX_NESTING
+"""A compiled condition nests at most this deep, predicates expanded (the shipped sets: 7)."""
+MAX_TESTS = 2_000
+"""A condition, its predicates expanded, holds at most this many tests (the shipped sets: 17).
+Predicates referring to predicates could otherwise double the size at each step."""
+
+
+def _too_deep(column: int) -> ConditionError:
+    return ConditionError(
+        f"condition nested more than {MAX_DEPTH} deep (parentheses, not, quantifiers and "
+        "predicates within predicates)",
+        column,
+        hint="split it into predicates used side by side, or simplify it",
+        code="E109",
+    )
 
 
 class AllCategories(tuple[CategoryInfo, ...]):
@@ -352,7 +376,10 @@ def parse_condition(text: str) -> Tree[Token]:
     (checker.condition_scanner), which builds the same tree; Lark parses the rest, and words the
     errors.
     """
-    tree = scan_condition(text)
+    try:
+        tree = scan_condition(text)
+    except TooDeep as exc:
+        raise _too_deep(exc.column) from None
     if tree is not None:
         return tree
     try:
@@ -378,46 +405,96 @@ def parse_condition(text: str) -> Tree[Token]:
 
 @dataclass
 class Compiler:
-    """Compiles condition trees; `predicates` maps names to their condition text."""
+    """Compiles condition trees; `predicates` maps names to their condition text.
+
+    A predicate is compiled once per scope and its test shared by every condition that names it,
+    and the size and depth of a condition count its predicates expanded: predicates that refer to
+    predicates (`q1: q2 and q2`, `q2: q3 and q3`, ...) would otherwise double the work at each
+    step, and a chain of them recurse without end in sight.
+    """
 
     predicates: dict[str, str] = field(default_factory=dict)
     _expanding: tuple[str, ...] = ()
+    _compiled: dict[tuple[str, PathType | None], tuple[Test, int, int]] = field(
+        default_factory=dict
+    )
+    """(predicate, scope) -> its test, size (in tests) and depth; shared with inner compilers."""
+    _base: int = 0
+    """How deep the condition naming this predicate already is, for an inner compiler."""
+    _depth: int = 0
+    _height: int = 0
+    _size: int = 0
 
     def compile(self, text: str, scope: PathType | None = None) -> Test:
+        self._depth = self._height = self._size = 0
         return self.node(parse_condition(text), scope)
 
     def node(self, tree: Tree[Token], scope: PathType | None) -> Test:
         rule = tree.data
         method = getattr(self, f"_{rule}", None)
         assert method is not None, rule
-        result: Test = method(tree, scope)
+        self._grow(1, 1, tree)
+        self._depth += 1
+        try:
+            result: Test = method(tree, scope)
+        finally:
+            self._depth -= 1
         return result
+
+    def _grow(self, size: int, depth: int, tree: Tree[Token] | None, column: int = 1) -> None:
+        """Count `size` more tests, `depth` levels below the current one; refuse past the limits."""
+        where = self._column(tree) if tree is not None else column
+        self._size += size
+        if self._size > MAX_TESTS:
+            raise ConditionError(
+                f"condition expands to more than {MAX_TESTS} tests, its predicates expanded",
+                where,
+                hint="predicates that use other predicates several times multiply in size",
+                code="E109",
+            )
+        self._height = max(self._height, self._depth + depth)
+        if self._base + self._height > MAX_DEPTH:
+            raise _too_deep(where)
 
     def _column(self, tree: Tree[Token]) -> int:
         return getattr(tree.meta, "column", 1) if not tree.meta.empty else 1
 
+    def _operands(self, tree: Tree[Token], scope: PathType | None) -> list[Test]:
+        """The tests joined by a chain of one operator (`a and b and c`), left to right.
+
+        The parser nests a chain to the left, one level per operator; compiled as one node, a long
+        chain costs no depth (and no recursion) here or when it is evaluated.
+        """
+        operands: list[Tree[Token]] = []
+        pending: list[Tree[Token]] = [tree]
+        while pending:
+            node = pending.pop()
+            if node.data == tree.data:
+                pending.extend(reversed(node.children))  # type: ignore[arg-type]
+            else:
+                operands.append(node)
+        return [self.node(operand, scope) for operand in operands]
+
     def _or_(self, tree: Tree[Token], scope: PathType | None) -> Test:
-        left, right = (self.node(c, scope) for c in tree.children)  # type: ignore[arg-type]
+        parts = self._operands(tree, scope)
 
         def test(trace: Trace, s: Any) -> Truth:
-            # Both sides are always evaluated, so the evidence lists every fact the rule reads.
-            a = left(trace, s)
-            b = right(trace, s)
-            if a is True or b is True:
+            # Every side is always evaluated, so the evidence lists every fact the rule reads.
+            results = [part(trace, s) for part in parts]
+            if any(r is True for r in results):
                 return True
-            return None if a is None or b is None else False
+            return None if any(r is None for r in results) else False
 
         return test
 
     def _and_(self, tree: Tree[Token], scope: PathType | None) -> Test:
-        left, right = (self.node(c, scope) for c in tree.children)  # type: ignore[arg-type]
+        parts = self._operands(tree, scope)
 
         def test(trace: Trace, s: Any) -> Truth:
-            a = left(trace, s)
-            b = right(trace, s)
-            if a is False or b is False:
+            results = [part(trace, s) for part in parts]
+            if any(r is False for r in results):
                 return False
-            return None if a is None or b is None else True
+            return None if any(r is None for r in results) else True
 
         return test
 
@@ -597,13 +674,28 @@ class Compiler:
     def _predicate(self, name: str, scope: PathType | None, column: int) -> Test:
         if name in self._expanding:
             raise ConditionError(f"predicate '{name}' refers to itself", column)
-        inner = Compiler(self.predicates, self._expanding + (name,))
-        try:
-            return inner.compile(self.predicates[name], scope)
-        except ConditionError as exc:
-            raise ConditionError(
-                f"in predicate '{name}': {exc.message}", column, exc.expected, exc.hint
-            ) from None
+        found = self._compiled.get((name, scope))
+        if found is None:
+            inner = Compiler(
+                self.predicates,
+                self._expanding + (name,),
+                self._compiled,
+                _base=self._base + self._depth,
+            )
+            try:
+                test = inner.compile(self.predicates[name], scope)
+            except ConditionError as exc:
+                raise ConditionError(
+                    f"in predicate '{name}': {exc.message}",
+                    column,
+                    exc.expected,
+                    exc.hint,
+                    exc.code,
+                ) from None
+            found = self._compiled[(name, scope)] = (test, inner._size, inner._height)
+        test, size, depth = found
+        self._grow(size, depth, None, column)
+        return test
 
 
 def name_of(path: Any) -> str:

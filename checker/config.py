@@ -13,6 +13,12 @@ override the file. An unknown key or a value of the wrong type is an error with 
     ignore = ["PIPL-52"]
     fail-on = "warning"                   # error | warning | info
     baseline = "policycheck-baseline.json"  # report only findings not recorded there
+    source-roots = ["../notices"]         # more folders a policy's `source` may point into
+
+A policy's notice (`source = "..."`) must lie, after symbolic links, inside the project root: the
+directory of this file (without one, the git work tree holding the policy, else the policy's own
+directory). `source-roots` adds folders, relative to this file; anything else is refused (E301),
+since a policy from an untrusted change could otherwise quote any readable file back.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ KEYS = {
     "ignore": list,
     "fail-on": str,
     "baseline": str,
+    "source-roots": list,
 }
 FAIL_ON = ("error", "warning", "info")
 
@@ -50,9 +57,19 @@ class Config:
     fail_on: str = "error"
     baseline: str | None = None
     """The findings baseline, relative to `root`."""
+    source_roots: tuple[str, ...] = ()
+    """More folders, relative to the configuration file, that notices may lie in."""
     file: str | None = None
     root: Path = field(default_factory=Path.cwd)
     """Directory of the configuration file; relative paths in it are taken from here."""
+
+    @property
+    def roots(self) -> tuple[Path, ...]:
+        """Where policies' notices may lie: this file's directory and `source-roots`; nothing
+        without a configuration file (then each policy's own project root applies)."""
+        if self.file is None:
+            return ()
+        return (self.root, *(self.root / extra for extra in self.source_roots))
 
     def rooted(self, values: tuple[str, ...]) -> tuple[str, ...]:
         """Requirement sets as named in this file: names stay names, paths are taken from

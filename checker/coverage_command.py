@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import TextIO
 
 from checker.anchoring import chosen_place, places, prepare
-from checker.errors import ErrorList
+from checker.errors import CheckerError, ErrorList, terminal_safe
 from checker.exitcodes import EXIT_CLEAN, EXIT_INPUT_ERROR
 from checker.facts import Policy
-from checker.files import list_policy_files, load_policy, read_text, source_path
+from checker.files import list_policy_files, load_policy, read_notice
 
 
 @dataclass(frozen=True)
@@ -99,30 +99,41 @@ def coverage_of(policy: Policy, notice_text: str) -> Coverage:
 
 
 def run_coverage(
-    paths: list[Path], fmt: str, out: TextIO, err: TextIO, quotes: bool = False
+    paths: list[Path],
+    fmt: str,
+    out: TextIO,
+    err: TextIO,
+    quotes: bool = False,
+    roots: tuple[Path, ...] = (),
 ) -> int:
     results: list[Coverage] = []
     errors = []
     for path in list_policy_files(paths):
         try:
-            policy, _ = load_policy(path)
-            notice_text = read_text(source_path(path, policy))
+            policy, _ = load_policy(path, roots=roots)
+            _, notice_text = read_notice(path, policy, roots)
+        except CheckerError as exc:
+            errors.append(exc)
+            continue
         except ErrorList as exc:
             errors.extend(exc.errors)
             continue
         results.append(coverage_of(policy, notice_text))
     for error in ErrorList(errors).sorted():
-        err.write(str(error) + "\n")
+        err.write(terminal_safe(str(error)) + "\n")
     if fmt == "json":
         out.write(json.dumps([_as_json(c) for c in results], indent=2, ensure_ascii=False) + "\n")
     else:
         for c in results:
-            out.write(f"{c.path}: {c.share:.1%} of {c.paragraphs} paragraphs of {c.source}\n")
+            line = f"{c.path}: {c.share:.1%} of {c.paragraphs} paragraphs of {c.source}"
+            out.write(terminal_safe(line) + "\n")
             for number, text in c.uncovered:
-                out.write(f"  {c.source}:{number}: not covered: {_short(text, 80)}\n")
+                out.write(
+                    terminal_safe(f"  {c.source}:{number}: not covered: {_short(text, 80)}") + "\n"
+                )
             for q in c.quotes:
                 if quotes or q.ambiguous:
-                    out.write(f"  {_landing(c, q)}\n")
+                    out.write(terminal_safe(f"  {_landing(c, q)}") + "\n")
     return EXIT_INPUT_ERROR if errors else EXIT_CLEAN
 
 

@@ -17,6 +17,7 @@ docs/errors.md, printed by `policycheck explain CODE`.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -72,6 +73,10 @@ CATALOGUE: dict[str, str] = {
     "E604": "invalid command-line usage",
     "E605": "unknown requirement set",
     "E606": "no .policy file to check",
+    "E607": "output file already exists",
+    "E608": "git is not available here",
+    "E609": "unknown git revision",
+    "E610": "revision missing from a shallow clone",
 }
 
 
@@ -138,6 +143,28 @@ class ErrorList(Exception):
         return sorted(unique.values(), key=CheckerError.sort_key)
 
 
+MAX_ERRORS = 50
+"""Errors shown for one file, as compilers do; the rest are counted in one last error."""
+
+
+def capped(errors: list[CheckerError], more: int = 0) -> list[CheckerError]:
+    """The first MAX_ERRORS errors by position, and in place of the rest (and of `more` errors
+    that were only counted) one E109 saying how many there are, at the first of them."""
+    ordered = ErrorList(errors).sorted()
+    if len(ordered) <= MAX_ERRORS:
+        return ordered
+    rest = ordered[MAX_ERRORS]
+    note = CheckerError(
+        "E109",
+        f"... and {len(ordered) - MAX_ERRORS + more:,} more errors in this file, from here on "
+        f"(only the first {MAX_ERRORS} are shown)",
+        rest.path,
+        rest.span,
+        hint="fix the errors above and run again",
+    )
+    return [*ordered[:MAX_ERRORS], note]
+
+
 def excerpt(text: str, span: Span, width: int = 120) -> list[str]:
     """The span's first line with a caret under it; long lines are cut around the column.
 
@@ -181,6 +208,13 @@ def _lines(text: str) -> list[str]:
 
 _INVISIBLE = {"\t": " ", "\r": ""}
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+# What `terminal_safe` escapes: the C0 and C1 controls but the line feed and tab (a carriage
+# return only where it does not end a CRLF line), and the format characters that reorder or hide
+# text (bidirectional controls, zero-width characters) and the line and paragraph separators.
+_UNSAFE = re.compile(
+    "\r\n|[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u206f\ufeff\ufff9-\ufffb]"
+)
 
 
 def escape_invisible(line: str) -> str:
@@ -196,6 +230,15 @@ def escape_invisible(line: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def terminal_safe(text: str) -> str:
+    """`text` as it may be written to a terminal: control, bidirectional and zero-width characters
+    shown as escapes (`\\u001b`), so that no escape sequence in an input reaches the terminal.
+    Line feeds, tabs and the carriage return of a CRLF line ending are kept."""
+    if text.isprintable():
+        return text
+    return _UNSAFE.sub(lambda m: m.group() if m.group() == "\r\n" else escaped(m.group()), text)
 
 
 def escaped(ch: str) -> str:

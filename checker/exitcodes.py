@@ -5,4 +5,5 @@ EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 """Findings at or above the fail threshold (or, for `fmt --check`, files that would change)."""
 EXIT_INPUT_ERROR = 2
-"""A policy, requirement file, configuration or command line could not be used."""
+"""A policy, requirement file, configuration or command line could not be used, the output could
+not be written, or the checker itself failed: never mistaken for findings."""

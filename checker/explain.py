@@ -11,7 +11,7 @@ from typing import TextIO
 
 from checker.cases import all_cases
 from checker.engine import check
-from checker.errors import CATALOGUE, CheckerError, did_you_mean
+from checker.errors import CATALOGUE, CheckerError, did_you_mean, terminal_safe
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS
 from checker.facts import FIXED_FIELDS, UNSTATED, Fact
 from checker.files import load_policy
@@ -33,7 +33,8 @@ def run_rules(fmt: str, names: list[str] | None, out: TextIO) -> int:
         return EXIT_CLEAN
     width = max([len(r.id) for r in requirements] + [len(c) for c in CHECKS])
     for r in requirements:
-        out.write(f"{r.id.ljust(width)}  {r.spec.severity:<7}  {r.citation:<22}  {r.spec.title}\n")
+        line = f"{r.id.ljust(width)}  {r.spec.severity:<7}  {r.citation:<22}  {r.spec.title}"
+        out.write(terminal_safe(line) + "\n")
     for code, own in CHECKS.items():
         citation = f"{LAW} {own.article}"
         out.write(f"{code.ljust(width)}  {own.severity:<7}  {citation:<22}  {own.title}\n")
@@ -73,7 +74,13 @@ def _check_json(code: str) -> dict[str, object]:
     }
 
 
-def run_explain(ident: str, path: Path | None, names: list[str] | None, out: TextIO) -> int:
+def run_explain(
+    ident: str,
+    path: Path | None,
+    names: list[str] | None,
+    out: TextIO,
+    roots: tuple[Path, ...] = (),
+) -> int:
     if re.fullmatch(r"E\d{3}", ident):
         out.write(explain_error(ident))
         return EXIT_CLEAN
@@ -89,10 +96,10 @@ def run_explain(ident: str, path: Path | None, names: list[str] | None, out: Tex
             hint=did_you_mean(ident, list(requirements) + list(CATALOGUE) + list(CHECKS)),
         )
     if path is None:
-        out.write(explain_requirement(requirement))
+        out.write(terminal_safe(explain_requirement(requirement)))
         return EXIT_CLEAN
-    text, failed = explain_on(requirement, path)
-    out.write(text)
+    text, failed = explain_on(requirement, path, roots)
+    out.write(terminal_safe(text))
     return EXIT_FINDINGS if failed else EXIT_CLEAN
 
 
@@ -195,9 +202,9 @@ def _fields(fact: Fact) -> list[str]:
     return shown
 
 
-def explain_on(r: Requirement, path: Path) -> tuple[str, bool]:
+def explain_on(r: Requirement, path: Path, roots: tuple[Path, ...] = ()) -> tuple[str, bool]:
     """Why `r` passes or fails on the policy at `path`, with each fact and its notice quote."""
-    policy, _ = load_policy(path)
+    policy, _ = load_policy(path, roots=roots)
     outcome = check(policy, r)
     out = [f"{r.id} — {r.spec.title} [{r.citation}]", f"{path}: {outcome.status}", ""]
     for finding in outcome.findings:

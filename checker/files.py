@@ -21,8 +21,12 @@ MAX_BYTES = 32 * 1024 * 1024
 """Files larger than this are refused before reading (a policy is a few kilobytes)."""
 
 
-def read_text(path: Path, shown: str | None = None) -> str:
-    """The file's text (UTF-8, a leading BOM dropped), or a `CheckerError` saying why not."""
+def read_bytes(path: Path, shown: str | None = None) -> bytes:
+    """The bytes of a regular file within the size limit, or a `CheckerError` saying why not.
+
+    The type and size are checked before the file is opened: a named pipe would block the read,
+    and a device (`/dev/zero`) would never end it.
+    """
     name = shown or str(path)
     try:
         size = path.stat().st_size
@@ -34,13 +38,24 @@ def read_text(path: Path, shown: str | None = None) -> str:
             )
         if size > MAX_BYTES:
             raise CheckerError("E109", f"file is {size} bytes; the limit is {MAX_BYTES}", name)
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            # At most one byte past the limit: a file that grew since `stat` is not read whole.
+            data = handle.read(MAX_BYTES + 1)
     except CheckerError:
         raise
     except OSError as exc:
         raise CheckerError("E601", _os_reason(exc), name) from None
     except ValueError:  # a NUL character in the path (a `source = "..."` may hold one)
         raise CheckerError("E601", "the path contains a NUL character", name) from None
+    if len(data) > MAX_BYTES:
+        raise CheckerError("E109", f"file is over {MAX_BYTES} bytes, the limit", name)
+    return data
+
+
+def read_text(path: Path, shown: str | None = None) -> str:
+    """The file's text (UTF-8, a leading BOM dropped), or a `CheckerError` saying why not."""
+    name = shown or str(path)
+    data = read_bytes(path, name)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -90,8 +105,83 @@ def source_path(policy_path: Path, policy: Policy) -> Path:
     return policy_path.parent / policy.document.source
 
 
-def load_policy(path: Path, shown: str | None = None) -> tuple[Policy, str]:
-    """Read, parse and anchor one policy file; returns the policy and the file's text."""
+def default_root(policy_path: Path) -> Path:
+    """The project root of a policy when no configuration names one: the git work tree holding
+    it (a directory with a `.git` directory or, in a linked work tree, a `.git` file), else the
+    policy's own directory."""
+    directory = Path(os.path.realpath(policy_path)).parent
+    for folder in (directory, *directory.parents):
+        if (folder / ".git").exists():
+            return folder
+    return directory
+
+
+def roots_for(policy_path: Path, roots: tuple[Path, ...] = ()) -> tuple[Path, ...]:
+    """The directories a policy's notice may lie in: the configured `roots` (the configuration
+    file's directory and its `source-roots`) when the policy is inside one of them, else the
+    policy's default root."""
+    real = Path(os.path.realpath(policy_path))
+    resolved = tuple(Path(os.path.realpath(root)) for root in roots)
+    if any(real.is_relative_to(root) for root in resolved):
+        return resolved
+    return (default_root(policy_path),)
+
+
+def confined(path: Path, roots: tuple[Path, ...]) -> Path:
+    """`path` with every symbolic link resolved, if that lies inside one of `roots`; else a
+    `CheckerError` (E301) saying so.
+
+    A policy from an untrusted change names its notice, and the notice's words are quoted back
+    in messages (the closest passage to a missing quote): a path out of the project (`../..`,
+    an absolute path, `/proc/self/environ`, a symbolic link pointing out) would print any file
+    the checker can read. Such a path is refused before anything is read from it.
+    """
+    real = Path(os.path.realpath(path))
+    if not any(real.is_relative_to(root) for root in roots):
+        shown = ", ".join(str(root) for root in roots)
+        raise CheckerError(
+            "E301",
+            f"is outside the project root ({shown})",
+            str(path),
+            hint="keep the notice's text inside the project, or allow its folder with "
+            "`source-roots` in the configuration",
+        )
+    return real
+
+
+def read_notice(
+    policy_path: Path, policy: Policy, roots: tuple[Path, ...] = ()
+) -> tuple[Path, str]:
+    """The path and text of a policy's notice: inside the project root (see `confined`), a
+    regular file, within the size limit. Any other is E301 at the policy's `source` field."""
+    notice_path = source_path(policy_path, policy)
+    try:
+        real = confined(notice_path, roots_for(policy_path, roots))
+        return notice_path, read_text(real, str(notice_path))
+    except CheckerError as exc:
+        raise CheckerError(
+            "E301",
+            f"source text {policy.document.source}: {exc.message}",
+            policy.path,
+            policy.document.spans.get("source", policy.document.span),
+            expected="the path of the notice's text, relative to this file",
+            hint=exc.hint,
+        ) from None
+    except ValueError:  # a NUL character in the path
+        raise CheckerError(
+            "E301",
+            f"source text {policy.document.source}: the path contains a NUL character",
+            policy.path,
+            policy.document.spans.get("source", policy.document.span),
+        ) from None
+
+
+def load_policy(
+    path: Path, shown: str | None = None, roots: tuple[Path, ...] = ()
+) -> tuple[Policy, str]:
+    """Read, parse and anchor one policy file; returns the policy and the file's text.
+
+    `roots` are the directories its notice may lie in (see `roots_for`)."""
     from checker.anchoring import anchor
 
     name = shown or str(path)
@@ -100,27 +190,11 @@ def load_policy(path: Path, shown: str | None = None) -> tuple[Policy, str]:
     except CheckerError as exc:
         raise ErrorList([exc]) from None
     policy = parse_policy(text, name)
-    return anchor(policy, read_notice(path, policy)), text
-
-
-def read_notice(path: Path, policy: Policy) -> str:
-    """The text of the notice a policy read from `path` encodes, or an E301 at its `source`."""
-    notice_path = source_path(path, policy)
     try:
-        return read_text(notice_path, str(notice_path))
+        _, notice = read_notice(path, policy, roots)
     except CheckerError as exc:
-        raise ErrorList(
-            [
-                CheckerError(
-                    "E301",
-                    f"source text {policy.document.source}: {exc.message}",
-                    policy.path,
-                    policy.document.spans.get("source", policy.document.span),
-                    expected="the path of the notice's text, relative to this file",
-                    hint=exc.hint,
-                )
-            ]
-        ) from None
+        raise ErrorList([exc]) from None
+    return anchor(policy, notice), text
 
 
 def list_policy_files(paths: list[Path], exclude: tuple[str, ...] = ()) -> list[Path]:

@@ -14,6 +14,7 @@ import gc
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,8 +24,8 @@ from typing import TYPE_CHECKING
 from checker import __version__
 from checker.cache_codec import decode, encode
 from checker.errors import CheckerError, ErrorList
-from checker.files import MAX_BYTES, list_policy_files
-from checker.resources import shipped_dir, shipped_sets
+from checker.files import list_policy_files, read_bytes
+from checker.resources import sensitivity_file, set_files, shipped_dir, shipped_sets
 from checker.results import DocumentReport, Finding
 from checker.selection import selected
 
@@ -61,6 +62,8 @@ class LintOptions:
     """Text output: the summary line only."""
     statistics: bool = False
     """Text output: the number of findings of each requirement, before the summary."""
+    roots: tuple[Path, ...] = ()
+    """Where notices may lie (see `checker.files.roots_for`); empty: each policy's own root."""
     today: datetime.date = field(default_factory=datetime.date.today)
 
 
@@ -146,7 +149,10 @@ def _run_lint(options: LintOptions) -> LintRun:
         return LintRun([], errors + exc.errors, [], {}, options)
 
     digest = _requirements_digest(explicit, extra) if options.cache_dir is not None else ""
-    jobs = [(str(p), explicit, extra, options.today, options.cache_dir, digest) for p in files]
+    jobs = [
+        (str(p), explicit, extra, options.today, options.cache_dir, digest, options.roots)
+        for p in files
+    ]
     workers = min(options.jobs, len(jobs) // FILES_PER_WORKER)
     if workers > 1:
         from concurrent.futures import ProcessPoolExecutor
@@ -258,7 +264,7 @@ def _fork_context() -> multiprocessing.context.BaseContext | None:
     return None
 
 
-Job = tuple[str, list[str], list[str], datetime.date, Path | None, str]
+Job = tuple[str, list[str], list[str], datetime.date, Path | None, str, tuple[Path, ...]]
 
 FILES_PER_WORKER = 8
 """A worker process costs a cold start (imports, requirement sets), so each must get this many
@@ -267,24 +273,23 @@ files before a pool pays; smaller runs (a pre-commit hook's handful of files) st
 
 def _lint_one(job: Job) -> tuple[str, DocumentReport | None, list[CheckerError], str | None]:
     """Lint one file (runs in a worker process when --jobs > 1)."""
-    name, explicit, extra, today, cache_dir, digest = job
+    name, explicit, extra, today, cache_dir, digest, roots = job
     path = Path(name)
     key = None
     if cache_dir is not None:
         key = _cache_key(path, explicit, extra, today, digest)
-        cached = _cache_get(cache_dir, key) if key else None
+        cached = _cache_get(cache_dir, key, path, roots) if key else None
         if cached is not None:
             return name, cached, [], None
     from checker.engine import evaluate
     from checker.files import load_policy
 
     try:
-        policy, text = load_policy(path, name)
+        policy, text = load_policy(path, name, roots)
     except ErrorList as exc:
         text = None
-        with contextlib.suppress(OSError, ValueError):
-            if path.is_file() and path.stat().st_size <= MAX_BYTES:  # never block on a pipe
-                text = path.read_bytes().decode("utf-8", errors="replace")  # lines as parsed
+        with contextlib.suppress(CheckerError):
+            text = read_bytes(path).decode("utf-8", errors="replace")  # lines as parsed
         return name, None, exc.errors, text
     try:
         sets = sets_for(policy, explicit, extra)
@@ -292,7 +297,7 @@ def _lint_one(job: Job) -> tuple[str, DocumentReport | None, list[CheckerError],
         return name, None, exc.errors, text
     report = evaluate(policy, sets, today)
     if cache_dir is not None and key:
-        _cache_put(cache_dir, key, report, path, policy.document.source or "")
+        _cache_put(cache_dir, key, report, path, policy, roots)
     return name, report, [], text
 
 
@@ -343,17 +348,23 @@ def _digest(*parts: bytes) -> str:
 
 
 def _requirements_digest(explicit: list[str], extra: list[str]) -> str:
-    """One digest of every requirement file a run may use (computed once per run)."""
-    files = list(shipped_sets().values())
+    """One digest of every file loading the requirements may read (computed once per run).
+
+    The files are those `resolve_sets` reads, found the same way: every shipped set (a document's
+    jurisdictions choose among them), the sensitive-category table the engine classifies data by,
+    and for each set named on the command line or in the configuration its file, or the sets in
+    its directory. Each is read with the checks loading applies (a regular file, within the size
+    limit), so a pipe or a device in a requirements folder cannot stall the run here.
+    """
+    files = [*shipped_sets().values(), sensitivity_file()]
     for name in explicit + extra:
-        p = Path(name)
-        files.extend(sorted(p.glob("*.yaml")) if p.is_dir() else [p] if p.exists() else [])
+        files.extend(set_files(name) or [])
     parts = []
-    for f in sorted(set(files)):
+    for f in files:
         try:
-            parts.append(f.read_bytes())
-        except OSError:
-            parts.append(b"?")
+            parts.append(str(f).encode("utf-8", "surrogateescape") + b"\0" + read_bytes(f))
+        except CheckerError:
+            parts.append(str(f).encode("utf-8", "surrogateescape") + b"\0?")
     return _digest(*parts)
 
 
@@ -369,36 +380,69 @@ def _cache_key(
     path: Path, explicit: list[str], extra: list[str], today: datetime.date, digest: str
 ) -> str | None:
     try:
-        policy_bytes = path.read_bytes()
-    except OSError:
-        return None
+        policy_bytes = read_bytes(path)
+    except CheckerError:
+        return None  # not a plain readable file: the full path reports why
     settings = json.dumps([explicit, extra, today.isoformat(), str(path)]).encode()
     return _digest(_build_id(), settings, policy_bytes, digest.encode())
 
 
-def _cache_get(cache_dir: Path, key: str) -> DocumentReport | None:
+# Only `encode` writes entries, and it writes no escaped surrogate (astral characters go as they
+# are): one in an entry means the entry was made by something else.
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+
+
+def _notice_bytes(path: Path, source: str, roots: tuple[Path, ...]) -> bytes:
+    """The bytes of a policy's notice, read with the checks a fresh lint applies to it."""
+    from checker.files import confined, roots_for
+
+    return read_bytes(confined(path.parent / source, roots_for(path, roots)))
+
+
+def _cache_get(
+    cache_dir: Path, key: str, path: Path, roots: tuple[Path, ...] = ()
+) -> DocumentReport | None:
     """A cached report, if present, intact, and its notice text unchanged; else None.
 
     An entry is one line of JSON about the entry (which notice, digests), then the report as
-    `cache_codec` wrote it, so the report is parsed once and only after its digest matched.
+    `cache_codec` wrote it, so the report is parsed once and only after its digest matched. The
+    notice is read as a fresh lint reads it (inside the project root, a regular file, within the
+    size limit): an entry must never make a hit read what a miss would refuse. Anything else
+    about an entry that is not as `_cache_put` wrote it makes a miss.
     """
     entry = cache_dir / key[:2] / f"{key}.json"
     try:
-        head, _, body = entry.read_bytes().partition(b"\n")
+        head, _, body = read_bytes(entry).partition(b"\n")
         stored = json.loads(head)
-        source = Path(stored["policy"]).parent / stored["source"]
-        if _digest(source.read_bytes()) != stored["source_digest"]:
+        if not isinstance(stored, dict) or stored.get("policy") != str(path):
+            return None
+        source = stored["source"]
+        if not isinstance(source, str):
+            return None
+        if _digest(_notice_bytes(path, source, roots)) != stored["source_digest"]:
             return None
         if _digest(body) != stored["report_digest"]:
             return None  # truncated or edited: never trust it
+        if _ESCAPED_SURROGATE.search(body):
+            return None
         return decode(body.decode("utf-8"))
-    except (OSError, ValueError, LookupError, TypeError, AttributeError):
+    except (CheckerError, OSError, ValueError, LookupError, TypeError, AttributeError):
+        return None
+    except RecursionError:  # JSON nested deeper than the parser can follow
         return None
 
 
-def _cache_put(cache_dir: Path, key: str, report: DocumentReport, path: Path, source: str) -> None:
+def _cache_put(
+    cache_dir: Path,
+    key: str,
+    report: DocumentReport,
+    path: Path,
+    policy: Policy,
+    roots: tuple[Path, ...],
+) -> None:
+    source = policy.document.source or ""
     try:
-        source_bytes = (path.parent / source).read_bytes()
+        source_bytes = _notice_bytes(path, source, roots)
         body = encode(report).encode("utf-8")
         head = {
             "policy": str(path),
@@ -414,5 +458,5 @@ def _cache_put(cache_dir: Path, key: str, report: DocumentReport, path: Path, so
         gitignore = cache_dir / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text("*\n", encoding="utf-8")
-    except OSError:
+    except (CheckerError, OSError):
         pass  # a cache that cannot be written is only slower

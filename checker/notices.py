@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from checker.errors import CheckerError
-from checker.files import MAX_BYTES, list_policy_files
+from checker.files import list_policy_files, read_bytes
 
 POLICY_SUFFIX = ".policy"
 
@@ -99,11 +99,9 @@ def cited_source(policy: Path, names: Iterable[str] = ()) -> Path | None:
     # Imported here: the parser is needed only when a notice text is linted.
     from checker.syntax import Block, Field, Scalar, parse_syntax
 
-    try:
-        if policy.stat().st_size > MAX_BYTES:
-            return None
-        text = policy.read_bytes().decode("utf-8")
-    except (OSError, ValueError):
+    try:  # as every input is read: a regular file within the size limit (a pipe would block)
+        text = read_bytes(policy).decode("utf-8")
+    except (CheckerError, ValueError):
         return None
     names = list(names)
     if names and not any(name in text for name in names):

@@ -49,6 +49,14 @@ def render_fact(fact: Fact) -> str:
     return "\n".join(lines) + "\n"
 
 
+def field_text(fact: Fact, key: str) -> str | None:
+    """Field `key` of `fact` as a policy writes it (`unstated`, `[a, b]`); None if not encoded."""
+    value = getattr(fact, key)
+    if value is None:
+        return None
+    return _value(fact, key, SHAPES[fact.KIND][key], value)
+
+
 def _head(fact: Fact) -> str:
     name = fact.name
     if fact.NAME_FIELD is not None and getattr(fact, fact.NAME_FIELD) is not None:

@@ -228,9 +228,27 @@ def _check_template(
             located.span((*where, "message")),
             hint="write {{ and }} for literal braces",
         ) from None
-    for _, field_name, _, _ in parsed:
+    for _, field_name, spec, conversion in parsed:
         if field_name is None:
             continue
+        # A template is data: each field is a plain name, `{field}` or `{field.sub}`. The rest of
+        # Python's format language (conversions, format specs and fields nested in them) would
+        # make it a small program run at lint time, where a mistake could only crash.
+        extra = f"!{conversion}" if conversion is not None else ""
+        extra += f":{spec}" if spec else ""
+        if extra:
+            what = "a conversion" if conversion is not None else "a format spec"
+            if "{" in (spec or ""):
+                what = "a field nested in a format spec"
+            raise CheckerError(
+                "E402",
+                f"message field '{{{field_name}{extra}}}' has {what}; "
+                "a field is written {field} or {field.sub}",
+                path,
+                located.span((*where, "message")),
+                expected="{field} or {field.sub}, with no '!' or ':' part",
+                hint=f"write {{{field_name}}}",
+            )
         if field_name not in allowed:
             raise CheckerError(
                 "E404",
@@ -253,7 +271,7 @@ def _condition_error(
         span = Span.point(span.line, span.column + quote_offset + exc.column - 1)
     else:  # a folded condition: show it, with a caret, under the message
         message += f"\n      {' '.join(text.split())}\n      {' ' * (exc.column - 1)}^"
-    code = "E403" if exc.message == "condition does not parse" else "E404"
+    code = exc.code or ("E403" if exc.message == "condition does not parse" else "E404")
     return CheckerError(code, message, path, span, expected=exc.expected, hint=exc.hint)
 
 

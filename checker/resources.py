@@ -41,6 +41,11 @@ def _shipped_sets() -> tuple[tuple[str, Path], ...]:
     return tuple((p.stem, p) for p in sorted(folder.glob("*.yaml")) if p.stem not in NOT_SETS)
 
 
+def sensitivity_file() -> Path:
+    """The table of sensitive data categories (PIPL Art. 28, GDPR Art. 9) the engine reads."""
+    return shipped_dir("requirements") / "sensitive_categories.yaml"
+
+
 NOT_SETS = frozenset({"sensitive_categories"})
 """YAML files beside the sets that are tables the sets use, not sets."""
 

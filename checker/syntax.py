@@ -177,7 +177,10 @@ def policy_parser() -> Lark:
     )
 
 
-_COMMENT_OR_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*')
+# Strings are matched as runs of plain characters between escapes: one alternative per character
+# would cost the regular expression engine memory for every character of a long string.
+_STRING_PATTERN = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+_COMMENT_OR_STRING = re.compile(_STRING_PATTERN + r"|#[^\n]*")
 
 
 def comments_of(text: str) -> tuple[Comment, ...]:
@@ -639,7 +642,7 @@ def _previous_name(text: str, exc: UnexpectedInput) -> str | None:
 def _unclosed_brace(text: str) -> tuple[int, int] | None:
     """Line and column of the innermost '{' that is never closed, skipping strings and comments."""
     stack: list[int] = []
-    for m in re.finditer(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|[{}]', text):
+    for m in re.finditer(_STRING_PATTERN + r"|#[^\n]*|[{}]", text):
         if m.group() == "{":
             stack.append(m.start())
         elif m.group() == "}" and stack:

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from checker.resources import data_path, shipped_dir
+from checker.resources import data_path, sensitivity_file
 
 TAXONOMY_FILE = "taxonomy.json"
 
@@ -41,7 +41,7 @@ def taxonomy_keys() -> dict[str, str]:
 
 @cache
 def sensitivity_table() -> dict[str, dict[str, Any]]:
-    path = shipped_dir("requirements") / "sensitive_categories.yaml"
+    path = sensitivity_file()
     loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
     return dict(loaded["categories"])
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from gitrepo import commit, git, init_repo
 
 from checker.anchoring import anchor
 from checker.cli import main
@@ -172,6 +173,32 @@ def baseline_case(name: str, code: str, text: str) -> Case:
         return lint.run(folder)
 
     return Case(name, code, run)
+
+
+def diff_case(name: str, code: str, argv: list[str], shallow: bool = False) -> Case:
+    """`policycheck diff ...` in a git repository of two commits (a shallow clone of it)."""
+
+    def run(folder: Path) -> str:
+        origin = init_repo(folder / "origin")
+        (origin / "shop.policy").write_text(DOCUMENT, encoding="utf-8")
+        (origin / "notice.txt").write_text(NOTICE, encoding="utf-8")
+        commit(origin, "first")
+        commit(origin, "second")
+        repo = origin
+        if shallow:
+            git(folder, "clone", "-q", "--depth", "1", f"file://{origin}", "clone")
+            repo = folder / "clone"
+        os.chdir(repo)
+        assert main(["diff", *argv]) == 2
+        return ""
+
+    return Case(name, code, run)
+
+
+def _no_repository(folder: Path) -> str:
+    (folder / "shop.policy").write_text(DOCUMENT, encoding="utf-8")
+    assert main(["diff", "main"]) == 2
+    return ""
 
 
 def _missing_notice(folder: Path) -> str:
@@ -410,6 +437,10 @@ CASES = [
         "E605",
         ["lint", "shop.policy", "--requirements", "pipx", "--no-cache"],
     ),
+    cli_case("e607_output_exists", "E607", ["init", "notice.txt", "-o", "shop.policy"]),
+    Case("e608_not_a_repository", "E608", _no_repository),
+    diff_case("e609_unknown_revision", "E609", ["mian"]),
+    diff_case("e610_shallow_clone", "E610", ["HEAD~1"], shallow=True),
 ]
 
 

@@ -12,6 +12,7 @@ and 10x time, so they catch a blow-up without timing anything absolutely.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -552,3 +553,475 @@ def test_a_hostile_configuration_is_refused_with_its_position(
     assert outcome.code == 2
     found = outcome.error("E501")
     assert found["path"].endswith(filename) and found["line"] == str(line)
+
+
+# --- The cache is as safe as a fresh read -------------------------------------------------------
+
+
+def _cli(workdir: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The command in a process of its own: a read that blocks hits the timeout, not the suite."""
+    return subprocess.run(
+        [sys.executable, "-m", "checker", *args],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
+
+
+@pytest.mark.parametrize("replacement", ["a named pipe", "a link to /dev/zero"])
+def test_a_cache_hit_reads_the_notice_with_the_checks_of_a_miss(
+    replacement: str, workdir: Path
+) -> None:
+    write(workdir / "shop.policy", SAMPLE)
+    first = _cli(workdir, "lint", "shop.policy")
+    assert first.returncode == 1 and list((workdir / ".policycheck_cache").rglob("*.json"))
+    (workdir / "notice.txt").unlink()
+    if replacement == "a named pipe":
+        os.mkfifo(workdir / "notice.txt")
+    else:
+        (workdir / "notice.txt").symlink_to("/dev/zero")
+    again = _cli(workdir, "lint", "shop.policy")
+    assert again.returncode == 2
+    assert "shop.policy:4:19: error[E301] source text notice.txt:" in again.stderr
+
+
+def test_an_edit_of_the_sensitive_category_table_is_a_cache_miss(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import checker.lint_command
+    import checker.taxonomy
+    from checker.resources import sensitivity_file
+
+    table = workdir / "sensitive_categories.yaml"
+    table.write_text(sensitivity_file().read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(checker.lint_command, "sensitivity_file", lambda: table)
+    monkeypatch.setattr(checker.taxonomy, "sensitivity_file", lambda: table)
+    policies = Path(__file__).resolve().parents[1] / "policies"
+    text = (policies / "renqing_excellent.policy").read_text(encoding="utf-8")
+    source = re.search(r'source *= *"([^"]+)"', text)
+    assert source is not None
+    (workdir / "sources").mkdir()
+    notice = (policies / source.group(1)).read_text(encoding="utf-8")
+    write(workdir / source.group(1), notice)
+    write(workdir / "shop.policy", text)
+
+    def summary(*flags: str) -> str:
+        checker.taxonomy.sensitivity_table.cache_clear()
+        checker.taxonomy._classify_shipped.cache_clear()
+        capsys.readouterr()
+        main(["lint", "shop.policy", "--jobs", "1", *flags])
+        return capsys.readouterr().out.strip().splitlines()[-1]
+
+    try:
+        before = summary()  # written to the cache
+        # Nothing is sensitive personal information any more (PIPL Art. 28).
+        edited = table.read_text(encoding="utf-8").replace("pipl:", "pipl_before:")
+        table.write_text(edited, encoding="utf-8")
+        fresh = summary("--no-cache")
+        assert fresh != before, "the edit changes the verdicts"
+        assert summary() == fresh
+    finally:
+        checker.taxonomy.sensitivity_table.cache_clear()
+        checker.taxonomy._classify_shipped.cache_clear()
+
+
+def test_requirements_from_a_directory_are_keyed_by_the_files_loading_reads(
+    workdir: Path,
+) -> None:
+    from checker.lint_command import _requirements_digest
+
+    (workdir / "rules").mkdir()
+    write(workdir / "rules" / "house.yaml", RULES)
+    first = _requirements_digest(["rules"], [])
+    write(workdir / "rules" / "house.yaml", RULES.replace("warning", "error"))
+    assert _requirements_digest(["rules"], []) != first
+    # A table beside the sets is not loaded as a set, and a pipe is never read.
+    edited = _requirements_digest(["rules"], [])
+    write(workdir / "rules" / "sensitive_categories.yaml", "categories: {}\n")
+    os.mkfifo(workdir / "rules" / "notes.yaml")
+    assert _requirements_digest(["rules"], []) != edited  # notes.yaml is a set file name
+    (workdir / "rules" / "notes.yaml").unlink()
+    assert _requirements_digest(["rules"], []) == edited
+
+
+def _cache_entry(workdir: Path) -> Path:
+    [entry] = list((workdir / ".policycheck_cache").rglob("*.json"))
+    return entry
+
+
+def _digest(*parts: bytes) -> str:
+    from checker.lint_command import _digest as digest
+
+    return digest(*parts)
+
+
+CORRUPT_ENTRIES: dict[str, Callable[[bytes, bytes], tuple[bytes, bytes]]] = {
+    "deep JSON report": lambda head, body: (head, b"[" * 100_000 + b"]" * 100_000),
+    "deep JSON head": lambda head, body: (b"[" * 100_000, body),
+    "head not a mapping": lambda head, body: (b"[1, 2]", body),
+    "unknown severity": lambda head, body: (head, body.replace(b'"error"', b'"fatal"')),
+    "unknown status": lambda head, body: (head, body.replace(b'"fail"', b'"boom"')),
+    "lone surrogate": lambda head, body: (
+        head,
+        body.replace(b'"message": "', b'"message": "\\ud800', 1),
+    ),
+    "span of text": lambda head, body: (
+        head,
+        re.sub(rb"\[(\d+), (\d+), ", rb'["\1", \2, ', body, count=1),
+    ),
+    "wrong shape": lambda head, body: (head, b'{"format": "policycheck-cache/2", "report": 3}'),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORRUPT_ENTRIES))
+def test_a_corrupt_cache_entry_of_any_shape_is_a_miss(
+    name: str, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(workdir / "shop.policy", SAMPLE)
+    capsys.readouterr()
+    fresh_code = main(["lint", "shop.policy", "--jobs", "1"])
+    fresh = capsys.readouterr()
+    entry = _cache_entry(workdir)
+    head, _, body = entry.read_bytes().partition(b"\n")
+    head, body = CORRUPT_ENTRIES[name](head, body)
+    try:  # a forger can compute the digest of what it writes
+        stored = json.loads(head)
+        stored["report_digest"] = _digest(body)
+        head = json.dumps(stored).encode()
+    except (ValueError, RecursionError, TypeError):
+        pass
+    entry.write_bytes(head + b"\n" + body)
+    code = main(["lint", "shop.policy", "--jobs", "1"])
+    again = capsys.readouterr()
+    assert (code, again.out, again.err) == (fresh_code, fresh.out, fresh.err)
+
+
+# --- fmt writes where the file lives ------------------------------------------------------------
+
+UNFORMATTED = SAMPLE.replace("legal_name = ", "legal_name=")
+
+
+def test_fmt_formats_the_target_of_a_symbolic_link_and_keeps_the_link(workdir: Path) -> None:
+    (workdir / "real").mkdir()
+    write(workdir / "real" / "shop.policy", UNFORMATTED)
+    (workdir / "shop.policy").symlink_to("real/shop.policy")
+    assert main(["fmt", "shop.policy"]) == 0
+    assert (workdir / "shop.policy").is_symlink()
+    assert (workdir / "real" / "shop.policy").read_text(encoding="utf-8") == SAMPLE
+    assert sorted(p.name for p in (workdir / "real").iterdir()) == ["shop.policy"]
+
+
+def test_fmt_keeps_hard_links(workdir: Path) -> None:
+    write(workdir / "shop.policy", UNFORMATTED)
+    os.link(workdir / "shop.policy", workdir / "other.policy")
+    assert main(["fmt", "shop.policy"]) == 0
+    assert (workdir / "other.policy").read_text(encoding="utf-8") == SAMPLE
+    assert os.path.samefile(workdir / "shop.policy", workdir / "other.policy")
+
+
+def test_fmt_keeps_crlf_line_endings(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(workdir / "shop.policy", UNFORMATTED.replace("\n", "\r\n"))
+    assert main(["fmt", "shop.policy"]) == 0
+    assert (workdir / "shop.policy").read_bytes() == SAMPLE.replace("\n", "\r\n").encode()
+    capsys.readouterr()
+    assert main(["fmt", "--check", "shop.policy"]) == 0  # formatted, not "would reformat"
+    assert capsys.readouterr().err == ""
+
+
+def test_fmt_removes_what_a_killed_fmt_left_behind_and_nothing_else(workdir: Path) -> None:
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    dead = int(ended.stdout)
+    write(workdir / "shop.policy", UNFORMATTED)
+    stale = workdir / f".shop.policy.{dead}.k3j4h5.tmp"
+    live = workdir / f".shop.policy.{os.getppid()}.a1b2c3.tmp"  # a running process's
+    other = workdir / f".other.policy.{dead}.a1b2c3.tmp"  # another file's
+    for leftover in (stale, live, other):
+        write(leftover, UNFORMATTED[:100])
+    assert main(["fmt", "shop.policy"]) == 0
+    assert not stale.exists() and live.exists() and other.exists()
+
+
+def test_fmt_killed_mid_write_leaves_the_original_and_the_next_run_cleans_up(
+    workdir: Path,
+) -> None:
+    import signal
+
+    big = UNFORMATTED.replace("handler {", "handler {\n" + "  # padding\n" * 300_000, 1)
+    write(workdir / "big.policy", big)
+    started = subprocess.Popen(
+        [sys.executable, "-m", "checker", "fmt", "big.policy"],
+        cwd=workdir,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120  # a hang guard, not a timing assertion
+    while not list(workdir.glob(".big.policy.*.tmp")) and started.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.001)
+    started.send_signal(signal.SIGKILL)
+    started.wait(timeout=60)
+    if started.returncode != -signal.SIGKILL or not list(workdir.glob(".big.policy.*.tmp")):
+        pytest.skip("fmt finished before it could be killed mid-write")
+    assert (workdir / "big.policy").read_text(encoding="utf-8") == big
+    assert main(["fmt", "big.policy"]) == 0
+    assert sorted(p.name for p in workdir.iterdir() if p.name.startswith(".big")) == []
+
+
+# --- Errors never look like findings -----------------------------------------------------------
+
+
+def _crash(*args: object, **kwargs: object) -> object:
+    raise RuntimeError("injected failure")
+
+
+@pytest.mark.parametrize("traceback_on", [None, "--verbose", "POLICYCHECK_DEBUG"])
+def test_an_unexpected_exception_is_one_line_and_exit_2(
+    traceback_on: str | None,
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import checker.engine
+
+    monkeypatch.setattr(checker.engine, "evaluate", _crash)
+    monkeypatch.delenv("POLICYCHECK_DEBUG", raising=False)
+    if traceback_on == "POLICYCHECK_DEBUG":
+        monkeypatch.setenv("POLICYCHECK_DEBUG", "1")
+    write(workdir / "shop.policy", SAMPLE)
+    flags = ["--verbose"] if traceback_on == "--verbose" else []
+    capsys.readouterr()
+    code = main(["lint", "shop.policy", "--no-cache", "--jobs", "1", *flags])
+    out, err = capsys.readouterr()
+    assert code == 2  # not 1, which says "findings"
+    assert out == ""
+    last = err.splitlines()[-1]
+    assert "internal error (RuntimeError: injected failure)" in last
+    assert "please report it" in last
+    if traceback_on is None:
+        assert err.count("\n") == 1 and "Traceback" not in err
+    else:
+        assert err.startswith("Traceback (most recent call last):")
+
+
+COMMANDS = {
+    "lint": (["lint", "--no-cache", "shop.policy"], 1),
+    "fmt --diff": (["fmt", "--diff", "shop.policy"], 0),
+    "explain": (["explain", "NDSR-21-1-4-copy", "shop.policy"], 1),
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_full_disk_is_e601_and_exit_2(command: str, workdir: Path) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    write(workdir / "shop.policy", SAMPLE.replace("legal_name = ", "legal_name="))
+    argv, _ = COMMANDS[command]
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "checker", *argv],
+            cwd=workdir,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        )
+    assert done.returncode == 2
+    assert (
+        done.stderr == "policycheck: error[E601] cannot write the output: No space left on device\n"
+    )
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_closed_pipe_ends_quietly_with_the_status_of_the_run(command: str, workdir: Path) -> None:
+    write(workdir / "shop.policy", SAMPLE.replace("legal_name = ", "legal_name="))
+    argv, status = COMMANDS[command]
+    read, written = os.pipe()
+    os.close(read)  # the reader (`| head`) is gone before the first write
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "checker", *argv],
+            cwd=workdir,
+            stdout=written,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        )
+    finally:
+        os.close(written)
+    assert (done.returncode, done.stderr) == (status, "")
+
+
+# --- Conditions: bounded work on any requirement file ---------------------------------------------
+
+DEEP_CONDITIONS = {
+    "parentheses": "(" * 300 + "handler is stated" + ")" * 300,
+    "not": "not " * 1_000 + "handler is stated",
+    "and chain": " and ".join(["handler is stated"] * 3_000),
+    "or chain": " or ".join(["handler is stated"] * 3_000),
+    "quantifiers": "some transfer satisfies " * 1_000 + "transfer is stated",
+    # A character the fast parser does not know sends the text to Lark's parser, which must
+    # neither recurse on the nesting nor let the compiler do so.
+    "lark's path": "(" * 5_000 + "handler is stated" + ")" * 5_000 + " @",
+}
+
+
+def _rules_with(condition: str, predicates: dict[str, str] | None = None) -> str:
+    text = RULES.replace("handler.contact is stated", json.dumps(condition))
+    if predicates:
+        listed = "".join(f"  {name}: {json.dumps(body)}\n" for name, body in predicates.items())
+        text = text.replace("requirements:\n", f"predicates:\n{listed}requirements:\n")
+    return text
+
+
+@pytest.mark.parametrize("shape", sorted(DEEP_CONDITIONS))
+def test_a_condition_nested_or_sized_past_the_limits_is_e109_or_e403(
+    shape: str, lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    rules = workdir / f"deep-{shape.replace(' ', '-').replace(chr(39), '')}.yaml"
+    write(rules, _rules_with(DEEP_CONDITIONS[shape]))
+    outcome = lint(write(workdir / "shop.policy", SAMPLE), "--requirements", str(rules))
+    assert outcome.code == 2
+    found = outcome.error("E403" if shape == "lark's path" else "E109")
+    assert (found["path"], found["line"]) == (str(rules), "10")
+
+
+def test_a_chain_of_predicates_past_the_depth_limit_is_e109(
+    lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    chain = {f"p{i}": f"p{i + 1}" for i in range(300)} | {"p300": "handler is stated"}
+    rules = workdir / "chain.yaml"
+    write(rules, _rules_with("p0", chain))
+    outcome = lint(write(workdir / "shop.policy", SAMPLE), "--requirements", str(rules))
+    assert outcome.code == 2
+    assert "error[E109] in predicate 'p0': in predicate 'p1':" in outcome.err
+
+
+def _doubling(levels: int, fan: int = 2) -> dict[str, str]:
+    """q0: q1 and q1, q1: q2 and q2, ...: each predicate `fan` times the size of the next."""
+    chain = {f"q{i}": " and ".join([f"q{i + 1}"] * fan) for i in range(levels)}
+    return chain | {f"q{levels}": "handler.contact is stated"}
+
+
+@pytest.mark.parametrize(
+    ("levels", "fan", "limit"),
+    [
+        (20, 2, "nested more than 32 deep"),  # 2 ** 20 tests from a 700-byte file
+        (8, 4, "expands to more than 2000 tests"),  # 4 ** 8 tests, 16 deep
+    ],
+)
+def test_predicates_that_multiply_at_each_step_are_refused_at_a_limit(
+    levels: int, fan: int, limit: str, lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    rules = workdir / f"bomb-{levels}-{fan}.yaml"
+    write(rules, _rules_with("q0", _doubling(levels, fan)))
+    outcome = lint(write(workdir / "shop.policy", SAMPLE), "--requirements", str(rules))
+    assert outcome.code == 2
+    found = outcome.error("E109")
+    assert found["line"] == str(levels + 12) and limit in outcome.err
+
+
+def test_predicates_shared_within_the_limits_compile_once_and_judge_as_one(
+    lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    write(workdir / "shop.policy", SAMPLE)
+    write(workdir / "flat.yaml", _rules_with("handler.contact is stated"))
+    write(workdir / "shared.yaml", _rules_with("q0", _doubling(6)))  # 64 leaves
+    flat = lint("shop.policy", "--requirements", str(workdir / "flat.yaml"))
+    shared = lint("shop.policy", "--requirements", str(workdir / "shared.yaml"))
+    assert flat.code == shared.code and flat.out.splitlines()[-1] == shared.out.splitlines()[-1]
+
+
+# --- Long inputs on the error paths -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("after", ['" "oops"', '"\n'], ids=["E100", "E102"])
+def test_a_long_string_in_a_file_with_a_syntax_error_costs_memory_in_proportion(
+    after: str,
+) -> None:
+    import tracemalloc
+
+    from checker.syntax import parse_syntax
+
+    def broken(size: int) -> str:
+        text = SAMPLE.replace(
+            'legal_name = "Example Shop Ltd."', 'legal_name = "' + "y" * size + after, 1
+        )
+        return text.replace("}\n\npurpose", "\n\npurpose", 1)  # and a block left open
+
+    with pytest.raises(CheckerError):
+        parse_syntax(broken(10))  # the parser and its labelled examples, built once
+    tracemalloc.start()
+    try:
+        with pytest.raises(CheckerError):
+            parse_syntax(broken(1_000_000))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # The text itself is 1 MB; a pattern with one alternative per character made it 300.
+    assert peak < 30_000_000, peak
+
+
+def test_the_closest_passage_in_a_large_notice_costs_memory_in_proportion() -> None:
+    import random
+    import tracemalloc
+
+    from checker.anchoring import closest, prepare
+
+    rnd = random.Random(7)
+    words = [
+        "".join(rnd.choices("abcdefghijklmnopqrstuvwxyz", k=rnd.randint(2, 9))) for _ in range(3000)
+    ]
+    lines = [" ".join(rnd.choices(words, k=12)) + "." for _ in range(40_000)]  # about 3 MB
+    lines[31_000] = "We keep your account details for as long as your account is open."
+    notice = prepare("\n".join(lines))
+    tracemalloc.start()
+    try:
+        passage = closest(notice, "we keep your account detail for as long as the account is open")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert passage is not None and passage.line == 31_001
+    # An index of every three-character piece of the notice took about 70 bytes a character.
+    assert peak < 10_000_000, peak
+
+
+def test_errors_past_fifty_in_a_file_are_counted_in_one_last_error(
+    lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    fields = "".join("  legal_nam = 1\n" for _ in range(20_000))
+    outcome = lint(
+        write(workdir / "many.policy", SAMPLE.replace("handler {\n", "handler {\n" + fields, 1))
+    )
+    assert outcome.code == 2
+    located = [m for m in LOCATION.finditer(outcome.err)]
+    assert [m["code"] for m in located] == ["E202"] * 50 + ["E109"]
+    assert (located[-1]["line"], located[-1]["column"]) == ("60", "3")
+    assert "error[E109] ... and 19,950 more errors in this file, from here on" in outcome.err
+
+
+def test_missing_quotes_past_fifty_are_counted_in_one_last_error(
+    lint: Callable[..., Outcome], workdir: Path
+) -> None:
+    cites = "".join(
+        f'  cite "x" "a sentence the notice never held, number {i}"\n' for i in range(300)
+    )
+    outcome = lint(
+        write(workdir / "many.policy", SAMPLE.replace("handler {\n", "handler {\n" + cites, 1))
+    )
+    assert outcome.code == 2
+    codes = [m["code"] for m in LOCATION.finditer(outcome.err)]
+    assert codes == ["E302"] * 50 + ["E109"]
+    assert "... and 250 more errors in this file" in outcome.err

@@ -15,7 +15,7 @@ only sent when the annotation starts and ends on the same line, as the runner re
 
 from __future__ import annotations
 
-from checker.errors import CATALOGUE, CheckerError
+from checker.errors import CATALOGUE, CheckerError, terminal_safe
 from checker.lint_command import LintRun
 from checker.reporters.sarif import repository_path
 from checker.reporters.text import summary
@@ -37,6 +37,15 @@ def command(name: str, properties: list[tuple[str, str | int]], message: str) ->
     """One workflow command: `::name key=value,key=value::message`, escaped."""
     props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties)
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
+
+
+def _shown(properties: list[tuple[str, str | int]]) -> list[tuple[str, str | int]]:
+    """Properties whose text came from the inputs, escaped as `terminal_safe` does: control
+    characters would reach the log, a terminal, as they are."""
+    return [
+        (key, terminal_safe(value) if isinstance(value, str) else value)
+        for key, value in properties
+    ]
 
 
 def _position(path: str, span: Span | None) -> list[tuple[str, str | int]]:
@@ -63,7 +72,7 @@ def annotation(finding: Finding) -> str:
     props = _position(finding.path, finding.span)
     props.append(("title", f"{finding.id} {finding.title}"))
     message = f"{finding.message} [{finding.law} {finding.article}]"
-    return command(COMMANDS[finding.severity], props, message)
+    return command(COMMANDS[finding.severity], _shown(props), terminal_safe(message))
 
 
 def error_annotation(error: CheckerError) -> str:
@@ -74,11 +83,11 @@ def error_annotation(error: CheckerError) -> str:
         message += f"\nexpected: {error.expected}"
     if error.hint:
         message += f"\nhelp: {error.hint}"
-    return command("error", props, message)
+    return command("error", _shown(props), terminal_safe(message))
 
 
 def render(run: LintRun, color: bool = False) -> str:
     lines = [error_annotation(e) for e in run.errors]
     lines += [annotation(f) for f in run.findings() if f.status != "waived"]
-    lines.append(summary(run))
+    lines.append(terminal_safe(summary(run)))
     return "\n".join(lines) + "\n"

@@ -25,7 +25,7 @@ from collections import Counter
 from itertools import groupby
 from operator import attrgetter
 
-from checker.errors import excerpt
+from checker.errors import excerpt, terminal_safe
 from checker.lint_command import LintRun
 from checker.results import Finding
 
@@ -41,6 +41,9 @@ _COLOURS = {
 
 
 def _paint(text: str, colour: str, on: bool) -> str:
+    # The text comes from the inputs (titles, messages, quotes): escapes in it are shown, and
+    # only the colour codes added here reach the terminal.
+    text = terminal_safe(text)
     return f"{_COLOURS[colour]}{text}{_COLOURS['reset']}" if on else text
 
 
@@ -84,7 +87,7 @@ def render_findings(run: LintRun, color: bool = False) -> str:
                     )
         out.append("")
     if options.statistics:
-        out.extend(statistics(run))
+        out.extend(terminal_safe(line) for line in statistics(run))
     return "".join(line + "\n" for line in out)
 
 
@@ -92,7 +95,7 @@ _PLACE = attrgetter("span")
 
 
 def render_summary(run: LintRun) -> str:
-    return summary(run) + "\n"
+    return terminal_safe(summary(run)) + "\n"
 
 
 def _place(findings: list[Finding], text: str | None, color: bool) -> list[str]:
@@ -133,7 +136,7 @@ def _place(findings: list[Finding], text: str | None, color: bool) -> list[str]:
             notes.extend(f"    = help: {advice}" for advice in completion_help(finding.missing))
         if finding.status == "fail" and finding.remedy:
             notes.append(f"    = fix: {finding.remedy}")
-    out.extend(dict.fromkeys(notes))  # each once, in order
+    out.extend(terminal_safe(note) for note in dict.fromkeys(notes))  # each once, in order
     return out
 
 

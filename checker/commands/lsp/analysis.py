@@ -71,7 +71,12 @@ def analyse(text: str, path: Path, today: datetime.date | None = None) -> Analys
 
     config = _config(path)
     try:
-        notice = read_notice(path, policy)
+        # Confined to the project as lint confines it: a hint must never quote another file.
+        _, notice = read_notice(path, policy, config.roots)
+    except CheckerError as exc:
+        result.errors.append(exc)
+        return result
+    try:
         policy = anchor(policy, notice)
         result.policy = policy
         sets = sets_for(policy, *_requirement_names(config))
