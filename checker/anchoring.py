@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -379,3 +380,79 @@ _SHOWN = 8
 
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quote_segments(
+    notice: Notice, quote: str, line: int | None = None
+) -> tuple[tuple[int, int, int], ...]:
+    """Where `quote` lies in the notice's own text, as (line, start, end) per line it touches.
+
+    The occurrence is the one beginning on notice line `line` (where anchoring placed the
+    citation: the place its `line N` names, else the first), or the first when `line` is None.
+    `start` and `end` are 0-based character offsets into that line of `notice.text` (end
+    exclusive), so that a reader can mark the very characters the quote was matched against.
+    Empty when the quote does not occur there. Only the lines the match spans are mapped back.
+    """
+    needle = normalise(quote)
+    if not needle:
+        return ()
+    at = notice.normal.find(needle)
+    if line is not None and at >= 0 and _line_at(notice, at) != line:
+        index = bisect.bisect_left(notice.lines, line)
+        if index >= len(notice.lines) or notice.lines[index] != line:
+            return ()
+        at = notice.normal.find(needle, notice.starts[index])
+        if at >= 0 and _line_at(notice, at) != line:
+            return ()
+    if at < 0:
+        return ()
+    end = at + len(needle)
+    first = bisect.bisect_right(notice.starts, at) - 1
+    last = bisect.bisect_right(notice.starts, end - 1) - 1
+    text_lines = notice.text.split("\n")
+    segments = []
+    for index in range(max(first, 0), last + 1):
+        number = notice.lines[index]
+        text = text_lines[number - 1]
+        normal, where = _normal_line(text)
+        begin = notice.starts[index]
+        lo, hi = max(at - begin, 0), min(end - begin, len(normal))
+        if notice.normal[begin : begin + len(normal)] != normal:  # pragma: no cover
+            # Cannot happen while this mirrors `prepare`: then the whole line is marked.
+            segments.append((number, 0, len(text)))
+        elif lo < hi:
+            segments.append((number, where[lo], where[hi - 1] + 1))
+    return tuple(segments)
+
+
+_ALL_SPACES = frozenset(_INLINE_SPACES + " ")
+_ODD_ASCII_SPACES = tuple(c for c in _INLINE_SPACES if c.isascii())
+
+
+@lru_cache(maxsize=4096)
+def _normal_line(line: str) -> tuple[str, Sequence[int]]:
+    """One line normalised as `prepare` normalises it (case folded), and for each character of
+    the result the offset in `line` of the character it came from.
+
+    Cached: a paragraph is looked up once per quote on it.
+    """
+    if line.isascii() and "  " not in line and not any(c in line for c in _ODD_ASCII_SPACES):
+        # Plain text (most lines): only the ends are trimmed, and ASCII case folds in place.
+        stripped = line.strip(" ")
+        lead = len(line) - len(line.lstrip(" "))
+        return stripped.lower(), range(lead, lead + len(stripped))
+    chars: list[str] = []
+    where: list[int] = []
+    for offset, char in enumerate(line):
+        for piece in _TRANSLATE.get(ord(char), char):
+            if piece in _ALL_SPACES:
+                if not chars or chars[-1] == " ":
+                    continue  # a leading space, or a run: one space stands for it
+                piece = " "
+            for folded in piece.casefold() if piece != " " else " ":
+                chars.append(folded)
+                where.append(offset)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        where.pop()
+    return "".join(chars), where

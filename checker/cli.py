@@ -1,6 +1,7 @@
 """The `policycheck` command line: the only place that reads files and writes output.
 
     policycheck lint [PATH ...]      check policies against requirement sets
+    policycheck report [PATH ...] --output DIR   an HTML evidence report of the same check
     policycheck fmt [--check] [--diff] [PATH ...]
     policycheck coverage [--format json] [--quotes] [PATH ...]
     policycheck explain ID [PATH]    a requirement or error code; why it passed or failed on PATH
@@ -73,32 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=sorted(FORMATS), default="text", help="report format (default: text)"
     )
     lint.add_argument("--output", type=Path, help="write the report to FILE instead of stdout")
-    lint.add_argument(
-        "--select",
-        type=_csv,
-        default=None,
-        help="only these requirement ids or prefixes, comma-separated (case ignored)",
-    )
-    lint.add_argument(
-        "--ignore",
-        type=_csv,
-        default=None,
-        help="skip these requirement ids or prefixes, comma-separated (case ignored)",
-    )
+    _add_check_options(lint)
     lint.add_argument(
         "--fail-on",
         choices=FAIL_ON,
         default=None,
         help="lowest severity that makes the exit code 1 (default: error)",
     )
-    lint.add_argument(
-        "--requirements",
-        type=_csv,
-        default=None,
-        help="sets by name, file or directory (default: by jurisdiction)",
-    )
-    lint.add_argument("--jobs", type=int, default=None, help="parallel processes (default: CPUs)")
-    lint.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     lint.add_argument("--show-passed", action="store_true", help="list passing requirements too")
     lint.add_argument(
         "--statistics",
@@ -141,6 +123,20 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 0 even with findings (still 2 on an input error)",
     )
+
+    report = commands.add_parser(
+        "report", help="write an HTML evidence report: verdicts beside the notices' words"
+    )
+    report.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        help="files or directories (default: config paths, else ./policies)",
+    )
+    report.add_argument(
+        "--output", type=Path, required=True, metavar="DIR", help="write the report's pages here"
+    )
+    _add_check_options(report)
 
     fmt = commands.add_parser("fmt", help="format policies in the canonical layout")
     fmt.add_argument(
@@ -256,6 +252,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_check_options(parser: argparse.ArgumentParser) -> None:
+    """The options that choose what is checked and how: the same for `lint` and `report`."""
+    parser.add_argument(
+        "--select",
+        type=_csv,
+        default=None,
+        help="only these requirement ids or prefixes, comma-separated (case ignored)",
+    )
+    parser.add_argument(
+        "--ignore",
+        type=_csv,
+        default=None,
+        help="skip these requirement ids or prefixes, comma-separated (case ignored)",
+    )
+    parser.add_argument(
+        "--requirements",
+        type=_csv,
+        default=None,
+        help="sets by name, file or directory (default: by jurisdiction)",
+    )
+    parser.add_argument("--jobs", type=int, default=None, help="parallel processes (default: CPUs)")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # What start-up made (modules, compiled patterns) lives as long as the process: the collector
     # need never scan it again. run_lint also collects less often while it works.
@@ -317,6 +337,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_fmt(paths or default_paths, args.check, args.diff, sys.stdout, sys.stderr)
     if args.command == "lint":
         return _lint(args, paths or default_paths, config)
+    if args.command == "report":
+        from checker.commands.report import run_report  # Jinja2 is not needed to lint
+
+        options = _lint_options(args, paths or default_paths, config)
+        if options is None:
+            return _nothing_to_check()
+        return run_report(options, args.output, sys.stderr, _show_error)
     if args.command == "coverage":
         from checker.coverage_command import run_coverage
 
@@ -355,29 +382,24 @@ def _config(paths: list[Path]) -> Config:
     return load_config(found)
 
 
-def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
-    from checker.reporters import FORMATS
+def _lint_options(
+    args: argparse.Namespace, paths: list[Path], config: Config
+) -> LintOptions | None:
+    """What to check and how, from the command line over the configuration file; None when
+    notice texts were given and no policy cites them."""
 
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
         raise CheckerError("E604", "--jobs must be at least 1")
-    if (args.quiet or args.statistics) and args.format != "text":
-        flag = "--quiet" if args.quiet else "--statistics"
-        raise CheckerError(
-            "E604", f"{flag} applies to the text format only, not --format {args.format}"
-        )
     if any(p.suffix != ".policy" and not p.is_dir() for p in paths):
         # A notice text stands for the policies citing it: its edit may break their quotes.
         from checker.notices import resolve_notices
 
         search = [config.root / p for p in config.paths] or [Path("policies")]
-        paths = resolve_notices(paths, search, config.exclude, skip_unrelated=args.changed)
+        changed = getattr(args, "changed", False)
+        paths = resolve_notices(paths, search, config.exclude, skip_unrelated=changed)
         if not paths:
-            sys.stderr.write(
-                "policycheck: none of the changed files is a policy "
-                "or a notice text a policy cites\n"
-            )
-            return EXIT_CLEAN
+            return None
     options = LintOptions(
         paths=tuple(paths),
         exclude=config.exclude,
@@ -387,15 +409,40 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
         extra_requirements=config.rooted(config.extra_requirements),
         select=tuple(args.select) if args.select is not None else config.select,
         ignore=tuple(args.ignore) if args.ignore is not None else config.ignore,
-        fail_on=args.fail_on or config.fail_on,
+        fail_on=getattr(args, "fail_on", None) or config.fail_on,
         jobs=jobs,
         cache_dir=None if args.no_cache else config.root / CACHE_DIR,
-        show_passed=args.show_passed,
+        show_passed=getattr(args, "show_passed", False),
         roots=config.roots,
-        quiet=args.quiet,
-        statistics=args.statistics,
+        quiet=getattr(args, "quiet", False),
+        statistics=getattr(args, "statistics", False),
     )
     _check_selection(args, options, config)
+    return options
+
+
+def _show_error(error: CheckerError) -> str:
+    return error.render(_read_for_excerpt(error.path))
+
+
+def _nothing_to_check() -> int:
+    sys.stderr.write(
+        "policycheck: none of the changed files is a policy or a notice text a policy cites\n"
+    )
+    return EXIT_CLEAN
+
+
+def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
+    from checker.reporters import FORMATS
+
+    if (args.quiet or args.statistics) and args.format != "text":
+        flag = "--quiet" if args.quiet else "--statistics"
+        raise CheckerError(
+            "E604", f"{flag} applies to the text format only, not --format {args.format}"
+        )
+    options = _lint_options(args, paths, config)
+    if options is None:
+        return _nothing_to_check()
     baseline = _read_baseline(args, config)  # before linting: a broken baseline stops the run
     run = run_lint(options)
     if baseline is not None:

@@ -3,6 +3,9 @@
 Each reporter is a pure function `render(run, color) -> str` in a module of its own; the command
 line writes the result. A reporter's module is imported only when its format is asked for, so
 start-up does not pay for XML, SARIF or JSON-schema machinery it will not use.
+
+The HTML evidence report (`html/`) is not a lint format: it is a site of many pages, which
+`policycheck report` writes into a directory.
 """
 
 from __future__ import annotations

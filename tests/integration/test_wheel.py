@@ -3,7 +3,8 @@
 pre-commit and `pip install policycheck` both run the installed package, never the checkout: the
 grammars, requirement sets, their cases and the docs that `explain` reads must ship inside the
 wheel (`checker/grammar`, `checker/requirements`, `checker/docs`; see pyproject.toml's hatch
-force-include and checker/resources.py). The wheel is built from the working tree with
+force-include and checker/resources.py), and so must the HTML report's templates and assets
+(package data under `checker/reporters/html/`). The wheel is built from the working tree with
 `python -m build`, installed with its dependencies from PyPI, and run from a temporary directory;
 its output is compared with the checkout's on the same input.
 """
@@ -122,6 +123,16 @@ def test_the_wheel_ships_the_grammars_requirement_sets_cases_and_docs(installed:
         for p in (ROOT / "checker").rglob("*.py")
     }
     assert modules - names == set(), "modules of checker/ not in the wheel"
+    # The evidence report's templates, stylesheet and script are package data.
+    html = ROOT / "checker" / "reporters" / "html"
+    report_files = {
+        f"checker/{p.relative_to(ROOT / 'checker').as_posix()}"
+        for folder in ("templates", "static")
+        for p in (html / folder).iterdir()
+        if p.is_file()
+    }
+    assert {n for n in report_files if n.endswith("report.js")}
+    assert report_files - names == set(), "templates or assets of the HTML report not in the wheel"
     assert not any(n.startswith(("tests/", "policies/", "bench/")) for n in names)
 
 
@@ -149,6 +160,21 @@ def test_the_installed_linter_fails_a_policy_that_breaks_a_requirement(
     assert passing.returncode == 0, passing.stdout + passing.stderr
     summary = "1 document, 2 requirements: 0 failed, 0 incomplete, 0 waived, 2 passed"
     assert summary in passing.stdout, passing.stdout
+
+
+def test_the_installed_report_command_writes_the_evidence_report(
+    installed: Installed, workdir: Path
+) -> None:
+    args = ["report", "--no-cache", "--requirements", "house.yaml", "--output", "site"]
+    done = _run([installed.policycheck, *args, "clean.policy", "no_contact.policy"], cwd=workdir)
+    assert done.returncode == 0, done.stdout + done.stderr
+    site = workdir / "site"
+    assert sorted(p.name for p in (site / "notices").iterdir()) == [
+        "clean.html",
+        "no_contact.html",
+    ]
+    assert sorted(p.name for p in (site / "assets").iterdir()) == ["report.css", "report.js"]
+    assert "HOUSE-17-1-1" in (site / "index.html").read_text(encoding="utf-8")
 
 
 def test_the_installed_linter_chooses_the_shipped_sets_as_the_checkout_does(
