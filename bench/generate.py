@@ -603,6 +603,7 @@ class Writer:
             ("contact", [S(self.email), S(self.phone)]),
             ("address", S(address) if named else UNSTATED),
             ("established_in", self.region if named and rng.random() < 0.7 else UNSTATED),
+            ("platform_service", True),
         ]
         cites = ([self.cite(s1)] if s1 else []) + [self.cite(s2)]
         self.block("handler", None, fields, cites, comment=rng.choice([None, JUDGEMENTS[4]]))
@@ -856,6 +857,7 @@ class Writer:
                 ("opt_out", S("Settings > Privacy > Personalisation")),
                 ("opt_out_covers", "push"),
                 ("significant_effect", self.maybe(False, 0.5)),
+                ("solely_automated", UNSTATED),
                 ("explanation", UNSTATED),
                 ("logic", self.maybe(S("profile built from browsing and order history"), 0.6)),
                 ("differential_pricing", self.maybe(False, 0.3)),

@@ -202,9 +202,11 @@ DecisionGround = Literal["contract", "law", "explicit_consent", "other"]
 """The GDPR Art. 22(2) exception a solely automated decision rests on: (a) necessary for a contract
 with the person, (b) authorised by Union or Member State law, (c) the person's explicit consent, or
 a ground outside that list (`other`: legitimate interests, "to improve our services")."""
-NewPurposeStep = Literal["ask_consent", "inform", "neither"]
+NewPurposeStep = Literal["ask_consent", "inform", "inform_unrelated_only", "neither"]
 """What comes before personal information is used for a purpose the notice does not describe: the
-person's consent is asked, the person is told, or neither (the notice reserves the new use)."""
+person's consent is asked, the person is told, the person is told (or asked) only where the new
+purpose is unrelated to those described — a related new purpose is pursued without telling — or
+neither (the notice reserves the new use)."""
 Fee = Literal["free", "excessive_requests", "charged"]
 """What exercising a right costs: nothing, a fee only for manifestly unfounded or excessive
 (repeated) requests or further copies, or a fee for ordinary requests."""
@@ -273,6 +275,10 @@ class Handler(Fact, frozen=True):
     contact: tuple[Text, ...] | U | None = None
     address: Text | U | None = None
     established_in: Region | U | None = None
+    platform_service: Flag | U | None = None
+    """The handler provides a network platform service (网络平台服务提供者, NDSR ch. VI): an online
+    place where users, sellers, creators or other participants meet — a marketplace, a social or
+    content platform — rather than only its own products or content."""
 
 
 class Officer(Fact, frozen=True):
@@ -470,7 +476,9 @@ class Right(Fact, frozen=True):
     """What exercising the right costs (GDPR Art. 12(5))."""
     presented_separately: Flag | U | None = None
     """The right is brought to the person's attention explicitly, clearly and apart from other
-    information: its own heading, box or paragraph (GDPR Art. 21(4))."""
+    information: its own heading, box or paragraph (GDPR Art. 21(4)). `unstated` where the notice
+    says the right is offered in each marketing message itself (an unsubscribe link in every
+    e-mail): how it is presented there, at the first communication, the notice does not show."""
 
 
 class Minors(Fact, frozen=True):
@@ -516,6 +524,13 @@ class Automated(Fact, frozen=True):
     only some of its channels, or only one source of the data behind it (refusing cookies) with
     nothing said of the personalisation stopping (`tracking_only`)."""
     significant_effect: Flag | U | None = None
+    """The decisions produce legal effects on the person or similarly significantly affect them
+    (GDPR Art. 22(1)), or have a significant impact on their rights and interests (PIPL Art.
+    24(3)); `no` where the effect is minor (which content or advertising is shown)."""
+    solely_automated: Flag | U | None = None
+    """The decisions are based solely on automated processing: no person with the authority to
+    change the outcome weighs it before it takes effect (GDPR Art. 22(1)). `no` where a person
+    reviews each decision."""
     explanation: Text | U | None = None
     logic: Text | U | None = None
     differential_pricing: Flag | U | None = None
@@ -583,7 +598,8 @@ class Changes(Fact, frozen=True):
     acceptance: Acceptance | U | None = None
     new_purpose: NewPurposeStep | U | None = None
     """What comes before personal information is used for a purpose the notice does not describe
-    (GDPR Arts. 13(3), 14(4))."""
+    (GDPR Arts. 13(3), 14(4)); `inform_unrelated_only` where the person is told (or asked) only of
+    new purposes unrelated to those described ("beyond a scope reasonably related thereto")."""
 
 
 class PublicCamera(Fact, frozen=True):
@@ -601,6 +617,10 @@ class PublicCamera(Fact, frozen=True):
     """How consent is obtained to any use beyond public security."""
     signage: Flag | U | None = None
     """Prominent signs tell people that the equipment is there."""
+    installed_for_public_security: Flag | U | None = None
+    """The equipment is installed because maintaining public security requires it (PIPL Art. 26
+    first condition); `no` where it serves the handler's business (recognising members, counting
+    visitors, marketing)."""
 
 
 class Merger(Fact, frozen=True):

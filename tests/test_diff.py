@@ -31,6 +31,8 @@ SHOP = "policies/shop.policy"
 
 EXPLICIT = "mechanism           = explicit"
 BUNDLED = "mechanism           = bundled"
+# The line the first edit changes (where the first explicit mechanism is in the bundled policy).
+EDITED_LINE = POLICY.read_text(encoding="utf-8").split(EXPLICIT)[0].count("\n") + 1
 
 RULES = """\
 set: house
@@ -259,7 +261,7 @@ def test_the_json_report_follows_its_schema(repo: Path, capsys: pytest.CaptureFi
         }
     ]
     assert shop["verdicts"][0]["before"] == "pass"
-    assert shop["verdicts"][0]["line"] == 73
+    assert shop["verdicts"][0]["line"] == EDITED_LINE
 
 
 def test_github_annotations_are_made_for_the_new_failures_only(
@@ -270,7 +272,8 @@ def test_github_annotations_are_made_for_the_new_failures_only(
     _, out, _ = run(capsys, "--format", "github")
     annotations = [line for line in out.splitlines() if line.startswith("::")]
     assert annotations == [
-        "::warning file=policies/shop.policy,line=73,col=25,endLine=73,endColumn=32,"
+        f"::warning file=policies/shop.policy,line={EDITED_LINE},col=25,endLine={EDITED_LINE},"
+        "endColumn=32,"
         "title=PIPL-14-1-bundled Consent is not folded into one acceptance of the whole policy"
         "::newly failing: consent prior_approval takes one bundled consent for several purposes "
         "or for the whole policy [PIPL Art. 14(1)]"

@@ -23,6 +23,7 @@ READ_SILENCE = (
     "PIPL-20",
     "PIPL-24-1-transparency",
     "PIPL-26-sign",
+    "PIPL-26-installation",
     "PIPL-26-purpose",
     "PIPL-30-child",
     "PIPL-41",
