@@ -153,7 +153,28 @@ RightKind = Literal[
     "complain",
     "not_automated",
 ]
-RetentionBasis = Literal["fixed_period", "criteria", "as_long_as_necessary", "indefinite"]
+RetentionBasis = Literal[
+    "fixed_period",
+    "criteria",
+    "as_long_as_necessary",
+    "indefinite",
+    "not_stored",  # not kept at all: processed on the device only, or discarded once used
+]
+"""How the retention period is given. `not_stored` is the notice's statement that the information
+is not kept at all ("processed locally on your device and never uploaded", "deleted as soon as the
+recognition is done"): it states the period (none), as PIPL Art. 17(1)(2) 保存期限, NDSR Art.
+21(1)(3) and GDPR Art. 13(2)(a) ask, and leaves no expiry to describe."""
+ExpiryOutcome = Literal["delete", "anonymise", "archive", "return"]
+"""What is done with the information when its retention period ends (NDSR Art. 21(1)(3)
+到期后的处理方式): deleted or anonymised (PIPL Art. 47(1)(2), Art. 73(4)); archived — kept apart
+with no processing beyond storage and necessary security measures, as PIPL Art. 47(2) allows where
+a law's retention period has not expired or deletion is technically hard; or returned to the
+person or to the handler that entrusted it (GDPR Art. 28(3)(g) "delete or return")."""
+RetentionException = Literal["legal_duty", "legal_claims", "authority_request", "other"]
+"""Why the notice keeps information past its stated period: a law or administrative regulation
+prescribes a longer period (PIPL Art. 47(2) 法律、行政法规规定的保存期限未届满, GDPR Art.
+17(3)(b)); the establishment, exercise or defence of legal claims or a pending dispute (GDPR Art.
+17(3)(e)); a request of a competent authority; or another ground (`other`)."""
 Measure = Literal[
     "encryption",
     "access_control",
@@ -339,8 +360,19 @@ class Collection(Fact, frozen=True):
     if_refused: IfRefused | U | None = None
     retention: Text | U | None = None
     retention_basis: RetentionBasis | U | None = None
-    on_expiry: tuple[Literal["delete", "anonymise"], ...] | U | None = None
-    """What happens to the information when its retention period ends (NDSR Art. 21(1)(3))."""
+    """How the period is given: a fixed period, the criteria that fix it, "as long as necessary"
+    (neither), indefinitely, or `not_stored` — the notice says the information is not kept at all
+    ("processed on your device only", "deleted once recognised"), which states the period (保存期限,
+    PIPL Art. 17(1)(2); "the period for which the personal data will be stored", GDPR Art.
+    13(2)(a))."""
+    on_expiry: tuple[ExpiryOutcome, ...] | U | None = None
+    """What happens to the information when its retention period ends (NDSR Art. 21(1)(3)
+    到期后的处理方式): `delete`, `anonymise` (PIPL Art. 47(1)(2)), `archive` (kept apart, nothing
+    but storage and security measures: PIPL Art. 47(2)), `return` (to the person or to the handler
+    that entrusted it)."""
+    retention_exception: tuple[RetentionException, ...] | U | None = None
+    """The grounds on which the notice keeps the information longer than `retention` says
+    ("unless laws and regulations require otherwise"); `unstated` where it names none."""
     sensitive_necessity: Text | U | None = None
     sensitive_impact: Text | U | None = None
 
