@@ -82,6 +82,7 @@ ConsentKind = Literal[
     "deemed_by_use",
     "deemed_by_silence",
     "pre_ticked",
+    "os_permission",  # the operating system's permission dialog ("Allow ... to access ...?")
     "none",
 ]
 IfRefused = Literal["service_refused", "feature_unavailable", "no_effect"]
@@ -337,6 +338,13 @@ class Purpose(Fact, frozen=True):
     category: PurposeCategory | U | None = None
     necessary: Flag | U | None = None
     """Necessary for the product or service the person asked for (PIPL Art. 16, GDPR Art. 7(4))."""
+    optional_feature: Flag | U | None = None
+    """The purpose serves a feature the person may choose not to use (an additional function
+    beside the basic service: voice search, sharing to contacts), so `necessary = yes` means
+    necessary for that feature only. PIPL Art. 16 forbids refusing the product or service because
+    the person declines processing "except where necessary for providing the product or service",
+    and GDPR Art. 7(4) looks at processing "not necessary for the performance of that contract":
+    declining such a purpose may cost the feature, not the service."""
 
 
 class Collection(Fact, frozen=True):
@@ -354,6 +362,9 @@ class Collection(Fact, frozen=True):
     """The GDPR Art. 9(2) conditions the notice names for special categories of data."""
     legitimate_interest: Text | U | None = None
     consent: ConsentKind | U | None = None
+    """How consent to this processing is obtained. `os_permission`: only through the operating
+    system's permission dialog ("Allow the app to access your location?"), the app asking nothing
+    itself; PIPL-29 reads that as no separate consent (PIPL Art. 29 单独同意) on its own."""
     required: Flag | U | None = None
     consequence: Text | U | None = None
     """What happens if the person does not provide the data (GDPR Art. 13(2)(e))."""
