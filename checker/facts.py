@@ -653,7 +653,12 @@ class Disclaimer(Fact, frozen=True):
 
 
 class Category(Fact, frozen=True):
-    """A project-declared data category under an existing taxonomy key (`category user.x.y {}`)."""
+    """A data category the policy declares (`category user.x.y {}`) or adjusts.
+
+    A key the taxonomy lacks is declared under an existing one. A taxonomy key may be named too,
+    to adjust its sensitivity for this notice alone (a fee paid by card is not a bank account):
+    then `reason` is required, and every lint reports the adjustment (SENSITIVITY-ADJUSTED).
+    """
 
     KIND = "category"
     NAME_FIELD = "key"
@@ -662,6 +667,9 @@ class Category(Fact, frozen=True):
     description: Text | None = None
     pipl_sensitive: Flag | None = None
     gdpr_special: Flag | None = None
+    reason: Text | None = None
+    """Why a taxonomy key's sensitivity (PIPL Art. 28) or special category (GDPR Art. 9(1)) is
+    adjusted for this notice; required when the key is the taxonomy's own."""
 
 
 class Waiver(Fact, frozen=True):
