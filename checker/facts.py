@@ -38,6 +38,17 @@ class Unstated(BaseModel, frozen=True, extra="forbid", defer_build=True):
 UNSTATED = Unstated.model_construct()  # validating would build the schema at import
 
 
+def value_text(value: object) -> str:
+    """A fact's value as a reader sees it: `unstated`, yes/no, a list in brackets, else its text."""
+    if value is UNSTATED:
+        return "unstated"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value)
+
+
 @dataclass(frozen=True)
 class RefTo:
     """Marks a field whose values name facts of another kind (checked, then followed by rules)."""
