@@ -102,17 +102,21 @@ def _category_extensions(
             continue
         key = block.name
         parent = key.rpartition(".")[0]
-        if key in known:
+        fields = {item.key for item in block.items if isinstance(item, Field)}
+        if key in known and "reason" not in fields:
+            # Naming a taxonomy key adjusts its sensitivity for this notice: never without a
+            # reason a reviewer can read, since it can take a category out of PIPL Arts. 28-32.
             errors.append(
                 CheckerError(
                     "E212",
                     f"'{key}' is already a taxonomy category",
                     span=block.name_span,
+                    expected='a `reason = "..."` if this notice adjusts its sensitivity',
                     hint="use it directly; declare only keys the taxonomy lacks",
                 )
             )
             continue
-        if parent not in known and parent not in declared:
+        if key not in known and parent not in known and parent not in declared:
             errors.append(
                 CheckerError(
                     "E212",

@@ -18,7 +18,7 @@ from typing import Any
 
 from checker.conditions import Trace
 from checker.errors import did_you_mean
-from checker.facts import SHAPES, UNSTATED, Fact, Policy, Waiver
+from checker.facts import SHAPES, UNSTATED, Category, Fact, Policy, Waiver
 from checker.own_checks import CHECKS, LAW, WAIVER_CHECKS
 from checker.requirements import Requirement, RequirementSet
 from checker.results import DocumentReport, Evidence, Finding, Outcome, Status
@@ -32,6 +32,7 @@ def evaluate(
     outcomes = [run.check(req) for s in chosen for req in s.requirements]
     outcomes, extra = apply_waivers(policy, chosen, outcomes, today)
     extra += ambiguous_quotes(policy)
+    extra += sensitivity_adjustments(policy)
     return DocumentReport(
         path=policy.path,
         title=policy.document.title or policy.path,
@@ -448,3 +449,61 @@ def ambiguous_quotes(policy: Policy) -> list[Finding]:
                 )
             )
     return found
+
+
+def sensitivity_adjustments(policy: Policy) -> list[Finding]:
+    """A note at every `category` statement that adjusts a taxonomy key's sensitivity.
+
+    The adjustment changes verdicts (a category no longer sensitive takes PIPL Arts. 29-32 off
+    it), so it is reported on every lint, with its reason, rather than applied silently.
+    """
+    categories = policy.of_kind("category")
+    if not categories:
+        return []
+    from checker.taxonomy import classify, taxonomy_keys
+
+    known = taxonomy_keys()
+    check = CHECKS["SENSITIVITY-ADJUSTED"]
+    found: list[Finding] = []
+    for fact in categories:
+        assert isinstance(fact, Category)
+        if fact.key not in known:
+            continue  # a new key is declared, not adjusted
+        before = classify(fact.key)
+        after = classify(fact.key, {fact.key: (fact.pipl_sensitive, fact.gdpr_special)})
+        changes = [
+            _class_change(law, old, new)
+            for law, old, new in (
+                (
+                    "sensitive personal information (PIPL Art. 28)",
+                    before.pipl_sensitive,
+                    after.pipl_sensitive,
+                ),
+                ("a special category (GDPR Art. 9(1))", before.gdpr_special, after.gdpr_special),
+            )
+            if old != new
+        ]
+        what = "; ".join(changes) if changes else "changes none of its classes"
+        found.append(
+            Finding(
+                id="SENSITIVITY-ADJUSTED",
+                status="fail",
+                severity=check.severity,
+                title=check.title,
+                law=LAW,
+                article=check.article,
+                message=f"for this notice {fact.key} {what}: {fact.reason}",
+                path=policy.path,
+                span=fact.spans.get("reason", fact.span),
+                subject=fact.label,
+                evidence=(Evidence(label=fact.label, span=fact.span, cites=fact.cites),),
+                remedy=check.fix,
+            )
+        )
+    return found
+
+
+def _class_change(law: str, old: str | None, new: str | None) -> str:
+    if new is None:
+        return f"is not {law}, though the table classes it '{old}'"
+    return f"is {law} ('{new}')"

@@ -13,7 +13,7 @@ from checker.cases import all_cases
 from checker.engine import check
 from checker.errors import CATALOGUE, CheckerError, did_you_mean, terminal_safe
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS
-from checker.facts import FIXED_FIELDS, UNSTATED, Fact
+from checker.facts import FIXED_FIELDS, Fact, value_text
 from checker.files import load_policy
 from checker.own_checks import CHECKS, LAW
 from checker.requirements import Requirement, resolve_sets
@@ -181,16 +181,6 @@ def explain_requirement(r: Requirement) -> str:
     return "\n".join(out) + "\n"
 
 
-def _value(value: object) -> str:
-    if value is UNSTATED:
-        return "unstated"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, tuple):
-        return "[" + ", ".join(str(v) for v in value) + "]"
-    return str(value)
-
-
 def _fields(fact: Fact) -> list[str]:
     shown = []
     for name in type(fact).model_fields:
@@ -198,7 +188,7 @@ def _fields(fact: Fact) -> list[str]:
             continue
         value = getattr(fact, name)
         if value is not None:
-            shown.append(f"{name} = {_value(value)}")
+            shown.append(f"{name} = {value_text(value)}")
     return shown
 
 

@@ -38,6 +38,17 @@ class Unstated(BaseModel, frozen=True, extra="forbid", defer_build=True):
 UNSTATED = Unstated.model_construct()  # validating would build the schema at import
 
 
+def value_text(value: object) -> str:
+    """A fact's value as a reader sees it: `unstated`, yes/no, a list in brackets, else its text."""
+    if value is UNSTATED:
+        return "unstated"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value)
+
+
 @dataclass(frozen=True)
 class RefTo:
     """Marks a field whose values name facts of another kind (checked, then followed by rules)."""
@@ -696,7 +707,12 @@ class Disclaimer(Fact, frozen=True):
 
 
 class Category(Fact, frozen=True):
-    """A project-declared data category under an existing taxonomy key (`category user.x.y {}`)."""
+    """A data category the policy declares (`category user.x.y {}`) or adjusts.
+
+    A key the taxonomy lacks is declared under an existing one. A taxonomy key may be named too,
+    to adjust its sensitivity for this notice alone (a fee paid by card is not a bank account):
+    then `reason` is required, and every lint reports the adjustment (SENSITIVITY-ADJUSTED).
+    """
 
     KIND = "category"
     NAME_FIELD = "key"
@@ -705,6 +721,9 @@ class Category(Fact, frozen=True):
     description: Text | None = None
     pipl_sensitive: Flag | None = None
     gdpr_special: Flag | None = None
+    reason: Text | None = None
+    """Why a taxonomy key's sensitivity (PIPL Art. 28) or special category (GDPR Art. 9(1)) is
+    adjusted for this notice; required when the key is the taxonomy's own."""
 
 
 class Waiver(Fact, frozen=True):

@@ -1,10 +1,12 @@
-"""The checks policycheck makes of a policy's own encoding: its waivers and its quotes.
+"""The checks policycheck makes of a policy's own encoding: its waivers, quotes and categories.
 
 They are reported like requirements (`policycheck rules` lists them, `policycheck explain
 WAIVER-UNKNOWN` explains one, `--select`/`--ignore` choose them) but belong to no law: they say
 that the encoding itself is wrong — a waiver expired, naming nothing, excusing nothing or excusing
 what may not be excused (`WAIVER-*`); a quote that does not say which of several places of the
-notice it means (`QUOTE-*`). Kept apart from the engine so that listing them loads nothing else.
+notice it means (`QUOTE-*`); or, as a note a reviewer must see, that the policy changed what the
+law treats as sensitive for one notice (`SENSITIVITY-ADJUSTED`). Kept apart from the engine so
+that listing them loads nothing else.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ class OwnCheck(NamedTuple):
     title: str
     means: str
     fix: str
-    article: Literal["waivers", "quotes"] = "waivers"
+    article: Literal["waivers", "quotes", "categories"] = "waivers"
     """What of the policy it checks; reported as the finding's article, beside LAW."""
 
 
@@ -61,6 +63,18 @@ CHECKS: dict[str, OwnCheck] = {
         "Lengthen the quote until its words occur only once, or name the place meant with the "
         'notice line where it begins: `cite "label" "quote" line N`.',
         "quotes",
+    ),
+    "SENSITIVITY-ADJUSTED": OwnCheck(
+        "info",
+        "A policy adjusts the sensitivity of a taxonomy category for this notice",
+        "A `category` statement names a taxonomy key and says, with a reason, that for this "
+        "notice it is (or is not) sensitive personal information (PIPL Art. 28) or a special "
+        "category of personal data (GDPR Art. 9(1)). Every requirement that reads sensitivity "
+        "(PIPL Arts. 29-32, GDPR Art. 9) follows the adjustment, so a reviewer must see it and "
+        "agree with its reason.",
+        "Nothing to fix if the reason holds; otherwise delete the `category` statement so the "
+        "key keeps the classes of requirements/sensitive_categories.yaml.",
+        "categories",
     ),
 }
 

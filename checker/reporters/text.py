@@ -203,7 +203,8 @@ def summary(run: LintRun) -> str:
         f"{counts['not_applicable']} not applicable",
     ]
     quotes = sum(1 for r in run.reports for f in r.extra if f.id.startswith("QUOTE-"))
-    waivers = sum(len(r.extra) for r in run.reports) - quotes
+    adjusted = sum(1 for r in run.reports for f in r.extra if f.id == "SENSITIVITY-ADJUSTED")
+    waivers = sum(len(r.extra) for r in run.reports) - quotes - adjusted
     text = (
         f"{len(run.reports)} document{'s' if len(run.reports) != 1 else ''}, "
         f"{requirement_count} requirement{'s' if requirement_count != 1 else ''}: "
@@ -213,6 +214,8 @@ def summary(run: LintRun) -> str:
         text += f"; {waivers} waiver finding{'s' if waivers != 1 else ''}"
     if quotes:
         text += f"; {quotes} ambiguous quote{'s' if quotes != 1 else ''}"
+    if adjusted:
+        text += f"; {adjusted} sensitivity adjustment{'s' if adjusted != 1 else ''}"
     if errors:
         text += f"; {error_text}"
     if run.baseline is not None:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from checker.anchoring import normalise, prepare, quote_segments
-from checker.facts import FIXED_FIELDS, UNSTATED, Fact, Policy, Waiver
+from checker.facts import FIXED_FIELDS, Fact, Policy, Waiver, value_text
 from checker.results import DocumentReport, Finding, Outcome
 from checker.spans import Span
 
@@ -503,19 +503,9 @@ def _slugs(names: Sequence[str], keep_case: bool = False) -> dict[str, str]:
     return {name: _slug(name, taken, keep_case) for name in names}
 
 
-def _value(value: object) -> str:
-    if value is UNSTATED:
-        return "unstated"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, tuple):
-        return "[" + ", ".join(str(v) for v in value) + "]"
-    return str(value)
-
-
 def _fields(fact: Fact) -> list[tuple[str, str]]:
     return [
-        (name, _value(getattr(fact, name)))
+        (name, value_text(getattr(fact, name)))
         for name in type(fact).model_fields
         if name not in FIXED_FIELDS and getattr(fact, name) is not None
     ]
