@@ -25,8 +25,8 @@ from checker.facts import (
     trusted,
 )
 from checker.spans import Span
-from checker.syntax import Block, Cite, Field, ListValue, Scalar, SyntaxTree
 from checker.taxonomy import taxonomy_keys
+from checker.tree import Block, Cite, Field, ListValue, Scalar, SyntaxTree
 
 # Kinds whose statements are not facts read from the notice, so they need no citation.
 UNCITED_KINDS = frozenset({"document", "waiver", "category"})

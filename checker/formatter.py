@@ -29,17 +29,8 @@ from dataclasses import dataclass, field
 
 from checker.errors import CheckerError
 from checker.spans import Span
-from checker.syntax import (
-    Block,
-    Comment,
-    Field,
-    Item,
-    ListValue,
-    Scalar,
-    SyntaxTree,
-    parse_syntax,
-    quote,
-)
+from checker.syntax import parse_syntax
+from checker.tree import Block, Comment, Field, Item, ListValue, Scalar, SyntaxTree, quote
 
 INDENT = "  "
 WIDTH = 100

@@ -19,7 +19,7 @@ from typing import Any
 
 from checker.facts import SHAPES, Fact, Policy, Shape, Unstated
 from checker.formatter import format_text
-from checker.syntax import quote
+from checker.tree import quote
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 _KEYWORDS = frozenset({"unstated", "all"})

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from checker.spans import Span
-from checker.syntax import Block, Cite, Comment, Field, Item, ListValue, Scalar, SyntaxTree, unquote
+from checker.tree import Block, Cite, Comment, Field, Item, ListValue, Scalar, SyntaxTree, unquote
 
 # The terminals of grammar/policy.lark. `cite` is a keyword where a statement starts (Lark gives
 # string literals priority over NAME, so a NAME that reads exactly `cite` is CITE there), but a

@@ -9,97 +9,26 @@ become `CheckerError`s here and nowhere else; typical mistakes are labelled by e
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, NamedTuple, cast
+from typing import Any, cast
 
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from checker.errors import CheckerError, did_you_mean, escaped, is_invisible
 from checker.resources import grammar_text
+from checker.scanner import fast_parse
 from checker.spans import Span, end_of_text, position_at
+from checker.tree import Block, Cite, Comment, Field, Item, ListValue, Scalar, SyntaxTree, unquote
 
 MAX_DEPTH = 32
 """Blocks nest at most this deep; deeper input is refused (no fact kind nests at all)."""
-
-# The syntax nodes are named tuples: immutable and hashable like frozen dataclasses, and half as
-# costly to make (a policy has about as many nodes as tokens, so this shows in the parse time).
-
-
-class Scalar(NamedTuple):
-    """A single value: kind is 'string', 'name', 'number' or 'date'; `value` is unescaped."""
-
-    kind: str
-    value: str
-    span: Span
-
-
-class ListValue(NamedTuple):
-    items: tuple[Scalar, ...]
-    span: Span
-
-
-Value = Scalar | ListValue
-
-
-class Field(NamedTuple):
-    key: str
-    key_span: Span
-    value: Value
-    span: Span
-
-
-class Cite(NamedTuple):
-    label: str
-    quote: str
-    label_span: Span
-    quote_span: Span
-    span: Span
-    line: int | None = None
-    """`line N` after the quote: the notice line where the quote's place begins (or None)."""
-    line_span: Span | None = None
-
-
-class Block(NamedTuple):
-    kind: str
-    kind_span: Span
-    name: str | None
-    name_span: Span | None
-    items: tuple[Item, ...]
-    span: Span
-    depth: int = 1
-
-
-Item = Block | Field | Cite
-
-
-class Comment(NamedTuple):
-    text: str
-    line: int
-    column: int
-    trailing: bool
-    """True when code precedes the comment on its line."""
-
-
-@dataclass(frozen=True, slots=True)
-class SyntaxTree:
-    items: tuple[Item, ...]
-    comments: tuple[Comment, ...] = field(default=())
 
 
 def _span(first: Token, last: Token | None = None) -> Span:
     last = last or first
     # Lark sets every position on the tokens it lexes; its stubs allow None.
     return Span(first.line or 0, first.column or 0, last.end_line or 0, last.end_column or 0)
-
-
-def unquote(raw: str) -> str:
-    return raw[1:-1].replace('\\"', '"').replace("\\\\", "\\")
-
-
-def quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 _SCALAR_KIND = {"STRING": "string", "NAME": "name", "NUMBER": "number", "DATE": "date"}
@@ -202,8 +131,6 @@ def comments_of(text: str) -> tuple[Comment, ...]:
 
 def parse_syntax(text: str) -> SyntaxTree:
     """Parse policy text into a syntax tree, or raise a `CheckerError` at the first mistake."""
-    from checker.scanner import fast_parse  # the scanner builds this module's nodes
-
     # Valid text takes the hand-written fast path, which also collects the comments; anything
     # else goes to the Lark grammar, which defines the language and words every syntax error.
     tree = fast_parse(text)

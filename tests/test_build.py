@@ -26,8 +26,9 @@ from checker.facts import (
     Waiver,
 )
 from checker.spans import Span
-from checker.syntax import Block, parse_syntax
-from checker.syntax import Field as SyntaxField
+from checker.syntax import parse_syntax
+from checker.tree import Block
+from checker.tree import Field as SyntaxField
 
 HEADER = 'document {\n  title = "T"\n  source = "n.txt"\n  jurisdictions = [cn, eu]\n}\n'
 CITE = 'cite "1" "q"'

@@ -37,18 +37,9 @@ from checker.files import parse_policy, read_text
 from checker.formatter import format_text
 from checker.render import render_policy
 from checker.spans import Span
-from checker.syntax import (
-    Block,
-    Cite,
-    Field,
-    Item,
-    ListValue,
-    Scalar,
-    comments_of,
-    parse_syntax,
-    quote,
-)
+from checker.syntax import comments_of, parse_syntax
 from checker.taxonomy import taxonomy_keys
+from checker.tree import Block, Cite, Field, Item, ListValue, Scalar, quote
 
 # At least 150 examples; more under `--hypothesis-profile=fuzz` (profiles: tests/conftest.py).
 EXAMPLES = settings(

@@ -12,7 +12,8 @@ from lark.exceptions import UnexpectedInput
 from typed_values import typed
 
 from checker.scanner import fast_parse
-from checker.syntax import SyntaxTree, comments_of, policy_parser
+from checker.syntax import comments_of, policy_parser
+from checker.tree import SyntaxTree
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = sorted(ROOT.glob("policies/*.policy")) + sorted(ROOT.glob("tests/examples/**/*.policy"))

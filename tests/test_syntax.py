@@ -6,18 +6,8 @@ import pytest
 
 from checker.errors import CheckerError
 from checker.spans import Span
-from checker.syntax import (
-    MAX_DEPTH,
-    Block,
-    Cite,
-    Comment,
-    Field,
-    ListValue,
-    Scalar,
-    parse_syntax,
-    quote,
-    unquote,
-)
+from checker.syntax import MAX_DEPTH, parse_syntax
+from checker.tree import Block, Cite, Comment, Field, ListValue, Scalar, quote, unquote
 
 TEXT = """\
 # heading

@@ -24,7 +24,7 @@ from checker.errors import CheckerError, did_you_mean, escape_invisible, one_of
 from checker.exitcodes import EXIT_CLEAN
 from checker.facts import FACT_KINDS, SHAPES, Jurisdiction
 from checker.formatter import format_text
-from checker.syntax import quote
+from checker.tree import quote
 
 JURISDICTIONS: tuple[str, ...] = Jurisdiction.__args__  # type: ignore[attr-defined]
 SINGLE_KINDS = tuple(m.KIND for m in FACT_KINDS if m.SINGLE and m.KIND != "document")

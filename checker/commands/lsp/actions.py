@@ -17,7 +17,7 @@ from checker.errors import CheckerError
 from checker.facts import KIND_MODELS, SHAPES
 from checker.formatter import format_text
 from checker.own_checks import CHECKS
-from checker.syntax import Block, Cite, Field, SyntaxTree, quote
+from checker.tree import Block, Cite, Field, SyntaxTree, quote
 
 _DID_YOU_MEAN = re.compile(r"did you mean '([^']+)'\?")
 FIXABLE = frozenset({"E202", "E204", "E205", "E207"})
@@ -101,7 +101,7 @@ def _fixes(
         end = lines.offset(diagnostic.range.end)
         raw = text[start:end]
         if len(raw) >= 2 and raw[0] == raw[-1] == '"':
-            from checker.syntax import unquote
+            from checker.tree import unquote
 
             passage = closest(prepare(notice), unquote(raw), limit=100_000)
             if passage is not None:

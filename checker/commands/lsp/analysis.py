@@ -16,7 +16,7 @@ from checker.errors import CheckerError, ErrorList
 from checker.facts import Policy
 from checker.files import read_notice, read_text
 from checker.results import DocumentReport, Finding
-from checker.syntax import Block, Field, Scalar, SyntaxTree
+from checker.tree import Block, Field, Scalar, SyntaxTree
 
 _UNSURE_WHEN_RECOVERED = frozenset({"E207", "E209"})
 """Meaning errors that a statement set aside could cause on its own (a reference to a name it

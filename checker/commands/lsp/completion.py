@@ -14,8 +14,8 @@ from checker.commands.lsp.convert import Lines
 from checker.commands.lsp.sentences import uncited
 from checker.facts import KIND_MODELS, SHAPES, Shape
 from checker.reference import describe, field_docs
-from checker.syntax import quote
 from checker.taxonomy import classify, taxonomy_keys
+from checker.tree import quote
 
 _CITED = re.compile(r'^[ \t]*cite[ \t]+"(?:[^"\\\n]|\\.)*"[ \t]+("(?:[^"\\\n]|\\.)*")', re.M)
 _GIVEN = re.compile(r"^[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*=", re.M)

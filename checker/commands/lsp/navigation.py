@@ -10,7 +10,7 @@ from lsprotocol import types
 from checker.anchoring import find_quote, prepare
 from checker.commands.lsp.convert import Lines
 from checker.facts import KIND_MODELS, SHAPES
-from checker.syntax import Block, Cite, Field, ListValue, Scalar, SyntaxTree
+from checker.tree import Block, Cite, Field, ListValue, Scalar, SyntaxTree
 
 
 def symbols(tree: SyntaxTree, lines: Lines) -> list[types.DocumentSymbol]:

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from checker.errors import CheckerError
 from checker.scanner import fast_parse
-from checker.syntax import MAX_DEPTH, Block, SyntaxTree, parse_syntax
+from checker.syntax import MAX_DEPTH, parse_syntax
+from checker.tree import Block, SyntaxTree
 
 MAX_ERRORS = 20
 """Syntax errors reported per file; past this many, the other broken statements are set aside
