@@ -164,7 +164,8 @@ def stages(files: list[Path], repeat: int) -> dict[str, float]:
     from checker.build import build_policy
     from checker.engine import evaluate
     from checker.files import read_text
-    from checker.lint_command import LintOptions, run_lint
+    from checker.lint_command import run_lint
+    from checker.reporters.run import LintOptions
     from checker.requirements import resolve_sets, sets_for_jurisdictions
     from checker.syntax import comments_of, parse_syntax, policy_parser
 
@@ -287,7 +288,8 @@ def profile(action: Callable[[], object], top: int) -> dict[str, Any]:
 
 
 def cached_profile(files: list[Path]) -> dict[str, Any]:
-    from checker.lint_command import LintOptions, run_lint
+    from checker.lint_command import run_lint
+    from checker.reporters.run import LintOptions
 
     with tempfile.TemporaryDirectory() as cache:
         options = LintOptions(paths=tuple(files), jobs=1, cache_dir=Path(cache))
@@ -383,7 +385,8 @@ def main(argv: list[str] | None = None) -> int:
     result["stages_s"] = stages(files, args.repeat)
     print("functions ...", flush=True)
     from checker import anchoring
-    from checker.lint_command import LintOptions, run_lint
+    from checker.lint_command import run_lint
+    from checker.reporters.run import LintOptions
 
     def lint() -> None:
         anchoring.prepare.cache_clear()

@@ -216,7 +216,7 @@ def forget_content_caches() -> None:
 def pipeline_pass(files: list[Path], today: datetime.date) -> Callable[[], None]:
     """read -> load_policy (parse, facts, anchoring) -> evaluate, the sets chosen as lint does."""
     from checker.engine import evaluate
-    from checker.files import load_policy
+    from checker.notice.loading import load_policy
     from checker.requirements import resolve_sets, sets_for_jurisdictions
 
     def run() -> None:
@@ -230,7 +230,8 @@ def pipeline_pass(files: list[Path], today: datetime.date) -> Callable[[], None]
 
 
 def lint_pass(files: list[Path]) -> Callable[[], Any]:
-    from checker.lint_command import LintOptions, run_lint
+    from checker.lint_command import run_lint
+    from checker.reporters.run import LintOptions
 
     options = LintOptions(paths=tuple(files), jobs=1, cache_dir=None)
 
@@ -489,7 +490,8 @@ def real_corpus(bare: Any, repeat: int) -> dict[str, Any] | None:
     files = sorted((ROOT / "policies").glob("*.policy"))
     if not files:
         return None
-    from checker.lint_command import LintOptions, run_lint
+    from checker.lint_command import run_lint
+    from checker.reporters.run import LintOptions
 
     if run_lint(LintOptions(paths=tuple(files), jobs=1, cache_dir=None)).errors:
         return {"skipped": "policies/ has input errors right now"}

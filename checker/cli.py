@@ -30,9 +30,10 @@ from checker import __version__
 from checker.config import FAIL_ON, Config, find_config, load_config
 from checker.errors import CheckerError, ErrorList, terminal_safe
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR
-from checker.files import MAX_BYTES
-from checker.lint_command import CACHE_DIR, LintOptions, LintRun, run_lint
+from checker.files import read_for_excerpt
+from checker.lint_command import CACHE_DIR, run_lint
 from checker.output import GuardedOutput
+from checker.reporters.run import LintOptions, LintRun
 
 if TYPE_CHECKING:
     from checker.baseline import Entry
@@ -291,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CheckerError, ErrorList) as exc:
         errors = exc.errors if isinstance(exc, ErrorList) else [exc]
         for error in ErrorList(errors).sorted():
-            sys.stderr.write(error.render(_read_for_excerpt(error.path)) + "\n")
+            sys.stderr.write(error.render(read_for_excerpt(error.path)) + "\n")
         return EXIT_INPUT_ERROR
     except KeyboardInterrupt:
         return EXIT_INPUT_ERROR
@@ -422,7 +423,7 @@ def _lint_options(
 
 
 def _show_error(error: CheckerError) -> str:
-    return error.render(_read_for_excerpt(error.path))
+    return error.render(read_for_excerpt(error.path))
 
 
 def _nothing_to_check() -> int:
@@ -448,7 +449,7 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
     if baseline is not None:
         _apply_baseline(run, *baseline)
     for path in {f.path for f in run.findings()} - set(run.texts):
-        text = _read_for_excerpt(path)
+        text = read_for_excerpt(path)
         if text is not None:
             run.texts[path] = text
     color = use_color(args.color, args.output is None and sys.stdout.isatty(), os.environ)
@@ -523,7 +524,7 @@ def _diff(args: argparse.Namespace, config: Config) -> int:
 def _write_errors(run: LintRun) -> None:
     for error in run.errors:
         sys.stderr.write(
-            error.render(run.texts.get(error.path) or _read_for_excerpt(error.path)) + "\n"
+            error.render(run.texts.get(error.path) or read_for_excerpt(error.path)) + "\n"
         )
     select = run.options.select
     if (
@@ -636,22 +637,3 @@ def _apply_baseline(run: LintRun, baseline: list[Entry], file: Path) -> None:
             "   = help: delete these entries, or record the findings again with "
             f"--write-baseline {file}\n"
         )
-
-
-def _read_for_excerpt(path: str) -> str | None:
-    """The text of a file an error points into, for its caret excerpt; None if not a plain file.
-
-    Only regular files of sane size are read (a named pipe would block), with undecodable bytes
-    replaced so that a non-UTF-8 file still gets its excerpt.
-    """
-    if not path:
-        return None
-    try:
-        file = Path(path)
-        if not file.is_file() or file.stat().st_size > MAX_BYTES:
-            return None
-        # Decoded from bytes: `read_text` would turn a lone carriage return into a line break,
-        # and the excerpt would then show another line than the parser counted.
-        return file.read_bytes().decode("utf-8", errors="replace")
-    except (OSError, ValueError):
-        return None

@@ -21,7 +21,8 @@ from checker.anchoring import chosen_place, places, prepare
 from checker.errors import CheckerError, ErrorList, terminal_safe
 from checker.exitcodes import EXIT_CLEAN, EXIT_INPUT_ERROR
 from checker.facts import Policy
-from checker.files import list_policy_files, load_policy, read_notice
+from checker.files import list_policy_files
+from checker.notice.loading import load_policy, read_notice
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from checker.engine import check
 from checker.errors import CATALOGUE, CheckerError, did_you_mean, terminal_safe
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS
 from checker.facts import FIXED_FIELDS, Fact, value_text
-from checker.files import load_policy
+from checker.notice.loading import load_policy
 from checker.own_checks import CHECKS, LAW
 from checker.requirements import Requirement, resolve_sets
 from checker.resources import shipped_dir, shipped_sets

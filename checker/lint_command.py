@@ -16,7 +16,6 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,97 +24,23 @@ from checker import __version__
 from checker.cache_codec import decode, encode
 from checker.errors import CheckerError, ErrorList
 from checker.files import list_policy_files, read_bytes
+from checker.reporters.run import LintOptions, LintRun
 from checker.resources import sensitivity_file, set_files, shipped_dir, shipped_sets
-from checker.results import DocumentReport, Finding
+from checker.results import DocumentReport
 from checker.selection import selected
 
 if TYPE_CHECKING:
     import multiprocessing.context
 
-    from checker.baseline import Applied
     from checker.facts import Policy
-    from checker.requirements import Requirement, RequirementSet
+    from checker.requirements import RequirementSet
 
 # The parser, the fact model, the engine and the requirement sets (and with them lark, pydantic
 # and yaml), and the process pool, are imported only where they are used: a run served wholly
 # from the cache with text output needs none of them, and importing them would be most of its
 # time. (The other formats describe every requirement, so they load the sets.)
 
-SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 CACHE_DIR = ".policycheck_cache"
-
-
-@dataclass(frozen=True)
-class LintOptions:
-    paths: tuple[Path, ...]
-    exclude: tuple[str, ...] = ()
-    requirements: tuple[str, ...] = ()
-    """Sets by name, file or directory; empty means: by each document's jurisdictions."""
-    extra_requirements: tuple[str, ...] = ()
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    fail_on: str = "error"
-    jobs: int = 1
-    cache_dir: Path | None = None
-    show_passed: bool = False
-    quiet: bool = False
-    """Text output: the summary line only."""
-    statistics: bool = False
-    """Text output: the number of findings of each requirement, before the summary."""
-    roots: tuple[Path, ...] = ()
-    """Where notices may lie (see `checker.files.roots_for`); empty: each policy's own root."""
-    today: datetime.date = field(default_factory=datetime.date.today)
-
-
-class LintRun:
-    """What a lint run produced: one report per readable policy, and every input error.
-
-    `requirements` (every requirement of the sets the reports used) is loaded only when a
-    reporter asks for it, so a run served from the cache need not compile any requirement set.
-    """
-
-    baseline: Applied | None = None
-    """Set when a baseline was applied: the reports then hold only the findings it lacks."""
-
-    def __init__(
-        self,
-        reports: list[DocumentReport],
-        errors: list[CheckerError],
-        requirements: list[Requirement] | None = None,
-        texts: dict[str, str] | None = None,
-        options: LintOptions | None = None,
-        named_sets: list[RequirementSet] | None = None,
-    ) -> None:
-        self.reports = reports
-        self.errors = errors
-        self.texts = texts if texts is not None else {}
-        self.options = options if options is not None else LintOptions(paths=())
-        self._requirements = requirements
-        self._named_sets = named_sets or []
-
-    @property
-    def requirements(self) -> list[Requirement]:
-        if self._requirements is None:
-            used = {s for r in self.reports for s in r.sets}
-            found = [
-                req
-                for s in _sets_by_name(used, self._named_sets)
-                for req in s.requirements
-                if selected(req.id, self.options.select, self.options.ignore)
-            ]
-            self._requirements = sorted(found, key=lambda r: r.id)
-        return self._requirements
-
-    def findings(self) -> list[Finding]:
-        return [f for r in self.reports for f in r.findings()]
-
-    def failing(self) -> list[Finding]:
-        threshold = SEVERITY_RANK[self.options.fail_on]
-        return [
-            f
-            for f in self.findings()
-            if f.status in ("fail", "incomplete") and SEVERITY_RANK[f.severity] >= threshold
-        ]
 
 
 def run_lint(options: LintOptions) -> LintRun:
@@ -224,17 +149,6 @@ def _resolve(names: list[str]) -> list[RequirementSet]:
     return resolve_sets(names)
 
 
-def _sets_by_name(names: set[str], named: list[RequirementSet]) -> list[RequirementSet]:
-    from checker.requirements import load_set_file
-
-    found = {s.name: s for s in named}
-    shipped = shipped_sets()
-    for name in names - set(found):
-        if name in shipped:
-            found[name] = load_set_file(shipped[name])
-    return [found[n] for n in sorted(found) if n in names]
-
-
 def _filter(report: DocumentReport, options: LintOptions) -> DocumentReport:
     return filter_report(report, options.select, options.ignore)
 
@@ -282,7 +196,7 @@ def _lint_one(job: Job) -> tuple[str, DocumentReport | None, list[CheckerError],
         if cached is not None:
             return name, cached, [], None
     from checker.engine import evaluate
-    from checker.files import load_policy
+    from checker.notice.loading import load_policy
 
     try:
         policy, text = load_policy(path, name, roots)
@@ -394,7 +308,7 @@ _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
 
 def _notice_bytes(path: Path, source: str, roots: tuple[Path, ...]) -> bytes:
     """The bytes of a policy's notice, read with the checks a fresh lint applies to it."""
-    from checker.files import confined, roots_for
+    from checker.notice.loading import confined, roots_for
 
     return read_bytes(confined(path.parent / source, roots_for(path, roots)))
 

@@ -404,3 +404,13 @@ def all_requirement_ids() -> frozenset[str]:
         except ErrorList:
             continue
     return frozenset(ids)
+
+
+def sets_by_name(names: set[str], named: list[RequirementSet]) -> list[RequirementSet]:
+    """The sets called `names`: those among `named` (already loaded), else the shipped ones."""
+    found = {s.name: s for s in named}
+    shipped = shipped_sets()
+    for name in names - set(found):
+        if name in shipped:
+            found[name] = load_set_file(shipped[name])
+    return [found[n] for n in sorted(found) if n in names]

@@ -16,8 +16,8 @@ from checker.cache_codec import decode, encode
 from checker.cli import main
 from checker.engine import evaluate
 from checker.errors import ErrorList
-from checker.files import parse_policy
 from checker.formatter import format_text
+from checker.notice.loading import parse_policy
 from checker.scanner import fast_parse
 from checker.syntax import parse_syntax, policy_parser
 

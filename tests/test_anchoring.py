@@ -6,7 +6,7 @@ import pytest
 
 from checker.anchoring import anchor, closest_passage, find_quote, normalise, prepare
 from checker.errors import ErrorList
-from checker.files import parse_policy
+from checker.notice.loading import parse_policy
 from checker.spans import Span
 
 NOTICE = """\
@@ -143,7 +143,7 @@ def test_anchoring_copies_as_model_copy_would() -> None:
 
     from checker.anchoring import anchor
     from checker.facts import Policy
-    from checker.files import parse_policy
+    from checker.notice.loading import parse_policy
 
     root = Path(__file__).resolve().parents[1] / "policies"
     path = root / "company_app.policy"

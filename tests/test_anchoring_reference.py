@@ -26,7 +26,7 @@ from checker.anchoring import (
     normalise,
     prepare,
 )
-from checker.files import parse_policy
+from checker.notice.loading import parse_policy
 
 _RUNS = re.compile(r"\s+")
 

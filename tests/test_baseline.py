@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from checker.baseline import apply_baseline, read_baseline, write_baseline
 from checker.cli import main
 from checker.errors import CheckerError
-from checker.lint_command import LintOptions, run_lint
+from checker.lint_command import run_lint
+from checker.reporters.run import LintOptions
 
 DATA = Path(__file__).parent / "data"
 RULES = str(DATA / "house_rules.yaml")

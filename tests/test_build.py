@@ -473,7 +473,7 @@ def test_facts_of_the_shipped_policies_are_what_validation_would_make() -> None:
     """The builder skips pydantic's second validation; a fact it makes must not differ."""
     from pathlib import Path
 
-    from checker.files import parse_policy
+    from checker.notice.loading import parse_policy
 
     shipped = sorted((Path(__file__).parents[1] / "policies").glob("*.policy"))
     assert len(shipped) == 6

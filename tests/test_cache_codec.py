@@ -11,7 +11,7 @@ from typed_values import typed
 
 from checker.cache_codec import decode, encode
 from checker.engine import evaluate
-from checker.files import load_policy
+from checker.notice.loading import load_policy
 from checker.requirements import load_set_file
 from checker.resources import shipped_sets
 

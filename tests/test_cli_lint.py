@@ -82,12 +82,12 @@ def test_a_second_run_is_served_from_the_cache(
     first = lint(capsys, ".", "--requirements", RULES, "--jobs", "1")
     assert list((corpus / ".policycheck_cache").rglob("*.json"))
 
-    import checker.files
+    import checker.notice.loading
 
     def no_parsing(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed although the corpus is unchanged")
 
-    monkeypatch.setattr(checker.files, "load_policy", no_parsing)
+    monkeypatch.setattr(checker.notice.loading, "load_policy", no_parsing)
     assert lint(capsys, ".", "--requirements", RULES, "--jobs", "1") == first
 
 

@@ -18,7 +18,7 @@ import pytest
 from checker.cases import all_cases, case_policy
 from checker.conditions import CATEGORY_FIELDS, MISSING, AllCategories, PathType, Trace, resolve
 from checker.facts import KIND_MODELS, SHAPES, UNSTATED, Policy, Shape
-from checker.files import load_policy, parse_policy
+from checker.notice.loading import load_policy, parse_policy
 from checker.taxonomy import CategoryInfo, classify
 
 ROOT = Path(__file__).resolve().parents[1]

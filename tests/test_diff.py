@@ -439,7 +439,7 @@ def test_extra_requirements_of_the_configuration_are_read_from_each_side(
 
 def test_facts_are_compared_by_statement_and_field_never_by_place() -> None:
     from checker.fact_diff import diff_facts
-    from checker.files import parse_policy
+    from checker.notice.loading import parse_policy
 
     header = 'document {\n  title = "T"\n  source = "n.txt"\n  jurisdictions = [cn]\n}\n'
     old = header + (

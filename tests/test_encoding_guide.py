@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from checker.engine import evaluate
-from checker.files import load_policy, parse_policy
 from checker.formatter import format_text
+from checker.notice.loading import load_policy, parse_policy
 from checker.requirements import load_set_file
 from checker.resources import shipped_sets
 from checker.taxonomy import taxonomy_keys

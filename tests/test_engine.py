@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker.engine import evaluate
-from checker.files import parse_policy
+from checker.notice.loading import parse_policy
 from checker.requirements import RequirementSet, load_requirement_file
 from checker.results import DocumentReport
 

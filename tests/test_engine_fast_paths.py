@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from checker.engine import _LENIENT, _format, _plain_template, evaluate
 from checker.facts import UNSTATED, Policy
-from checker.files import load_policy, parse_policy
+from checker.notice.loading import load_policy, parse_policy
 from checker.requirements import load_requirement_file, load_set_file, shipped_sets
 from checker.results import DocumentReport, Evidence, Finding, Outcome
 from checker.spans import Span

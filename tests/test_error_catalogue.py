@@ -17,7 +17,7 @@ import pytest
 from checker.anchoring import anchor
 from checker.config import load_config
 from checker.errors import CATALOGUE, CheckerError, ErrorList
-from checker.files import parse_policy
+from checker.notice.loading import parse_policy
 from checker.requirements import load_requirement_file
 
 ROOT = Path(__file__).resolve().parents[1]

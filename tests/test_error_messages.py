@@ -21,7 +21,8 @@ from checker.anchoring import anchor
 from checker.cli import main
 from checker.config import load_config
 from checker.errors import CheckerError, ErrorList
-from checker.files import load_policy, parse_policy, read_text
+from checker.files import read_text
+from checker.notice.loading import load_policy, parse_policy
 from checker.requirements import load_requirement_file
 from checker.syntax import _EXAMPLES, _MESSAGES, parse_syntax
 

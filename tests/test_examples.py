@@ -10,8 +10,8 @@ import pytest
 
 from checker.cli import main
 from checker.facts import KIND_MODELS
-from checker.files import load_policy
 from checker.formatter import format_text
+from checker.notice.loading import load_policy
 from checker.render import render_policy
 
 KINDS_DIR = Path(__file__).resolve().parent / "examples" / "kinds"

@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from checker.anchoring import anchor, closest, prepare
 from checker.errors import MAX_ERRORS, CheckerError, ErrorList
 from checker.facts import KIND_MODELS, SHAPES, Policy
-from checker.files import parse_policy, read_text
+from checker.files import read_text
+from checker.notice.loading import parse_policy
 from checker.spans import Span
 from checker.taxonomy import taxonomy_keys
 
@@ -522,7 +523,7 @@ _POLICY: list[Policy] = []
 
 def _fuzz_policy() -> Policy:
     if not _POLICY:
-        from checker.files import load_policy
+        from checker.notice.loading import load_policy
 
         _POLICY.append(load_policy(POLICY_FILES[0])[0])
     return _POLICY[0]

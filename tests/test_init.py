@@ -15,8 +15,8 @@ from checker.anchoring import anchor
 from checker.cli import main
 from checker.commands.init import default_output, guess_language, is_heading, scaffold
 from checker.coverage_command import coverage_of
-from checker.files import load_policy, parse_policy
 from checker.formatter import format_text
+from checker.notice.loading import load_policy, parse_policy
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTICES = sorted((ROOT / "policies" / "sources").glob("*.txt"))

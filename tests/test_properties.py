@@ -33,8 +33,9 @@ from checker.facts import (
     Policy,
     Shape,
 )
-from checker.files import parse_policy, read_text
+from checker.files import read_text
 from checker.formatter import format_text
+from checker.notice.loading import parse_policy
 from checker.render import render_policy
 from checker.spans import Span
 from checker.syntax import comments_of, parse_syntax

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from checker.engine import evaluate
-from checker.files import load_policy
+from checker.notice.loading import load_policy
 from checker.requirements import load_set_file
 from checker.resources import shipped_sets
 from checker.results import DocumentReport

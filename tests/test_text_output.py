@@ -22,8 +22,9 @@ import pytest
 
 from checker.cli import build_parser, main, use_color
 from checker.engine import evaluate
-from checker.files import parse_policy
-from checker.lint_command import LintOptions, run_lint
+from checker.lint_command import run_lint
+from checker.notice.loading import parse_policy
+from checker.reporters.run import LintOptions
 from checker.requirements import load_requirement_file
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING, TextIO
 
 from checker.errors import CheckerError, ErrorList
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR
-from checker.lint_command import LintOptions, LintRun, run_lint
+from checker.lint_command import run_lint
 from checker.report_diff import DiffResult, NoticeDiff, compare_reports, relocated
+from checker.reporters.run import LintOptions, LintRun
 
 if TYPE_CHECKING:
     from checker.facts import Policy
@@ -70,10 +71,10 @@ def run_diff(
 
 
 def _print_errors(errors: list[CheckerError], err: TextIO) -> None:
-    from checker.cli import _read_for_excerpt
+    from checker.files import read_for_excerpt
 
     for error in ErrorList(errors).sorted():
-        err.write(error.render(_read_for_excerpt(error.path)) + "\n")
+        err.write(error.render(read_for_excerpt(error.path)) + "\n")
 
 
 # --- Two files ------------------------------------------------------------------------------
@@ -286,7 +287,8 @@ def _lint(
 
 def _load(path: Path, shown: str | None = None) -> tuple[Policy, str] | None:
     """The policy and its notice's text, or None if it does not load (its lint says why)."""
-    from checker.files import load_policy, read_text, source_path
+    from checker.files import read_text
+    from checker.notice.loading import load_policy, source_path
 
     try:
         policy, _ = load_policy(path, shown)
@@ -335,7 +337,8 @@ def _notice_diff(
 def run_agreement(options: DiffOptions, fmt: str, out: TextIO, err: TextIO) -> int:
     """`policycheck diff A.policy B.policy --agreement`: two readings of one notice compared."""
     from checker.agreement import compare
-    from checker.files import load_policy, read_text, source_path
+    from checker.files import read_text
+    from checker.notice.loading import load_policy, source_path
     from checker.reporters.agreement import RENDERERS
     from checker.requirements import sets_for_jurisdictions
 

@@ -182,7 +182,8 @@ def run_init(
     err: TextIO,
     roots: tuple[Path, ...] = (),
 ) -> int:
-    from checker.files import confined, read_text, roots_for
+    from checker.files import read_text
+    from checker.notice.loading import confined, roots_for
 
     chosen = check_jurisdictions(jurisdictions or ["cn"])
     text = read_text(notice)

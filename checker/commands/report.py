@@ -20,10 +20,11 @@ from checker.cases import examples
 from checker.coverage_command import coverage_of
 from checker.errors import CheckerError, ErrorList
 from checker.exitcodes import EXIT_CLEAN, EXIT_INPUT_ERROR
-from checker.files import load_policy, read_notice
-from checker.lint_command import LintOptions, LintRun, run_lint
+from checker.lint_command import run_lint
+from checker.notice.loading import load_policy, read_notice
 from checker.reporters.html import assets, render_notice, render_overview, render_requirement
 from checker.reporters.html.model import Meta, NoticeInput, RequirementInfo, SetInfo, Site
+from checker.reporters.run import LintOptions, LintRun
 from checker.requirements import Requirement
 from checker.results import DocumentReport
 

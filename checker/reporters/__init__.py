@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from checker.lint_command import LintRun
+    from checker.reporters.run import LintRun
 
 Renderer = Callable[["LintRun", bool], str]
 

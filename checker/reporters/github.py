@@ -16,7 +16,7 @@ only sent when the annotation starts and ends on the same line, as the runner re
 from __future__ import annotations
 
 from checker.errors import CATALOGUE, CheckerError, terminal_safe
-from checker.lint_command import LintRun
+from checker.reporters.run import LintRun
 from checker.reporters.sarif import repository_path
 from checker.reporters.text import summary
 from checker.results import Finding

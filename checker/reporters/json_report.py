@@ -29,7 +29,7 @@ from typing import Any
 from checker import __version__
 from checker.citations import Citation
 from checker.errors import CATALOGUE, CheckerError
-from checker.lint_command import LintRun
+from checker.reporters.run import LintRun
 from checker.requirements import Requirement
 from checker.results import STATUSES, DocumentReport, Evidence, Finding, Outcome
 from checker.spans import Span

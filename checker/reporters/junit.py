@@ -22,7 +22,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from checker.errors import CATALOGUE, CheckerError
-from checker.lint_command import LintRun
+from checker.reporters.run import LintRun
 from checker.reporters.text import line_of
 from checker.requirements import Requirement
 from checker.results import DocumentReport, Finding

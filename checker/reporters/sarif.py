@@ -34,8 +34,8 @@ from urllib.parse import quote, urlparse
 from checker import __version__
 from checker.errors import CATALOGUE, CheckerError
 from checker.fingerprint import fingerprint as finding_fingerprint
-from checker.lint_command import SEVERITY_RANK, LintRun
 from checker.own_checks import CHECKS
+from checker.reporters.run import SEVERITY_RANK, LintRun
 from checker.requirements import Requirement
 from checker.resources import shipped_dir
 from checker.results import Evidence, Finding

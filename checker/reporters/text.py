@@ -26,7 +26,7 @@ from itertools import groupby
 from operator import attrgetter
 
 from checker.errors import excerpt, terminal_safe
-from checker.lint_command import LintRun
+from checker.reporters.run import LintRun
 from checker.results import Finding
 
 _COLOURS = {

@@ -110,7 +110,8 @@ async def test_findings_recorded_in_the_baseline_are_not_shown(
     client: LanguageClient, tmp_path: Path
 ) -> None:
     from checker.baseline import write_baseline
-    from checker.lint_command import LintOptions, run_lint
+    from checker.lint_command import run_lint
+    from checker.reporters.run import LintOptions
 
     shutil.copy(EXAMPLES / "notice.txt", tmp_path / "notice.txt")
     policy = tmp_path / "recorded.policy"

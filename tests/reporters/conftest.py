@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from reporting_demo import TODAY, build_run, input_errors
 
-from checker.lint_command import LintOptions, LintRun
+from checker.reporters.run import LintOptions, LintRun
 
 
 @pytest.fixture

@@ -21,8 +21,8 @@ from pathlib import Path
 from checker.anchoring import anchor
 from checker.engine import evaluate
 from checker.errors import CheckerError, ErrorList
-from checker.files import parse_policy
-from checker.lint_command import LintOptions, LintRun
+from checker.notice.loading import parse_policy
+from checker.reporters.run import LintOptions, LintRun
 from checker.requirements import RequirementSet, load_requirement_file
 
 TODAY = datetime.date(2026, 1, 1)

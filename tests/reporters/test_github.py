@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from reporting_demo import POLICY, line_of
 
 from checker.errors import CheckerError
-from checker.lint_command import LintRun
 from checker.reporters import FORMATS
 from checker.reporters.github import annotation, command, escape_data, escape_property, render
+from checker.reporters.run import LintRun
 from checker.spans import Span
 
 # `::name key=value,...::message`, as the runner parses it.

@@ -11,9 +11,9 @@ import jsonschema
 import pytest
 from reporting_demo import EXPECTED_STATUSES, POLICY, POLICY_PATH, WAIVER_FINDINGS, line_of
 
-from checker.lint_command import LintRun
 from checker.reporters import FORMATS
 from checker.reporters.json_report import SCHEMA, render
+from checker.reporters.run import LintRun
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "report.schema.json"
 

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from reporting_demo import EXPECTED_STATUSES, POLICY, POLICY_PATH, WAIVER_FINDINGS, line_of
 
 from checker.errors import CheckerError
-from checker.lint_command import LintOptions, LintRun
 from checker.reporters import FORMATS
 from checker.reporters.junit import render, xml_text
+from checker.reporters.run import LintOptions, LintRun
 
 
 def _root(run: LintRun) -> ET.Element:

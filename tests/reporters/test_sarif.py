@@ -13,9 +13,9 @@ import jsonschema
 import pytest
 from reporting_demo import POLICY, WAIVER_FINDINGS, line_of
 
-from checker.lint_command import LintRun
 from checker.own_checks import CHECKS
 from checker.reporters import FORMATS, sarif
+from checker.reporters.run import LintRun
 from checker.reporters.sarif import FINGERPRINT, artifact_uri, pascal_case, render
 
 # The official schema, kept in the test data (its source and licence: tests/data/sarif/README.md).
@@ -258,7 +258,7 @@ def test_an_input_error_result_keeps_its_fingerprint_when_lines_move() -> None:
     from reporting_demo import BROKEN_POLICY
 
     from checker.errors import ErrorList
-    from checker.files import parse_policy
+    from checker.notice.loading import parse_policy
 
     def results_for(text: str) -> list[dict[str, Any]]:
         try:

@@ -14,7 +14,8 @@ from checker.commands.lsp.recovery import parse_recovering
 from checker.config import Config, find_config, load_config
 from checker.errors import CheckerError, ErrorList
 from checker.facts import Policy
-from checker.files import read_notice, read_text
+from checker.files import read_text
+from checker.notice.loading import read_notice
 from checker.results import DocumentReport, Finding
 from checker.tree import Block, Field, Scalar, SyntaxTree
 
