@@ -10,7 +10,7 @@ fields, judgement comments, every field given a value or `unstated`, every fact 
 Every quote is a run of words of a sentence written into that notice, so quote anchoring runs on
 every citation and finds each one. The notice is typeset the way real ones are - curly quotes and
 apostrophes, em dashes, non-breaking spaces, hard-wrapped lines in some documents - so matching
-goes through the normalisation the checker promises (docs/language.md, checker/anchoring.py).
+goes through the normalisation the checker promises (docs/language.md, checker/notice/anchoring.py).
 
 Every statement kind of docs/language.md occurs: the single blocks in every document (the encoding
 rules ask for them even where the notice is silent), the repeatable kinds in a rotation that puts
@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from checker.facts import RightKind  # the vocabulary itself, not a copy of it
+from checker.language.facts import RightKind  # the vocabulary itself, not a copy of it
 
 NOTICE_KB = (6, 22)
 POLICY_KB = (5, 20)

@@ -7,7 +7,7 @@ Measures, on one CPU, over the same synthetic corpus as bench/run.py:
 1. start-up: `python -X importtime` of what linting an uncached file imports, grouped by package,
    and the one-time work of a first lint in a fresh process (loading requirement sets, ...);
 2. stages: CPU time of each stage of the pipeline, called one after the other per file as
-   checker.lint_command does - read, lex (lark's basic lexer alone, for scale), parse into the
+   checker.commands.lint does - read, lex (lark's basic lexer alone, for scale), parse into the
    syntax tree with its comments (the fast path; the Lark path and its separate comment pass
    for scale), build (facts from checked values), anchoring (notice read, normalisation, quote
    search), set selection, evaluation - and the whole of run_lint, whose excess over the stages
@@ -72,10 +72,11 @@ t0 = time.perf_counter()
 import checker.cli
 t1 = time.perf_counter()
 from pathlib import Path
-import checker.anchoring, checker.build, checker.engine, checker.files, checker.syntax
-from checker.requirements import shipped_sets, load_set_file
-from checker.taxonomy import taxonomy_keys, sensitivity_table
-from checker.lint_command import LintOptions, run_lint
+import checker.notice.anchoring, checker.language.build, checker.rules.engine  # noqa: E401
+import checker.files, checker.language.syntax  # noqa: E401
+from checker.rules.requirements import shipped_sets, load_set_file
+from checker.language.taxonomy import taxonomy_keys, sensitivity_table
+from checker.commands.lint import LintOptions, run_lint
 t2 = t3 = time.perf_counter()
 for path in shipped_sets().values():
     load_set_file(path)
@@ -85,11 +86,11 @@ t5 = time.perf_counter()
 options = LintOptions(paths=(Path(sys.argv[1]),), jobs=1, cache_dir=None)
 run_lint(options)
 t6 = time.perf_counter()
-from checker import anchoring
+from checker.notice import anchoring
 getattr(anchoring.prepare, "cache_clear", lambda: None)()
 run_lint(options)
 t7 = time.perf_counter()
-from checker.syntax import policy_parser
+from checker.language.syntax import policy_parser
 policy_parser()
 t8 = time.perf_counter()
 print(json.dumps({
@@ -105,8 +106,8 @@ print(json.dumps({
 
 
 LINT_IMPORTS = (
-    "import checker.cli, checker.anchoring, checker.build, checker.engine, checker.files, "
-    "checker.requirements, checker.syntax"
+    "import checker.cli, checker.notice.anchoring, checker.language.build, checker.rules.engine, "
+    "checker.files, checker.rules.requirements, checker.language.syntax"
 )
 """What linting a file that is not in the cache imports (a cached run needs only checker.cli)."""
 
@@ -159,15 +160,15 @@ def stages(files: list[Path], repeat: int) -> dict[str, float]:
     """CPU seconds per stage over the corpus (medians), called in pipeline order."""
     import lark
 
-    from checker import anchoring
-    from checker.anchoring import anchor
-    from checker.build import build_policy
-    from checker.engine import evaluate
+    from checker.commands.lint import run_lint
     from checker.files import read_text
-    from checker.lint_command import run_lint
+    from checker.language.build import build_policy
+    from checker.language.syntax import comments_of, parse_syntax, policy_parser
+    from checker.notice import anchoring
+    from checker.notice.anchoring import anchor
     from checker.reporters.run import LintOptions
-    from checker.requirements import resolve_sets, sets_for_jurisdictions
-    from checker.syntax import comments_of, parse_syntax, policy_parser
+    from checker.rules.engine import evaluate
+    from checker.rules.requirements import resolve_sets, sets_for_jurisdictions
 
     today = datetime.date.today()
     grammar = (ROOT / "grammar" / "policy.lark").read_text(encoding="utf-8")
@@ -288,7 +289,7 @@ def profile(action: Callable[[], object], top: int) -> dict[str, Any]:
 
 
 def cached_profile(files: list[Path]) -> dict[str, Any]:
-    from checker.lint_command import run_lint
+    from checker.commands.lint import run_lint
     from checker.reporters.run import LintOptions
 
     with tempfile.TemporaryDirectory() as cache:
@@ -384,8 +385,8 @@ def main(argv: list[str] | None = None) -> int:
     print("stages ...", flush=True)
     result["stages_s"] = stages(files, args.repeat)
     print("functions ...", flush=True)
-    from checker import anchoring
-    from checker.lint_command import run_lint
+    from checker.commands.lint import run_lint
+    from checker.notice import anchoring
     from checker.reporters.run import LintOptions
 
     def lint() -> None:

@@ -42,8 +42,8 @@ sys.path.insert(0, str(HERE))
 
 import run  # noqa: E402  (bench/ is not a package)
 
+from checker.commands.lint import run_lint  # noqa: E402
 from checker.commands.report import write_report  # noqa: E402
-from checker.lint_command import run_lint  # noqa: E402
 from checker.reporters.run import LintOptions  # noqa: E402
 
 ROOT = run.ROOT

@@ -8,9 +8,10 @@ subprocesses run pinned to one CPU; only `--jobs 2` is given every CPU.
 
   a. bare parse: `lark.Lark(grammar/policy.lark, parser="lalr", propagate_positions=True).parse()`
      of each corpus file (read from disk, as the pipeline reads it) - the baseline;
-  b. pipeline: per file read -> checker.files.load_policy -> checker.engine.evaluate against the
-     sets `policycheck lint` would choose, and run_lint(LintOptions(jobs=1, cache_dir=None)) over
-     the corpus (the lint path itself); throughput ratio to (a), target >= 2.0;
+  b. pipeline: per file read -> checker.notice.loading.load_policy ->
+     checker.rules.engine.evaluate against the sets `policycheck lint` would choose, and
+     run_lint(LintOptions(jobs=1, cache_dir=None)) over the corpus (the lint path itself);
+     throughput ratio to (a), target >= 2.0;
   c. cold start: `policycheck lint --no-cache --jobs 1 SMALL.policy` against
      `python -c "import lark, pydantic, yaml"`, subprocesses, target <= 1.5x;
   d. scaling: lint throughput at 1x, 4x and 16x the corpus (should stay flat);
@@ -206,7 +207,7 @@ def bare_pass(parser: Any, files: list[Path]) -> Callable[[], None]:
 
 def forget_content_caches() -> None:
     """Drop caches keyed on file content, so each pass does the work a real run does once."""
-    from checker import anchoring
+    from checker.notice import anchoring
 
     clear = getattr(getattr(anchoring, "prepare", None), "cache_clear", None)
     if clear is not None:
@@ -215,9 +216,9 @@ def forget_content_caches() -> None:
 
 def pipeline_pass(files: list[Path], today: datetime.date) -> Callable[[], None]:
     """read -> load_policy (parse, facts, anchoring) -> evaluate, the sets chosen as lint does."""
-    from checker.engine import evaluate
     from checker.notice.loading import load_policy
-    from checker.requirements import resolve_sets, sets_for_jurisdictions
+    from checker.rules.engine import evaluate
+    from checker.rules.requirements import resolve_sets, sets_for_jurisdictions
 
     def run() -> None:
         forget_content_caches()
@@ -230,7 +231,7 @@ def pipeline_pass(files: list[Path], today: datetime.date) -> Callable[[], None]
 
 
 def lint_pass(files: list[Path]) -> Callable[[], Any]:
-    from checker.lint_command import run_lint
+    from checker.commands.lint import run_lint
     from checker.reporters.run import LintOptions
 
     options = LintOptions(paths=tuple(files), jobs=1, cache_dir=None)
@@ -490,7 +491,7 @@ def real_corpus(bare: Any, repeat: int) -> dict[str, Any] | None:
     files = sorted((ROOT / "policies").glob("*.policy"))
     if not files:
         return None
-    from checker.lint_command import run_lint
+    from checker.commands.lint import run_lint
     from checker.reporters.run import LintOptions
 
     if run_lint(LintOptions(paths=tuple(files), jobs=1, cache_dir=None)).errors:

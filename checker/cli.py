@@ -27,16 +27,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
 from checker import __version__
+from checker.commands.lint import CACHE_DIR, run_lint
+from checker.commands.output import GuardedOutput
 from checker.config import FAIL_ON, Config, find_config, load_config
 from checker.errors import CheckerError, ErrorList, terminal_safe
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR
 from checker.files import read_for_excerpt
-from checker.lint_command import CACHE_DIR, run_lint
-from checker.output import GuardedOutput
 from checker.reporters.run import LintOptions, LintRun
 
 if TYPE_CHECKING:
-    from checker.baseline import Entry
+    from checker.rules.baseline import Entry
 
 
 class _Parser(argparse.ArgumentParser):
@@ -284,7 +284,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     stdout = sys.stdout
     guarded = GuardedOutput(stdout)
-    sys.stdout = cast("TextIO", guarded)  # every command writes through it (see checker.output)
+    # Every command writes through it (see checker.commands.output).
+    sys.stdout = cast("TextIO", guarded)
     try:
         code = _dispatch(args)
         guarded.flush()
@@ -333,7 +334,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     config = _config(paths or ([args.path] if getattr(args, "path", None) else []))
     default_paths = [config.root / p for p in config.paths] or [Path("policies")]
     if args.command == "fmt":
-        from checker.fmt_command import run_fmt  # the formatter is not needed to lint
+        from checker.commands.fmt import run_fmt  # the formatter is not needed to lint
 
         return run_fmt(paths or default_paths, args.check, args.diff, sys.stdout, sys.stderr)
     if args.command == "lint":
@@ -346,7 +347,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _nothing_to_check()
         return run_report(options, args.output, sys.stderr, _show_error)
     if args.command == "coverage":
-        from checker.coverage_command import run_coverage
+        from checker.commands.coverage import run_coverage
 
         return run_coverage(
             paths or default_paths,
@@ -365,10 +366,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             args.notice, args.jurisdictions, args.output, args.force, sys.stderr, config.roots
         )
     if args.command == "explain":
-        from checker.explain import run_explain
+        from checker.commands.explain import run_explain
 
         return run_explain(args.id, args.path, args.requirements, sys.stdout, config.roots)
-    from checker.explain import run_rules
+    from checker.commands.explain import run_rules
 
     return run_rules(args.format, args.requirements, sys.stdout)
 
@@ -394,7 +395,7 @@ def _lint_options(
         raise CheckerError("E604", "--jobs must be at least 1")
     if any(p.suffix != ".policy" and not p.is_dir() for p in paths):
         # A notice text stands for the policies citing it: its edit may break their quotes.
-        from checker.notices import resolve_notices
+        from checker.notice.sources import resolve_notices
 
         search = [config.root / p for p in config.paths] or [Path("policies")]
         changed = getattr(args, "changed", False)
@@ -479,7 +480,7 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
             sys.stderr.write("policycheck: the baseline was not written: fix the errors first\n")
         return EXIT_INPUT_ERROR
     if args.write_baseline is not None:
-        from checker.baseline import write_baseline
+        from checker.rules.baseline import write_baseline
 
         count = write_baseline(args.write_baseline, run.findings())
         sys.stderr.write(
@@ -563,7 +564,7 @@ def _check_selection(args: argparse.Namespace, options: LintOptions, config: Con
     """Refuse `--select`/`--ignore` (E604) and configuration `select`/`ignore` (E501) entries
     that choose no requirement of the sets in force: a typo must not pass silently."""
     from checker.config import entry_span
-    from checker.selection import ids_in_force, unknown_entries
+    from checker.rules.selection import ids_in_force, unknown_entries
 
     given = [("select", args.select or []), ("ignore", args.ignore or [])]
     configured = [("select", config.select), ("ignore", config.ignore)]
@@ -612,15 +613,15 @@ def _read_baseline(args: argparse.Namespace, config: Config) -> tuple[list[Entry
     file = args.baseline or (config.root / config.baseline if config.baseline else None)
     if file is None:
         return None
-    from checker.baseline import read_baseline
+    from checker.rules.baseline import read_baseline
 
     return read_baseline(file), file
 
 
 def _apply_baseline(run: LintRun, baseline: list[Entry], file: Path) -> None:
     """Hide the findings `baseline` records; list its entries that no longer occur."""
-    from checker.baseline import apply_baseline
-    from checker.selection import selected
+    from checker.rules.baseline import apply_baseline
+    from checker.rules.selection import selected
 
     options = run.options
     run.reports, run.baseline = apply_baseline(

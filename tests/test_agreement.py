@@ -18,8 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from two_encodings import write_two_encodings
 
-from checker.agreement import CLASSES, SECTIONS, classify, cohen_kappa, overlap
 from checker.cli import main
+from checker.rules.agreement import CLASSES, SECTIONS, classify, cohen_kappa, overlap
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "docs" / "agreement.schema.json").read_text(encoding="utf-8"))

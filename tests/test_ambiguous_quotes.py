@@ -11,15 +11,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checker.anchoring import anchor, chosen_place, places, prepare
-from checker.cache_codec import decode, encode
 from checker.cli import main
-from checker.engine import evaluate
+from checker.commands.lint_cache import decode, encode
 from checker.errors import ErrorList
-from checker.formatter import format_text
+from checker.language.formatter import format_text
+from checker.language.scanner import fast_parse
+from checker.language.syntax import parse_syntax, policy_parser
+from checker.notice.anchoring import anchor, chosen_place, places, prepare
 from checker.notice.loading import parse_policy
-from checker.scanner import fast_parse
-from checker.syntax import parse_syntax, policy_parser
+from checker.rules.engine import evaluate
 
 NOTICE = """\
 Example Shop Privacy Notice

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from checker.anchoring import anchor, closest_passage, find_quote, normalise, prepare
 from checker.errors import ErrorList
+from checker.notice.anchoring import anchor, closest_passage, find_quote, normalise, prepare
 from checker.notice.loading import parse_policy
 from checker.spans import Span
 
@@ -129,7 +129,7 @@ def test_every_missing_quote_is_reported() -> None:
 
 def test_a_quote_after_letters_that_fold_longer_is_given_its_own_line() -> None:
     """`ß` folds to `ss`: line starts must be counted in the folded text, not the shown one."""
-    from checker.anchoring import find_quote, prepare
+    from checker.notice.anchoring import find_quote, prepare
 
     notice = prepare("ßßßß ab\ncd\n")
     assert find_quote(notice, "ab") == 1
@@ -141,8 +141,8 @@ def test_anchoring_copies_as_model_copy_would() -> None:
     """Anchored facts and policy are what pydantic's model_copy would make, indexes not carried."""
     from pathlib import Path
 
-    from checker.anchoring import anchor
-    from checker.facts import Policy
+    from checker.language.facts import Policy
+    from checker.notice.anchoring import anchor
     from checker.notice.loading import parse_policy
 
     root = Path(__file__).resolve().parents[1] / "policies"

@@ -1,6 +1,6 @@
 """Quote anchoring agrees with its plain definition.
 
-`checker.anchoring` normalises with whole-text `str.replace` passes and `str.split` instead of a
+`checker.notice.anchoring` normalises with whole-text `str.replace` passes and `str.split` instead of a
 regular expression per line, for speed. The definitions it must agree with are kept here, written
 the direct way: translate, replace every run of `\\s` by one space, strip, case-fold; for a notice,
 do that line by line, leave out the empty lines and join the rest with single spaces.
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.anchoring import (
+from checker.notice.anchoring import (
     _INLINE_SPACES,
     _TRANSLATE,
     Notice,

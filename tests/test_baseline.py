@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.baseline import apply_baseline, read_baseline, write_baseline
 from checker.cli import main
+from checker.commands.lint import run_lint
 from checker.errors import CheckerError
-from checker.lint_command import run_lint
 from checker.reporters.run import LintOptions
+from checker.rules.baseline import apply_baseline, read_baseline, write_baseline
 
 DATA = Path(__file__).parent / "data"
 RULES = str(DATA / "house_rules.yaml")

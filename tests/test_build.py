@@ -6,9 +6,9 @@ import datetime
 
 import pytest
 
-from checker.build import build_policy
 from checker.errors import CheckerError, ErrorList
-from checker.facts import (
+from checker.language.build import build_policy
+from checker.language.facts import (
     KIND_MODELS,
     SHAPES,
     UNSTATED,
@@ -25,10 +25,10 @@ from checker.facts import (
     Storage,
     Waiver,
 )
+from checker.language.syntax import parse_syntax
+from checker.language.tree import Block
+from checker.language.tree import Field as SyntaxField
 from checker.spans import Span
-from checker.syntax import parse_syntax
-from checker.tree import Block
-from checker.tree import Field as SyntaxField
 
 HEADER = 'document {\n  title = "T"\n  source = "n.txt"\n  jurisdictions = [cn, eu]\n}\n'
 CITE = 'cite "1" "q"'
@@ -506,7 +506,7 @@ def assert_same_as_validated(policy: Policy) -> None:
 def test_trusted_refuses_a_fact_without_a_required_field() -> None:
     from pydantic import BaseModel
 
-    from checker.facts import trusted
+    from checker.language.facts import trusted
 
     class Needs(BaseModel, frozen=True):
         a: int

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from typed_values import typed
 
-from checker.cache_codec import decode, encode
-from checker.engine import evaluate
+from checker.commands.lint_cache import decode, encode
 from checker.notice.loading import load_policy
-from checker.requirements import load_set_file
 from checker.resources import shipped_sets
+from checker.rules.engine import evaluate
+from checker.rules.requirements import load_set_file
 
 ROOT = Path(__file__).resolve().parents[1]
 

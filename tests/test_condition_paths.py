@@ -15,11 +15,18 @@ from typing import Any
 
 import pytest
 
-from checker.cases import all_cases, case_policy
-from checker.conditions import CATEGORY_FIELDS, MISSING, AllCategories, PathType, Trace, resolve
-from checker.facts import KIND_MODELS, SHAPES, UNSTATED, Policy, Shape
+from checker.language.facts import KIND_MODELS, SHAPES, UNSTATED, Policy, Shape
+from checker.language.taxonomy import CategoryInfo, classify
 from checker.notice.loading import load_policy, parse_policy
-from checker.taxonomy import CategoryInfo, classify
+from checker.rules.cases import all_cases, case_policy
+from checker.rules.conditions import (
+    CATEGORY_FIELDS,
+    MISSING,
+    AllCategories,
+    PathType,
+    Trace,
+    resolve,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 

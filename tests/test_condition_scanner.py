@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from lark import Token, Tree
 from lark.exceptions import UnexpectedInput
 
-from checker.condition_scanner import scan_condition
-from checker.conditions import ConditionError, condition_parser, parse_condition
+from checker.rules.condition_scanner import scan_condition
+from checker.rules.conditions import ConditionError, condition_parser, parse_condition
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN_FIELDS = ("type", "value", "start_pos", "line", "column", "end_line", "end_column", "end_pos")

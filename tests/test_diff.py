@@ -19,9 +19,9 @@ from gitrepo import commit, git, init_repo
 from markdown_it import MarkdownIt
 
 from checker.cli import main
-from checker.fact_diff import FieldChange, StatementChange
-from checker.report_diff import DiffResult, NoticeDiff, VerdictChange, classify
+from checker.language.fact_diff import FieldChange, StatementChange
 from checker.reporters.diff import render_markdown
+from checker.rules.report_diff import DiffResult, NoticeDiff, VerdictChange, classify
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "docs" / "diff.schema.json").read_text(encoding="utf-8"))
@@ -438,7 +438,7 @@ def test_extra_requirements_of_the_configuration_are_read_from_each_side(
 
 
 def test_facts_are_compared_by_statement_and_field_never_by_place() -> None:
-    from checker.fact_diff import diff_facts
+    from checker.language.fact_diff import diff_facts
     from checker.notice.loading import parse_policy
 
     header = 'document {\n  title = "T"\n  source = "n.txt"\n  jurisdictions = [cn]\n}\n'

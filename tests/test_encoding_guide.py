@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from checker.engine import evaluate
-from checker.formatter import format_text
+from checker.language.formatter import format_text
+from checker.language.taxonomy import taxonomy_keys
 from checker.notice.loading import load_policy, parse_policy
-from checker.requirements import load_set_file
 from checker.resources import shipped_sets
-from checker.taxonomy import taxonomy_keys
+from checker.rules.engine import evaluate
+from checker.rules.requirements import load_set_file
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = (ROOT / "docs" / "encoding-guide.md").read_text(encoding="utf-8")

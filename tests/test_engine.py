@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.engine import evaluate
 from checker.notice.loading import parse_policy
-from checker.requirements import RequirementSet, load_requirement_file
-from checker.results import DocumentReport
+from checker.rules.engine import evaluate
+from checker.rules.requirements import RequirementSet, load_requirement_file
+from checker.rules.results import DocumentReport
 
 DATA = Path(__file__).parent / "data"
 TODAY = datetime.date(2026, 11, 22)

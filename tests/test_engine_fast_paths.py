@@ -20,11 +20,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.engine import _LENIENT, _format, _plain_template, evaluate
-from checker.facts import UNSTATED, Policy
+from checker.language.facts import UNSTATED, Policy
 from checker.notice.loading import load_policy, parse_policy
-from checker.requirements import load_requirement_file, load_set_file, shipped_sets
-from checker.results import DocumentReport, Evidence, Finding, Outcome
+from checker.rules.engine import _LENIENT, _format, _plain_template, evaluate
+from checker.rules.requirements import load_requirement_file, load_set_file, shipped_sets
+from checker.rules.results import DocumentReport, Evidence, Finding, Outcome
 from checker.spans import Span
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from checker.anchoring import anchor
 from checker.config import load_config
 from checker.errors import CATALOGUE, CheckerError, ErrorList
+from checker.notice.anchoring import anchor
 from checker.notice.loading import parse_policy
-from checker.requirements import load_requirement_file
+from checker.rules.requirements import load_requirement_file
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")

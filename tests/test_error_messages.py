@@ -17,14 +17,14 @@ from pathlib import Path
 import pytest
 from gitrepo import commit, git, init_repo
 
-from checker.anchoring import anchor
 from checker.cli import main
 from checker.config import load_config
 from checker.errors import CheckerError, ErrorList
 from checker.files import read_text
+from checker.language.syntax import _EXAMPLES, _MESSAGES, parse_syntax
+from checker.notice.anchoring import anchor
 from checker.notice.loading import load_policy, parse_policy
-from checker.requirements import load_requirement_file
-from checker.syntax import _EXAMPLES, _MESSAGES, parse_syntax
+from checker.rules.requirements import load_requirement_file
 
 GOLDEN = Path(__file__).parent / "golden" / "errors"
 

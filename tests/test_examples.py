@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from checker.cli import main
-from checker.facts import KIND_MODELS
-from checker.formatter import format_text
+from checker.language.facts import KIND_MODELS
+from checker.language.formatter import format_text
+from checker.language.render import render_policy
 from checker.notice.loading import load_policy
-from checker.render import render_policy
 
 KINDS_DIR = Path(__file__).resolve().parent / "examples" / "kinds"
 KINDS = sorted(KIND_MODELS)

@@ -8,9 +8,9 @@ import re
 import pytest
 
 from checker.cli import main
-from checker.own_checks import CHECKS
-from checker.requirements import load_set_file
 from checker.resources import shipped_sets
+from checker.rules.own_checks import CHECKS
+from checker.rules.requirements import load_set_file
 
 IDS = sorted(r.id for p in shipped_sets().values() for r in load_set_file(p).requirements)
 

@@ -12,8 +12,8 @@ import pytest
 
 from checker.cli import main
 from checker.errors import CheckerError
-from checker.formatter import format_text
-from checker.syntax import comments_of
+from checker.language.formatter import format_text
+from checker.language.syntax import comments_of
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -19,13 +19,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.anchoring import anchor, closest, prepare
 from checker.errors import MAX_ERRORS, CheckerError, ErrorList
-from checker.facts import KIND_MODELS, SHAPES, Policy
 from checker.files import read_text
+from checker.language.facts import KIND_MODELS, SHAPES, Policy
+from checker.language.taxonomy import taxonomy_keys
+from checker.notice.anchoring import anchor, closest, prepare
 from checker.notice.loading import parse_policy
 from checker.spans import Span
-from checker.taxonomy import taxonomy_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY_FILES = sorted((ROOT / "policies").glob("*.policy"))
@@ -451,7 +451,7 @@ def mutated_requirements(draw: st.DrawFn) -> str:
 @settings(FUZZ, max_examples=max(50, EXAMPLES // 4))
 @given(mutated_requirements())
 def test_a_mutated_requirement_file_loads_or_fails_with_errors_inside_it(text: str) -> None:
-    from checker.requirements import load_requirement_file
+    from checker.rules.requirements import load_requirement_file
 
     try:
         load_requirement_file(text, "rules.yaml")
@@ -503,7 +503,7 @@ PREDICATE_BODIES = st.one_of(
 def test_any_condition_compiles_and_judges_a_policy_or_fails_as_a_condition_error(
     text: str, for_each: str | None, predicates: dict[str, str]
 ) -> None:
-    from checker.conditions import Compiler, ConditionError, PathType, Trace
+    from checker.rules.conditions import Compiler, ConditionError, PathType, Trace
 
     scope = PathType("fact", for_each) if for_each else None
     try:
@@ -581,7 +581,7 @@ def test_a_generated_requirement_file_loads_or_fails_with_errors_inside_it(
 ) -> None:
     import json as json_
 
-    from checker.requirements import load_requirement_file
+    from checker.rules.requirements import load_requirement_file
 
     text = REQUIREMENT_SKELETON.format(**{k: json_.dumps(v) for k, v in values.items()})
     try:

@@ -520,7 +520,7 @@ def test_deeply_nested_yaml_is_refused_without_crashing_the_interpreter(workdir:
 
 
 def test_yaml_loading_is_linear_in_the_depth_a_file_tries(workdir: Path) -> None:
-    from checker.yamlsafe import load_located
+    from checker.rules.yamlsafe import load_located
 
     def run(size: int) -> None:
         with pytest.raises(CheckerError):
@@ -591,14 +591,14 @@ def test_a_cache_hit_reads_the_notice_with_the_checks_of_a_miss(
 def test_an_edit_of_the_sensitive_category_table_is_a_cache_miss(
     workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import checker.lint_command
-    import checker.taxonomy
+    import checker.commands.lint
+    import checker.language.taxonomy
     from checker.resources import sensitivity_file
 
     table = workdir / "sensitive_categories.yaml"
     table.write_text(sensitivity_file().read_text(encoding="utf-8"), encoding="utf-8")
-    monkeypatch.setattr(checker.lint_command, "sensitivity_file", lambda: table)
-    monkeypatch.setattr(checker.taxonomy, "sensitivity_file", lambda: table)
+    monkeypatch.setattr(checker.commands.lint, "sensitivity_file", lambda: table)
+    monkeypatch.setattr(checker.language.taxonomy, "sensitivity_file", lambda: table)
     policies = Path(__file__).resolve().parents[1] / "policies"
     text = (policies / "renqing_excellent.policy").read_text(encoding="utf-8")
     source = re.search(r'source *= *"([^"]+)"', text)
@@ -609,8 +609,8 @@ def test_an_edit_of_the_sensitive_category_table_is_a_cache_miss(
     write(workdir / "shop.policy", text)
 
     def summary(*flags: str) -> str:
-        checker.taxonomy.sensitivity_table.cache_clear()
-        checker.taxonomy._classify_shipped.cache_clear()
+        checker.language.taxonomy.sensitivity_table.cache_clear()
+        checker.language.taxonomy._classify_shipped.cache_clear()
         capsys.readouterr()
         main(["lint", "shop.policy", "--jobs", "1", *flags])
         return capsys.readouterr().out.strip().splitlines()[-1]
@@ -624,14 +624,14 @@ def test_an_edit_of_the_sensitive_category_table_is_a_cache_miss(
         assert fresh != before, "the edit changes the verdicts"
         assert summary() == fresh
     finally:
-        checker.taxonomy.sensitivity_table.cache_clear()
-        checker.taxonomy._classify_shipped.cache_clear()
+        checker.language.taxonomy.sensitivity_table.cache_clear()
+        checker.language.taxonomy._classify_shipped.cache_clear()
 
 
 def test_requirements_from_a_directory_are_keyed_by_the_files_loading_reads(
     workdir: Path,
 ) -> None:
-    from checker.lint_command import _requirements_digest
+    from checker.commands.lint import _requirements_digest
 
     (workdir / "rules").mkdir()
     write(workdir / "rules" / "house.yaml", RULES)
@@ -653,7 +653,7 @@ def _cache_entry(workdir: Path) -> Path:
 
 
 def _digest(*parts: bytes) -> str:
-    from checker.lint_command import _digest as digest
+    from checker.commands.lint import _digest as digest
 
     return digest(*parts)
 
@@ -790,9 +790,9 @@ def test_an_unexpected_exception_is_one_line_and_exit_2(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    import checker.engine
+    import checker.rules.engine
 
-    monkeypatch.setattr(checker.engine, "evaluate", _crash)
+    monkeypatch.setattr(checker.rules.engine, "evaluate", _crash)
     monkeypatch.delenv("POLICYCHECK_DEBUG", raising=False)
     if traceback_on == "POLICYCHECK_DEBUG":
         monkeypatch.setenv("POLICYCHECK_DEBUG", "1")
@@ -953,7 +953,7 @@ def test_a_long_string_in_a_file_with_a_syntax_error_costs_memory_in_proportion(
 ) -> None:
     import tracemalloc
 
-    from checker.syntax import parse_syntax
+    from checker.language.syntax import parse_syntax
 
     def broken(size: int) -> str:
         text = SAMPLE.replace(
@@ -978,7 +978,7 @@ def test_the_closest_passage_in_a_large_notice_costs_memory_in_proportion() -> N
     import random
     import tracemalloc
 
-    from checker.anchoring import closest, prepare
+    from checker.notice.anchoring import closest, prepare
 
     rnd = random.Random(7)
     words = [

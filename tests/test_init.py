@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.anchoring import anchor
 from checker.cli import main
+from checker.commands.coverage import coverage_of
 from checker.commands.init import default_output, guess_language, is_heading, scaffold
-from checker.coverage_command import coverage_of
-from checker.formatter import format_text
+from checker.language.formatter import format_text
+from checker.notice.anchoring import anchor
 from checker.notice.loading import load_policy, parse_policy
 
 ROOT = Path(__file__).resolve().parents[1]

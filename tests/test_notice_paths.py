@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from checker.cli import main
-from checker.notices import cited_source, resolve_notices
+from checker.notice.sources import cited_source, resolve_notices
 
 DATA = Path(__file__).parent / "integration" / "data"
 RULES = str(Path(__file__).parent / "integration" / "data" / "house.yaml")

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checker.cli import main
-from checker.selection import ids_in_force, matches, unknown_entries
+from checker.rules.selection import ids_in_force, matches, unknown_entries
 
 DATA = Path(__file__).parent / "data"
 RULES = str(DATA / "house_rules.yaml")

@@ -20,9 +20,10 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from test_build import assert_same_as_validated
 
-from checker.build import UNCITED_KINDS
 from checker.errors import CheckerError, ErrorList
-from checker.facts import (
+from checker.files import read_text
+from checker.language.build import UNCITED_KINDS
+from checker.language.facts import (
     KIND_MODELS,
     SHAPES,
     UNSTATED,
@@ -33,14 +34,13 @@ from checker.facts import (
     Policy,
     Shape,
 )
-from checker.files import read_text
-from checker.formatter import format_text
+from checker.language.formatter import format_text
+from checker.language.render import render_policy
+from checker.language.syntax import comments_of, parse_syntax
+from checker.language.taxonomy import taxonomy_keys
+from checker.language.tree import Block, Cite, Field, Item, ListValue, Scalar, quote
 from checker.notice.loading import parse_policy
-from checker.render import render_policy
 from checker.spans import Span
-from checker.syntax import comments_of, parse_syntax
-from checker.taxonomy import taxonomy_keys
-from checker.tree import Block, Cite, Field, Item, ListValue, Scalar, quote
 
 # At least 150 examples; more under `--hypothesis-profile=fuzz` (profiles: tests/conftest.py).
 EXAMPLES = settings(

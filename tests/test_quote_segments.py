@@ -11,7 +11,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checker.anchoring import find_quote, normalise, prepare, quote_segments
+from checker.notice.anchoring import find_quote, normalise, prepare, quote_segments
 
 ALPHABET = "abcß ABC.\n\t\u00a0\u200b\u2019\u201c\u2014\u3000İ"
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checker.facts import FACT_KINDS, SHAPES
-from checker.reference import language_reference
+from checker.language.facts import FACT_KINDS, SHAPES
+from checker.language.reference import language_reference
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "language.md"
 
 
 def test_the_language_reference_is_current() -> None:
     assert DOC.read_text(encoding="utf-8") == language_reference(), (
-        "docs/language.md is stale: run `python -m checker.reference > docs/language.md`"
+        "docs/language.md is stale: run `python -m checker.language.reference > docs/language.md`"
     )
 
 

@@ -6,10 +6,10 @@ import datetime
 
 import pytest
 
-from checker.cases import Case, all_cases, case_policy
-from checker.engine import check
-from checker.requirements import Requirement, load_set_file
 from checker.resources import shipped_sets
+from checker.rules.cases import Case, all_cases, case_policy
+from checker.rules.engine import check
+from checker.rules.requirements import Requirement, load_set_file
 
 REQUIREMENTS: dict[str, Requirement] = {
     r.id: r for path in shipped_sets().values() for r in load_set_file(path).requirements

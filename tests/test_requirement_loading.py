@@ -8,7 +8,7 @@ import pytest
 
 from checker.cli import main
 from checker.errors import ErrorList
-from checker.requirements import load_requirement_file
+from checker.rules.requirements import load_requirement_file
 
 GOOD = (Path(__file__).parent / "data" / "house_rules.yaml").read_text(encoding="utf-8")
 

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from lark.exceptions import UnexpectedInput
 from typed_values import typed
 
-from checker.scanner import fast_parse
-from checker.syntax import comments_of, policy_parser
-from checker.tree import SyntaxTree
+from checker.language.scanner import fast_parse
+from checker.language.syntax import comments_of, policy_parser
+from checker.language.tree import SyntaxTree
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = sorted(ROOT.glob("policies/*.policy")) + sorted(ROOT.glob("tests/examples/**/*.policy"))

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from checker.engine import evaluate
 from checker.notice.loading import load_policy
-from checker.requirements import load_set_file
 from checker.resources import shipped_sets
-from checker.results import DocumentReport
+from checker.rules.engine import evaluate
+from checker.rules.requirements import load_set_file
+from checker.rules.results import DocumentReport
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICIES = sorted((ROOT / "policies").glob("*.policy"))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from checker.cli import main
-from checker.formatter import format_text
+from checker.language.formatter import format_text
 
 NOTICE = (
     "4. Membership fees\n"

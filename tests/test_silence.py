@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import pytest
 
-from checker.cases import Case, case_policy
-from checker.engine import check
-from checker.facts import KIND_MODELS, SHAPES, Shape
-from checker.requirements import Requirement, load_set_file
+from checker.language.facts import KIND_MODELS, SHAPES, Shape
 from checker.resources import shipped_sets
+from checker.rules.cases import Case, case_policy
+from checker.rules.engine import check
+from checker.rules.requirements import Requirement, load_set_file
 
 READ_SILENCE = (
     "PIPL-20",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from checker.errors import CheckerError
+from checker.language.syntax import MAX_DEPTH, parse_syntax
+from checker.language.tree import Block, Cite, Comment, Field, ListValue, Scalar, quote, unquote
 from checker.spans import Span
-from checker.syntax import MAX_DEPTH, parse_syntax
-from checker.tree import Block, Cite, Comment, Field, ListValue, Scalar, quote, unquote
 
 TEXT = """\
 # heading

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from checker.language.taxonomy import TAXONOMY_FILE, check_shipped, classify, taxonomy_keys
 from checker.resources import data_path
-from checker.taxonomy import TAXONOMY_FILE, check_shipped, classify, taxonomy_keys
 
 
 def _shipped() -> dict[str, Any]:
@@ -18,7 +18,7 @@ def _shipped() -> dict[str, Any]:
 
 
 def test_the_shipped_key_list_says_which_fideslang_it_was_made_from() -> None:
-    # CI compares it with that package (`python -m checker.taxonomy --check`, taxonomy extra).
+    # CI compares it with that package (`python -m checker.language.taxonomy --check`, taxonomy extra).
     assert _shipped()["generated_from"].startswith("fideslang ")
     assert taxonomy_keys() == {e["key"]: e["name"] for e in _shipped()["categories"]}
 

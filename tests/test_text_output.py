@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 
 from checker.cli import build_parser, main, use_color
-from checker.engine import evaluate
-from checker.lint_command import run_lint
+from checker.commands.lint import run_lint
 from checker.notice.loading import parse_policy
 from checker.reporters.run import LintOptions
-from checker.requirements import load_requirement_file
+from checker.rules.engine import evaluate
+from checker.rules.requirements import load_requirement_file
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"

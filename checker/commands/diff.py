@@ -25,15 +25,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from checker.commands.lint import run_lint
 from checker.errors import CheckerError, ErrorList
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR
-from checker.lint_command import run_lint
-from checker.report_diff import DiffResult, NoticeDiff, compare_reports, relocated
 from checker.reporters.run import LintOptions, LintRun
+from checker.rules.report_diff import DiffResult, NoticeDiff, compare_reports, relocated
 
 if TYPE_CHECKING:
-    from checker.facts import Policy
-    from checker.results import DocumentReport
+    from checker.language.facts import Policy
+    from checker.rules.results import DocumentReport
 
 WORK_TREE = "work tree"
 
@@ -227,7 +227,7 @@ def _affected(
     """Policies (relative to the top) whose verdicts a change can affect, on either side; those
     among them citing a notice text that changed; and how many policies the two sides hold."""
     from checker.files import list_policy_files
-    from checker.notices import resolve_notices
+    from checker.notice.sources import resolve_notices
 
     found: set[str] = set()
     citing_changed: set[str] = set()
@@ -306,8 +306,8 @@ def _notice_diff(
     before_path: str | None,
     after_path: str | None,
 ) -> NoticeDiff:
-    from checker.coverage_command import coverage_of
-    from checker.fact_diff import diff_facts
+    from checker.commands.coverage import coverage_of
+    from checker.language.fact_diff import diff_facts
 
     verdicts, evidence = compare_reports(before, after)
     # A policy added or removed is not listed statement by statement: every one would be.
@@ -336,11 +336,11 @@ def _notice_diff(
 
 def run_agreement(options: DiffOptions, fmt: str, out: TextIO, err: TextIO) -> int:
     """`policycheck diff A.policy B.policy --agreement`: two readings of one notice compared."""
-    from checker.agreement import compare
     from checker.files import read_text
     from checker.notice.loading import load_policy, source_path
     from checker.reporters.agreement import RENDERERS
-    from checker.requirements import sets_for_jurisdictions
+    from checker.rules.agreement import compare
+    from checker.rules.requirements import sets_for_jurisdictions
 
     if fmt not in RENDERERS:
         raise CheckerError(

@@ -19,12 +19,12 @@ import unicodedata
 from pathlib import Path
 from typing import TextIO
 
-from checker.anchoring import Place, places, prepare
 from checker.errors import CheckerError, did_you_mean, escape_invisible, one_of
 from checker.exitcodes import EXIT_CLEAN
-from checker.facts import FACT_KINDS, SHAPES, Jurisdiction
-from checker.formatter import format_text
-from checker.tree import quote
+from checker.language.facts import FACT_KINDS, SHAPES, Jurisdiction
+from checker.language.formatter import format_text
+from checker.language.tree import quote
+from checker.notice.anchoring import Place, places, prepare
 
 JURISDICTIONS: tuple[str, ...] = Jurisdiction.__args__  # type: ignore[attr-defined]
 SINGLE_KINDS = tuple(m.KIND for m in FACT_KINDS if m.SINGLE and m.KIND != "document")
@@ -154,7 +154,7 @@ def default_output(notice: Path) -> Path:
 
 def check_jurisdictions(values: list[str]) -> tuple[str, ...]:
     """The jurisdictions asked for, each known, and at least one with a shipped set."""
-    from checker.requirements import sets_for_jurisdictions
+    from checker.rules.requirements import sets_for_jurisdictions
 
     for value in values:
         if value not in JURISDICTIONS:

@@ -16,17 +16,17 @@ from pathlib import Path
 from typing import TextIO
 
 from checker import __version__
-from checker.cases import examples
-from checker.coverage_command import coverage_of
+from checker.commands.coverage import coverage_of
+from checker.commands.lint import run_lint
 from checker.errors import CheckerError, ErrorList
 from checker.exitcodes import EXIT_CLEAN, EXIT_INPUT_ERROR
-from checker.lint_command import run_lint
 from checker.notice.loading import load_policy, read_notice
 from checker.reporters.html import assets, render_notice, render_overview, render_requirement
 from checker.reporters.html.model import Meta, NoticeInput, RequirementInfo, SetInfo, Site
 from checker.reporters.run import LintOptions, LintRun
-from checker.requirements import Requirement
-from checker.results import DocumentReport
+from checker.rules.cases import examples
+from checker.rules.requirements import Requirement
+from checker.rules.results import DocumentReport
 
 
 def run_report(

@@ -14,15 +14,15 @@ from checker.errors import CheckerError, ErrorList
 from checker.files import read_text
 
 if TYPE_CHECKING:
-    from checker.facts import Policy
+    from checker.language.facts import Policy
 
 
 def parse_policy(text: str, path: str) -> Policy:
     """Syntax and meaning of one policy text (no file access, no quote anchoring)."""
     # Imported here, not at the top: a lint run served from the cache lists and reads files but
     # never parses one, and the parser and fact model are most of the program's start-up time.
-    from checker.build import build_policy
-    from checker.syntax import parse_syntax
+    from checker.language.build import build_policy
+    from checker.language.syntax import parse_syntax
 
     # Positions are counted without a byte order mark, however the text was read.
     text = text.removeprefix("\ufeff")
@@ -115,7 +115,7 @@ def load_policy(
     """Read, parse and anchor one policy file; returns the policy and the file's text.
 
     `roots` are the directories its notice may lie in (see `roots_for`)."""
-    from checker.anchoring import anchor
+    from checker.notice.anchoring import anchor
 
     name = shown or str(path)
     try:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from checker import __version__
-from checker.agreement import CLASSES, GUIDE, Agreement, guide_link
+from checker.rules.agreement import CLASSES, GUIDE, Agreement, guide_link
 
 SCHEMA = "policycheck-agreement/1"
 QUOTE_WIDTH = 100

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from typing import Any
 
 from checker import __version__
-from checker.fact_diff import StatementChange
-from checker.report_diff import (
+from checker.language.fact_diff import StatementChange
+from checker.rules.report_diff import (
     CHANGES,
     Change,
     DiffResult,

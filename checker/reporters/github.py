@@ -19,7 +19,7 @@ from checker.errors import CATALOGUE, CheckerError, terminal_safe
 from checker.reporters.run import LintRun
 from checker.reporters.sarif import repository_path
 from checker.reporters.text import summary
-from checker.results import Finding
+from checker.rules.results import Finding
 from checker.spans import Span
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}

@@ -27,11 +27,11 @@ from collections import Counter
 from typing import Any
 
 from checker import __version__
-from checker.citations import Citation
 from checker.errors import CATALOGUE, CheckerError
+from checker.language.citations import Citation
 from checker.reporters.run import LintRun
-from checker.requirements import Requirement
-from checker.results import STATUSES, DocumentReport, Evidence, Finding, Outcome
+from checker.rules.requirements import Requirement
+from checker.rules.results import STATUSES, DocumentReport, Evidence, Finding, Outcome
 from checker.spans import Span
 
 SCHEMA = "policycheck-report/1"

@@ -24,8 +24,8 @@ from collections.abc import Sequence
 from checker.errors import CATALOGUE, CheckerError
 from checker.reporters.run import LintRun
 from checker.reporters.text import line_of
-from checker.requirements import Requirement
-from checker.results import DocumentReport, Finding
+from checker.rules.requirements import Requirement
+from checker.rules.results import DocumentReport, Finding
 
 # Characters XML 1.0 cannot carry at all, even escaped: shown as \u escapes instead.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

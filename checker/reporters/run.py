@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checker.errors import CheckerError
-from checker.results import DocumentReport, Finding
-from checker.selection import selected
+from checker.rules.results import DocumentReport, Finding
+from checker.rules.selection import selected
 
 if TYPE_CHECKING:
-    from checker.baseline import Applied
-    from checker.requirements import Requirement, RequirementSet
+    from checker.rules.baseline import Applied
+    from checker.rules.requirements import Requirement, RequirementSet
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
@@ -70,7 +70,7 @@ class LintRun:
     def requirements(self) -> list[Requirement]:
         if self._requirements is None:
             used = {s for r in self.reports for s in r.sets}
-            from checker.requirements import sets_by_name
+            from checker.rules.requirements import sets_by_name
 
             found = [
                 req

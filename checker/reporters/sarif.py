@@ -33,12 +33,12 @@ from urllib.parse import quote, urlparse
 
 from checker import __version__
 from checker.errors import CATALOGUE, CheckerError
-from checker.fingerprint import fingerprint as finding_fingerprint
-from checker.own_checks import CHECKS
 from checker.reporters.run import SEVERITY_RANK, LintRun
-from checker.requirements import Requirement
 from checker.resources import shipped_dir
-from checker.results import Evidence, Finding
+from checker.rules.fingerprint import fingerprint as finding_fingerprint
+from checker.rules.own_checks import CHECKS
+from checker.rules.requirements import Requirement
+from checker.rules.results import Evidence, Finding
 from checker.spans import Span
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -27,7 +27,7 @@ from operator import attrgetter
 
 from checker.errors import excerpt, terminal_safe
 from checker.reporters.run import LintRun
-from checker.results import Finding
+from checker.rules.results import Finding
 
 _COLOURS = {
     "error": "\033[31m",

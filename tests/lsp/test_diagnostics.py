@@ -109,9 +109,9 @@ async def test_only_policy_files_are_analysed(client: LanguageClient, folder: Pa
 async def test_findings_recorded_in_the_baseline_are_not_shown(
     client: LanguageClient, tmp_path: Path
 ) -> None:
-    from checker.baseline import write_baseline
-    from checker.lint_command import run_lint
+    from checker.commands.lint import run_lint
     from checker.reporters.run import LintOptions
+    from checker.rules.baseline import write_baseline
 
     shutil.copy(EXAMPLES / "notice.txt", tmp_path / "notice.txt")
     policy = tmp_path / "recorded.policy"

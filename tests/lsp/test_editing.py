@@ -11,7 +11,7 @@ from lsp_helpers import Doc, open_doc, sample
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from checker.formatter import format_text
+from checker.language.formatter import format_text
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from checker.commands.lsp.recovery import MAX_ERRORS, parse_recovering
 from checker.errors import CheckerError
-from checker.syntax import parse_syntax
-from checker.tree import Block
+from checker.language.syntax import parse_syntax
+from checker.language.tree import Block
 
 SAMPLE = (Path(__file__).parent.parent / "examples" / "sample.policy").read_text(encoding="utf-8")
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from evidence_site import LAST_LINE, LONG_LINE, POLICIES, ROOT, RTL_LINE, write_report
 
-from checker.cases import all_cases, examples
 from checker.cli import main
 from checker.resources import shipped_sets
+from checker.rules.cases import all_cases, examples
 
 DATA = ROOT / "tests" / "integration" / "data"
 

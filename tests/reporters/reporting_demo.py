@@ -18,12 +18,12 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from checker.anchoring import anchor
-from checker.engine import evaluate
 from checker.errors import CheckerError, ErrorList
+from checker.notice.anchoring import anchor
 from checker.notice.loading import parse_policy
 from checker.reporters.run import LintOptions, LintRun
-from checker.requirements import RequirementSet, load_requirement_file
+from checker.rules.engine import evaluate
+from checker.rules.requirements import RequirementSet, load_requirement_file
 
 TODAY = datetime.date(2026, 1, 1)
 POLICY_PATH = "policies/demo.policy"

@@ -13,10 +13,10 @@ import jsonschema
 import pytest
 from reporting_demo import POLICY, WAIVER_FINDINGS, line_of
 
-from checker.own_checks import CHECKS
 from checker.reporters import FORMATS, sarif
 from checker.reporters.run import LintRun
 from checker.reporters.sarif import FINGERPRINT, artifact_uri, pascal_case, render
+from checker.rules.own_checks import CHECKS
 
 # The official schema, kept in the test data (its source and licence: tests/data/sarif/README.md).
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "data" / "sarif" / "sarif-schema-2.1.0.json"

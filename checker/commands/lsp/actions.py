@@ -11,13 +11,13 @@ from collections.abc import Sequence
 
 from lsprotocol import types
 
-from checker.anchoring import closest, prepare
 from checker.commands.lsp.convert import Lines
 from checker.errors import CheckerError
-from checker.facts import KIND_MODELS, SHAPES
-from checker.formatter import format_text
-from checker.own_checks import CHECKS
-from checker.tree import Block, Cite, Field, SyntaxTree, quote
+from checker.language.facts import KIND_MODELS, SHAPES
+from checker.language.formatter import format_text
+from checker.language.tree import Block, Cite, Field, SyntaxTree, quote
+from checker.notice.anchoring import closest, prepare
+from checker.rules.own_checks import CHECKS
 
 _DID_YOU_MEAN = re.compile(r"did you mean '([^']+)'\?")
 FIXABLE = frozenset({"E202", "E204", "E205", "E207"})
@@ -101,7 +101,7 @@ def _fixes(
         end = lines.offset(diagnostic.range.end)
         raw = text[start:end]
         if len(raw) >= 2 and raw[0] == raw[-1] == '"':
-            from checker.tree import unquote
+            from checker.language.tree import unquote
 
             passage = closest(prepare(notice), unquote(raw), limit=100_000)
             if passage is not None:

@@ -9,15 +9,15 @@ import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker.build import build_policy
 from checker.commands.lsp.recovery import parse_recovering
 from checker.config import Config, find_config, load_config
 from checker.errors import CheckerError, ErrorList
-from checker.facts import Policy
 from checker.files import read_text
+from checker.language.build import build_policy
+from checker.language.facts import Policy
+from checker.language.tree import Block, Field, Scalar, SyntaxTree
 from checker.notice.loading import read_notice
-from checker.results import DocumentReport, Finding
-from checker.tree import Block, Field, Scalar, SyntaxTree
+from checker.rules.results import DocumentReport, Finding
 
 _UNSURE_WHEN_RECOVERED = frozenset({"E207", "E209"})
 """Meaning errors that a statement set aside could cause on its own (a reference to a name it
@@ -66,9 +66,9 @@ def analyse(text: str, path: Path, today: datetime.date | None = None) -> Analys
     result.policy = policy
     if result.recovered:
         return result
-    from checker.anchoring import anchor
-    from checker.engine import evaluate
-    from checker.lint_command import filter_report, sets_for
+    from checker.commands.lint import filter_report, sets_for
+    from checker.notice.anchoring import anchor
+    from checker.rules.engine import evaluate
 
     config = _config(path)
     try:
@@ -94,8 +94,8 @@ def _without_baseline(report: DocumentReport, config: Config) -> DocumentReport:
     A baseline that cannot be read hides nothing here (lint reports it, at its own file)."""
     if not config.baseline:
         return report
-    from checker.baseline import apply_baseline, read_baseline
-    from checker.selection import selected
+    from checker.rules.baseline import apply_baseline, read_baseline
+    from checker.rules.selection import selected
 
     file = config.root / config.baseline
     try:

@@ -8,14 +8,14 @@ import re
 
 from lsprotocol import types
 
-from checker.anchoring import normalise
 from checker.commands.lsp.context import Cursor, cursor_at, declared_names, open_block
 from checker.commands.lsp.convert import Lines
 from checker.commands.lsp.sentences import uncited
-from checker.facts import KIND_MODELS, SHAPES, Shape
-from checker.reference import describe, field_docs
-from checker.taxonomy import classify, taxonomy_keys
-from checker.tree import quote
+from checker.language.facts import KIND_MODELS, SHAPES, Shape
+from checker.language.reference import describe, field_docs
+from checker.language.taxonomy import classify, taxonomy_keys
+from checker.language.tree import quote
+from checker.notice.anchoring import normalise
 
 _CITED = re.compile(r'^[ \t]*cite[ \t]+"(?:[^"\\\n]|\\.)*"[ \t]+("(?:[^"\\\n]|\\.)*")', re.M)
 _GIVEN = re.compile(r"^[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*=", re.M)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from checker.tree import unquote
+from checker.language.tree import unquote
 
 _BRACES = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|[{}]')
 _HEADER = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)(?:[ \t]+([A-Za-z_][A-Za-z0-9_.]*))?[ \t]*\Z")

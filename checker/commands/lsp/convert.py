@@ -13,7 +13,7 @@ from pygls.workspace import PositionCodec
 
 from checker.errors import CATALOGUE, CheckerError
 from checker.resources import shipped_dir
-from checker.results import Finding
+from checker.rules.results import Finding
 from checker.spans import Span
 
 SOURCE = "policycheck"

@@ -8,14 +8,14 @@ from functools import cache
 
 from lsprotocol import types
 
-from checker.anchoring import find_quote, normalise, prepare
 from checker.commands.lsp.completion import category_doc, field_doc
 from checker.commands.lsp.context import cursor_at, declared_names, string_at, word_at
 from checker.commands.lsp.convert import Lines
 from checker.errors import ErrorList
-from checker.facts import KIND_MODELS, SHAPES
-from checker.requirements import Requirement, load_set_file
+from checker.language.facts import KIND_MODELS, SHAPES
+from checker.notice.anchoring import find_quote, normalise, prepare
 from checker.resources import shipped_sets
+from checker.rules.requirements import Requirement, load_set_file
 
 REQUIREMENT_ID = re.compile(r"[A-Z][A-Z0-9]*(-[A-Za-z0-9.]+)+")
 _CITE_QUOTE = re.compile(r'[ \t]*cite[ \t]+"(?:[^"\\\n]|\\.)*"[ \t]+\Z')

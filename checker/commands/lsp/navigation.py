@@ -7,10 +7,10 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from checker.anchoring import find_quote, prepare
 from checker.commands.lsp.convert import Lines
-from checker.facts import KIND_MODELS, SHAPES
-from checker.tree import Block, Cite, Field, ListValue, Scalar, SyntaxTree
+from checker.language.facts import KIND_MODELS, SHAPES
+from checker.language.tree import Block, Cite, Field, ListValue, Scalar, SyntaxTree
+from checker.notice.anchoring import find_quote, prepare
 
 
 def symbols(tree: SyntaxTree, lines: Lines) -> list[types.DocumentSymbol]:

@@ -19,9 +19,9 @@ import re
 from dataclasses import dataclass
 
 from checker.errors import CheckerError
-from checker.scanner import fast_parse
-from checker.syntax import MAX_DEPTH, parse_syntax
-from checker.tree import Block, SyntaxTree
+from checker.language.scanner import fast_parse
+from checker.language.syntax import MAX_DEPTH, parse_syntax
+from checker.language.tree import Block, SyntaxTree
 
 MAX_ERRORS = 20
 """Syntax errors reported per file; past this many, the other broken statements are set aside

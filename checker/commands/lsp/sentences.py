@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from checker.anchoring import normalise, prepare
+from checker.notice.anchoring import normalise, prepare
 
 # A sentence ends at . ! ? ; followed by a space, or at the CJK full stops (no space follows).
 _END = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；])")

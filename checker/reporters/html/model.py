@@ -15,9 +15,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from checker.anchoring import normalise, prepare, quote_segments
-from checker.facts import FIXED_FIELDS, Fact, Policy, Waiver, value_text
-from checker.results import DocumentReport, Finding, Outcome
+from checker.language.facts import FIXED_FIELDS, Fact, Policy, Waiver, value_text
+from checker.notice.anchoring import normalise, prepare, quote_segments
+from checker.rules.results import DocumentReport, Finding, Outcome
 from checker.spans import Span
 
 # Each verdict has a colour, a symbol and a word: the symbol and word say it without the colour.

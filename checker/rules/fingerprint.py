@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
-from checker.results import Finding
+from checker.rules.results import Finding
 
 
 def fingerprint(finding: Finding, path: str, occurrence: int = 1) -> str:

@@ -19,12 +19,12 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, Field, StringConstraints, ValidationError
 
-from checker.conditions import Compiler, ConditionError, PathType, Test, parse_condition
 from checker.errors import CheckerError, ErrorList, did_you_mean, one_of
-from checker.facts import KIND_MODELS, SHAPES
+from checker.language.facts import KIND_MODELS, SHAPES
 from checker.resources import set_files, shipped_sets
+from checker.rules.conditions import Compiler, ConditionError, PathType, Test, parse_condition
+from checker.rules.yamlsafe import Located, load_located
 from checker.spans import Span
-from checker.yamlsafe import Located, load_located
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")

@@ -20,11 +20,11 @@ from typing import Any
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
 
-from checker.condition_scanner import MAX_NESTING, TooDeep, scan_condition
 from checker.errors import did_you_mean, one_of
-from checker.facts import KIND_MODELS, SHAPES, UNSTATED, Fact, Policy, Shape
+from checker.language.facts import KIND_MODELS, SHAPES, UNSTATED, Fact, Policy, Shape
+from checker.language.taxonomy import CategoryInfo, classify
 from checker.resources import grammar_text
-from checker.taxonomy import CategoryInfo, classify
+from checker.rules.condition_scanner import MAX_NESTING, TooDeep, scan_condition
 
 
 class ConditionError(Exception):
@@ -337,7 +337,7 @@ def _read(trace: Trace, owner: Any, name: str) -> Any:
 
 @cache
 def condition_parser() -> Lark:
-    """The condition parser (not strict at run time: see `checker.syntax.policy_parser`)."""
+    """The condition parser (not strict at run time: see `language.syntax.policy_parser`)."""
     return Lark(
         grammar_text("condition.lark"),
         parser="lalr",
@@ -373,8 +373,8 @@ def parse_condition(text: str) -> Tree[Token]:
 
     A predicate's text is parsed once, not again at each use: a third of the conditions the
     shipped sets compile are predicates used more than once. Valid text takes the fast path
-    (checker.condition_scanner), which builds the same tree; Lark parses the rest, and words the
-    errors.
+    (checker.rules.condition_scanner), which builds the same tree; Lark parses the rest, and
+    words the errors.
     """
     try:
         tree = scan_condition(text)

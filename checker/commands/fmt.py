@@ -18,7 +18,7 @@ from typing import TextIO
 from checker.errors import CheckerError, ErrorList, terminal_safe
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR
 from checker.files import list_policy_files, read_text
-from checker.formatter import format_text
+from checker.language.formatter import format_text
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from checker.anchoring import chosen_place, places, prepare
 from checker.errors import CheckerError, ErrorList, terminal_safe
 from checker.exitcodes import EXIT_CLEAN, EXIT_INPUT_ERROR
-from checker.facts import Policy
 from checker.files import list_policy_files
+from checker.language.facts import Policy
+from checker.notice.anchoring import chosen_place, places, prepare
 from checker.notice.loading import load_policy, read_notice
 
 

@@ -97,8 +97,8 @@ def cited_source(policy: Path, names: Iterable[str] = ()) -> Path | None:
     With `names`, a policy whose text names none of those file names is not parsed at all.
     """
     # Imported here: the parser is needed only when a notice text is linted.
-    from checker.syntax import parse_syntax
-    from checker.tree import Block, Field, Scalar
+    from checker.language.syntax import parse_syntax
+    from checker.language.tree import Block, Field, Scalar
 
     try:  # as every input is read: a regular file within the size limit (a pipe would block)
         text = read_bytes(policy).decode("utf-8")

@@ -28,9 +28,9 @@ import bisect
 from dataclasses import dataclass, field
 
 from checker.errors import CheckerError
+from checker.language.syntax import parse_syntax
+from checker.language.tree import Block, Comment, Field, Item, ListValue, Scalar, SyntaxTree, quote
 from checker.spans import Span
-from checker.syntax import parse_syntax
-from checker.tree import Block, Comment, Field, Item, ListValue, Scalar, SyntaxTree, quote
 
 INDENT = "  "
 WIDTH = 100

@@ -24,8 +24,8 @@ from functools import cache
 from pathlib import Path
 
 from checker.errors import did_you_mean
-from checker.own_checks import CHECKS
 from checker.resources import set_files, shipped_sets
+from checker.rules.own_checks import CHECKS
 
 
 def _segments(entry: str) -> str:

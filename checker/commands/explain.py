@@ -9,15 +9,15 @@ import textwrap
 from pathlib import Path
 from typing import TextIO
 
-from checker.cases import all_cases
-from checker.engine import check
 from checker.errors import CATALOGUE, CheckerError, did_you_mean, terminal_safe
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS
-from checker.facts import FIXED_FIELDS, Fact, value_text
+from checker.language.facts import FIXED_FIELDS, Fact, value_text
 from checker.notice.loading import load_policy
-from checker.own_checks import CHECKS, LAW
-from checker.requirements import Requirement, resolve_sets
 from checker.resources import shipped_dir, shipped_sets
+from checker.rules.cases import all_cases
+from checker.rules.engine import check
+from checker.rules.own_checks import CHECKS, LAW
+from checker.rules.requirements import Requirement, resolve_sets
 
 
 def _requirements(names: list[str] | None) -> list[Requirement]:

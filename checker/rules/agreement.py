@@ -24,10 +24,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-from checker.anchoring import normalise, prepare
-from checker.facts import SHAPES, Fact, Policy
-from checker.render import field_text
-from checker.results import DocumentReport
+from checker.language.facts import SHAPES, Fact, Policy
+from checker.language.render import field_text
+from checker.notice.anchoring import normalise, prepare
+from checker.rules.results import DocumentReport
 
 GUIDE = "docs/encoding-guide.md"
 

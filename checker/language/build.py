@@ -1,8 +1,8 @@
 """Stage 2: syntax tree -> typed facts. Checks every kind, field, value and reference.
 
-Each block becomes one fact model from checker/facts.py. The field shapes there decide what a value
-may be; anything else is an error with the block's or value's span and, where one fits, a
-did-you-mean. All errors of a file are collected before giving up.
+Each block becomes one fact model from checker/language/facts.py. The field shapes there decide
+what a value may be; anything else is an error with the block's or value's span and, where one
+fits, a did-you-mean. All errors of a file are collected before giving up.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import datetime
 from collections.abc import Iterable
 from typing import Any, cast
 
-from checker.citations import Citation
 from checker.errors import MAX_ERRORS, CheckerError, ErrorList, capped, did_you_mean, one_of
-from checker.facts import (
+from checker.language.citations import Citation
+from checker.language.facts import (
     KIND_MODELS,
     SHAPES,
     UNSTATED,
@@ -24,9 +24,9 @@ from checker.facts import (
     Statement,
     trusted,
 )
+from checker.language.taxonomy import taxonomy_keys
+from checker.language.tree import Block, Cite, Field, ListValue, Scalar, SyntaxTree
 from checker.spans import Span
-from checker.taxonomy import taxonomy_keys
-from checker.tree import Block, Cite, Field, ListValue, Scalar, SyntaxTree
 
 # Kinds whose statements are not facts read from the notice, so they need no citation.
 UNCITED_KINDS = frozenset({"document", "waiver", "category"})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
-from checker.citations import Citation
+from checker.language.citations import Citation
 from checker.spans import Span
 
 Status = Literal["pass", "fail", "not_applicable", "incomplete", "waived"]

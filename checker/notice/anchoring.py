@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from checker.citations import Citation
 from checker.errors import MAX_ERRORS, CheckerError, ErrorList, capped
-from checker.facts import Policy, replaced
+from checker.language.citations import Citation
+from checker.language.facts import Policy, replaced
 from checker.spans import Span
 
 _TRANSLATE = str.maketrans(

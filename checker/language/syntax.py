@@ -16,10 +16,20 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from checker.errors import CheckerError, did_you_mean, escaped, is_invisible
+from checker.language.scanner import fast_parse
+from checker.language.tree import (
+    Block,
+    Cite,
+    Comment,
+    Field,
+    Item,
+    ListValue,
+    Scalar,
+    SyntaxTree,
+    unquote,
+)
 from checker.resources import grammar_text
-from checker.scanner import fast_parse
 from checker.spans import Span, end_of_text, position_at
-from checker.tree import Block, Cite, Comment, Field, Item, ListValue, Scalar, SyntaxTree, unquote
 
 MAX_DEPTH = 32
 """Blocks nest at most this deep; deeper input is refused (no fact kind nests at all)."""

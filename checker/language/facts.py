@@ -22,7 +22,7 @@ from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union, get_args, 
 
 from pydantic import BaseModel, Field
 
-from checker.citations import Citation
+from checker.language.citations import Citation
 from checker.spans import Span
 
 

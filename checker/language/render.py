@@ -17,9 +17,9 @@ import datetime
 import re
 from typing import Any
 
-from checker.facts import SHAPES, Fact, Policy, Shape, Unstated
-from checker.formatter import format_text
-from checker.tree import quote
+from checker.language.facts import SHAPES, Fact, Policy, Shape, Unstated
+from checker.language.formatter import format_text
+from checker.language.tree import quote
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 _KEYWORDS = frozenset({"unstated", "all"})

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from checker.citations import Citation
-from checker.facts import SHAPES, Fact, Policy
-from checker.render import field_text
+from checker.language.citations import Citation
+from checker.language.facts import SHAPES, Fact, Policy
+from checker.language.render import field_text
 
 CITE_FIELD = "cite"
 """The pseudo-field under which added and removed citations are reported."""

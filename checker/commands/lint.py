@@ -21,19 +21,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checker import __version__
-from checker.cache_codec import decode, encode
+from checker.commands.lint_cache import decode, encode
 from checker.errors import CheckerError, ErrorList
 from checker.files import list_policy_files, read_bytes
 from checker.reporters.run import LintOptions, LintRun
 from checker.resources import sensitivity_file, set_files, shipped_dir, shipped_sets
-from checker.results import DocumentReport
-from checker.selection import selected
+from checker.rules.results import DocumentReport
+from checker.rules.selection import selected
 
 if TYPE_CHECKING:
     import multiprocessing.context
 
-    from checker.facts import Policy
-    from checker.requirements import RequirementSet
+    from checker.language.facts import Policy
+    from checker.rules.requirements import RequirementSet
 
 # The parser, the fact model, the engine and the requirement sets (and with them lark, pydantic
 # and yaml), and the process pool, are imported only where they are used: a run served wholly
@@ -144,7 +144,7 @@ def _policy_files(options: LintOptions) -> tuple[list[Path], list[CheckerError]]
 
 
 def _resolve(names: list[str]) -> list[RequirementSet]:
-    from checker.requirements import resolve_sets
+    from checker.rules.requirements import resolve_sets
 
     return resolve_sets(names)
 
@@ -158,9 +158,16 @@ def _warm_up() -> None:
     workers inherit them and none repeats the work."""
     import importlib
 
-    from checker.requirements import load_set_file
+    from checker.rules.requirements import load_set_file
 
-    for module in ("anchoring", "build", "engine", "files", "scanner", "syntax"):
+    for module in (
+        "language.build",
+        "language.scanner",
+        "language.syntax",
+        "notice.anchoring",
+        "notice.loading",
+        "rules.engine",
+    ):
         importlib.import_module(f"checker.{module}")
 
     for path in shipped_sets().values():
@@ -195,8 +202,8 @@ def _lint_one(job: Job) -> tuple[str, DocumentReport | None, list[CheckerError],
         cached = _cache_get(cache_dir, key, path, roots) if key else None
         if cached is not None:
             return name, cached, [], None
-    from checker.engine import evaluate
     from checker.notice.loading import load_policy
+    from checker.rules.engine import evaluate
 
     try:
         policy, text = load_policy(path, name, roots)
@@ -218,7 +225,7 @@ def _lint_one(job: Job) -> tuple[str, DocumentReport | None, list[CheckerError],
 def sets_for(policy: Policy, explicit: list[str], extra: list[str]) -> list[RequirementSet]:
     """The requirement sets a policy is checked against: those named, else those of its
     jurisdictions, and the extra ones; an ErrorList if none applies or one does not load."""
-    from checker.requirements import resolve_sets, sets_for_jurisdictions
+    from checker.rules.requirements import resolve_sets, sets_for_jurisdictions
 
     names = explicit or sets_for_jurisdictions(policy.document.jurisdictions or ())
     if not names and not extra:
@@ -285,7 +292,7 @@ def _requirements_digest(explicit: list[str], extra: list[str]) -> str:
 @cache
 def _build_id() -> bytes:
     """The tool version plus a digest of its code and grammars: a changed checker misses."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the whole checker package
     files = sorted(here.rglob("*.py")) + sorted(shipped_dir("grammar").glob("*.lark"))
     return (__version__ + _digest(*(f.read_bytes() for f in files))).encode()
 
@@ -319,7 +326,7 @@ def _cache_get(
     """A cached report, if present, intact, and its notice text unchanged; else None.
 
     An entry is one line of JSON about the entry (which notice, digests), then the report as
-    `cache_codec` wrote it, so the report is parsed once and only after its digest matched. The
+    `lint_cache` wrote it, so the report is parsed once and only after its digest matched. The
     notice is read as a fresh lint reads it (inside the project root, a regular file, within the
     size limit): an entry must never make a hit read what a miss would refuse. Anything else
     about an entry that is not as `_cache_put` wrote it makes a miss.

@@ -24,12 +24,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
-from checker.build import build_policy
 from checker.errors import CheckerError, ErrorList
-from checker.facts import Policy
+from checker.language.build import build_policy
+from checker.language.facts import Policy
+from checker.language.syntax import parse_syntax
 from checker.resources import shipped_dir
-from checker.syntax import parse_syntax
-from checker.yamlsafe import load_located
+from checker.rules.yamlsafe import load_located
 
 DEFAULT_HEADER = (
     'document {\n  title = "Requirement case"\n  source = "case.txt"\n'

@@ -25,8 +25,8 @@ from typing import Any
 
 from checker.errors import CheckerError, did_you_mean, one_of
 from checker.files import read_text
-from checker.fingerprint import fingerprint
-from checker.results import DocumentReport, Finding
+from checker.rules.fingerprint import fingerprint
+from checker.rules.results import DocumentReport, Finding
 from checker.spans import Span, position_at
 
 SCHEMA = "policycheck-baseline/1"

@@ -16,12 +16,12 @@ from functools import cache
 from operator import attrgetter
 from typing import Any
 
-from checker.conditions import Trace
 from checker.errors import did_you_mean
-from checker.facts import SHAPES, UNSTATED, Category, Fact, Policy, Waiver
-from checker.own_checks import CHECKS, LAW, WAIVER_CHECKS
-from checker.requirements import Requirement, RequirementSet
-from checker.results import DocumentReport, Evidence, Finding, Outcome, Status
+from checker.language.facts import SHAPES, UNSTATED, Category, Fact, Policy, Waiver
+from checker.rules.conditions import Trace
+from checker.rules.own_checks import CHECKS, LAW, WAIVER_CHECKS
+from checker.rules.requirements import Requirement, RequirementSet
+from checker.rules.results import DocumentReport, Evidence, Finding, Outcome, Status
 
 
 def evaluate(
@@ -359,7 +359,7 @@ def apply_waivers(
             )
             continue
         if target not in known:
-            from checker.requirements import all_requirement_ids
+            from checker.rules.requirements import all_requirement_ids
 
             everything = all_requirement_ids() | known.keys()
             if target not in everything:
@@ -460,7 +460,7 @@ def sensitivity_adjustments(policy: Policy) -> list[Finding]:
     categories = policy.of_kind("category")
     if not categories:
         return []
-    from checker.taxonomy import classify, taxonomy_keys
+    from checker.language.taxonomy import classify, taxonomy_keys
 
     known = taxonomy_keys()
     check = CHECKS["SENSITIVITY-ADJUSTED"]

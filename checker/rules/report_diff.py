@@ -2,7 +2,7 @@
 
 A verdict is that of one requirement on one statement (requirements checked per statement, such
 as a transfer's consent) or on the whole document. Its status before and after is one of the
-statuses of `checker.results`, or None where the requirement was not checked at all (a notice
+statuses of `checker.rules.results`, or None where the requirement was not checked at all (a notice
 added or removed, a requirement added to or dropped from the sets). A change is classed as:
 
 * `newly failing`: failing (fail or incomplete, as lint counts them) now, not before;
@@ -20,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from checker.fact_diff import StatementChange
-from checker.results import DocumentReport, Finding, Outcome
+from checker.language.fact_diff import StatementChange
+from checker.rules.results import DocumentReport, Finding, Outcome
 
 FAILING = ("fail", "incomplete")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}

@@ -1,6 +1,7 @@
 """The language reference (docs/language.md), generated from the fact model so it never drifts.
 
-`python -m checker.reference > docs/language.md` rewrites it; a test checks the file is current.
+`python -m checker.language.reference > docs/language.md` rewrites it; a test checks the file
+is current.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import inspect
 import itertools
 from functools import cache
 
-from checker.facts import FACT_KINDS, SHAPES, Fact, Shape
+from checker.language.facts import FACT_KINDS, SHAPES, Fact, Shape
 
 _SCALAR_WORDS = {
     "text": '"text"',
@@ -86,7 +87,8 @@ def language_reference() -> str:
     out = [
         "# Policy language reference",
         "",
-        "Generated from `checker/facts.py` by `python -m checker.reference`; do not edit by hand.",
+        "Generated from `checker/language/facts.py` by `python -m checker.language.reference`; "
+        "do not edit by hand.",
         "",
         "Every field may be left out (not encoded: requirements that need it report the gap), set",
         "to `unstated` where marked (the notice is silent), or given a value. Every statement",

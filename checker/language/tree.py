@@ -1,7 +1,8 @@
 """The syntax tree of a policy: blocks, fields, citations and comments, each with its span.
 
-Both parsers of stage 1 build these nodes: the hand-written scanner (`checker.scanner`) for valid
-text and the Lark grammar (`checker.syntax`), which defines the language and words its errors.
+Both parsers of stage 1 build these nodes: the hand-written scanner (`checker.language.scanner`)
+for valid text and the Lark grammar (`checker.language.syntax`), which defines the language and
+words its errors.
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from checker.citations import Citation
-from checker.results import STATUSES, DocumentReport, Evidence, Finding, Outcome
+from checker.language.citations import Citation
+from checker.rules.results import STATUSES, DocumentReport, Evidence, Finding, Outcome
 from checker.spans import Span
 
 FORMAT = "policycheck-cache/3"

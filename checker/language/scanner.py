@@ -5,10 +5,9 @@ message. Most files linted are valid, though, and for them Lark's general LALR m
 more than the whole rest of the pipeline; the grammar is LL(1) (blocks, `key = value` fields,
 `cite "label" "quote"` with an optional `line N`, one-line strings, flat lists), so a line
 scanner and a stack of open blocks build the very same syntax nodes, and collect the comments on
-the way. At the first thing
-this parser does not expect it gives up (returns None) and `checker.syntax.parse_syntax` hands the
-text to Lark, which either accepts it (then the two disagree, which the tests rule out) or
-reports the error.
+the way. At the first thing this parser does not expect it gives up (returns None) and
+`checker.language.syntax.parse_syntax` hands the text to Lark, which either accepts it (then the
+two disagree, which the tests rule out) or reports the error.
 
 No token spans lines (strings are one line, a comment ends its line), so the text is read line by
 line. Files are mostly in the formatter's layout, one statement per line, and one regular
@@ -22,8 +21,18 @@ from __future__ import annotations
 
 import re
 
+from checker.language.tree import (
+    Block,
+    Cite,
+    Comment,
+    Field,
+    Item,
+    ListValue,
+    Scalar,
+    SyntaxTree,
+    unquote,
+)
 from checker.spans import Span
-from checker.tree import Block, Cite, Comment, Field, Item, ListValue, Scalar, SyntaxTree, unquote
 
 # The terminals of grammar/policy.lark. `cite` is a keyword where a statement starts (Lark gives
 # string literals priority over NAME, so a NAME that reads exactly `cite` is CITE there), but a
@@ -139,8 +148,8 @@ def _unquote(raw: str) -> str:
 
 
 def _comment(line: str, start: int, number: int) -> Comment:
-    # The same values as checker.syntax.comments_of: U+FEFF is whitespace to the grammar but
-    # not to str.strip.
+    # The same values as checker.language.syntax.comments_of: U+FEFF is whitespace to the grammar
+    # but not to str.strip.
     trailing = bool(line[:start].strip().strip("\ufeff"))
     return Comment(line[start:].rstrip(), number, start + 1, trailing)
 
@@ -370,7 +379,7 @@ def _open_cite(stack: list[_Frame]) -> bool:
 
 def fast_parse(text: str) -> SyntaxTree | None:
     """The syntax tree of valid `text` (items exactly as the Lark parser builds them, comments as
-    `checker.syntax.comments_of` finds them); else None."""
+    `checker.language.syntax.comments_of` finds them); else None."""
     try:
         return _parse(text)
     except _GiveUp:

@@ -1,9 +1,10 @@
 """Data categories: the Fides taxonomy keys, and which of them are sensitive in law.
 
 The key list ships as data (checker/data/taxonomy.json), generated from the `fideslang` package so
-that start-up does not import it; `python -m checker.taxonomy` regenerates the file and
-`python -m checker.taxonomy --check` exits 1 if it differs from the installed package (CI runs it
-with the `taxonomy` extra, whose fideslang holds pydantic back, in an environment of its own).
+that start-up does not import it; `python -m checker.language.taxonomy` regenerates the file and
+`python -m checker.language.taxonomy --check` exits 1 if it differs from the installed package
+(CI runs it with the `taxonomy` extra, whose fideslang holds pydantic back, in an environment of
+its own).
 Sensitivity comes from a table cited to PIPL Art. 28 and GDPR Art. 9 that a legal engineer can
 edit: requirements/sensitive_categories.yaml.
 """
