@@ -83,7 +83,7 @@ def test_the_verdict_that_differs_is_traced_to_the_statement_read_differently(
     # One obligation of all differs: the agreement figures say so (their arithmetic is checked
     # by hand below; the number of obligations grows with the requirement sets).
     summary = re.search(
-        r"\n67 statements matched \(3 read differently\), 1 only in a.policy, 1 only in b.policy\n"
+        r"\n68 statements matched \(3 read differently\), 1 only in a.policy, 1 only in b.policy\n"
         r"agreement: (\d+) of (\d+) obligations with the same verdict \(([\d.]+)%\); "
         r"Cohen's kappa ([\d.]+)\n$",
         out,
@@ -100,7 +100,7 @@ def test_an_encoding_agrees_fully_with_itself(
 ) -> None:
     _, out, _ = agreement(capsys, "a.policy", "a.policy")
     assert re.search(
-        r"\n68 statements matched \(0 read differently\), 0 only in a.policy, 0 only in a.policy\n"
+        r"\n69 statements matched \(0 read differently\), 0 only in a.policy, 0 only in a.policy\n"
         r"agreement: (\d+) of \1 obligations with the same verdict \(100.0%\); "
         r"Cohen's kappa 1.00\n$",
         out,

@@ -37,7 +37,7 @@ def test_a_misspelt_field_in_a_condition_is_refused_with_its_column() -> None:
         "    |              ^\n"
         "   = expected: one of automated, breach, category, changes, collection, consent, "
         "cookies, data, destination, disclaimer, disclosure, document, exception, handler, "
-        "irrelevant, mechanism_gdpr, mechanism_pipl, merger, method, minors, officer, "
+        "irrelevant, mechanism_gdpr, mechanism_pipl, merger, method, minors, never, officer, "
         "public_camera, purpose, purposes, recipient, representative, right, rights_procedure, "
         "safeguards, safeguards_copy, security, sharing, storage, transfer, waiver\n"
         "   = help: did you mean 'destination'?"

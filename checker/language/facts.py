@@ -231,6 +231,17 @@ OfficerRole = Literal["dpo", "pi_protection_officer"]
 
 # Values of the fields behind PIPL Arts. 20, 26, 41, NDSR Arts. 23, 42 and GDPR Arts. 12(5), 13(3),
 # 21(4), 22(2), 26 and 48.
+Practice = Literal[
+    "sale",
+    "sharing",
+    "disclosure",
+    "transfer_abroad",
+    "profiling",
+    "automated_decisions",
+    "marketing",
+    "sensitive_data",
+]
+"""What a notice can promise not to do (the `never` statement)."""
 DecisionGround = Literal["contract", "law", "explicit_consent", "other"]
 """The GDPR Art. 22(2) exception a solely automated decision rests on: (a) necessary for a contract
 with the person, (b) authorised by Union or Member State law, (c) the person's explicit consent, or
@@ -706,6 +717,23 @@ class Disclaimer(Fact, frozen=True):
     covers: tuple[DisclaimerScope, ...] | U | None = None
 
 
+class Never(Fact, frozen=True):
+    """A promise not to do something: "we do not sell your personal information".
+
+    Recorded so that a rule can tell a notice that promises not to from one that is silent, and
+    a notice that contradicts its own promise (it also describes the practice) from one that
+    keeps it. `unless` holds the exceptions the notice makes to the promise, in its words.
+    """
+
+    KIND = "never"
+    kind: Literal["never"] = "never"
+    practices: tuple[Practice, ...] | U | None = None
+    data: Categories | U | None = None
+    """The personal information the promise covers; `all` or left out: all of it."""
+    unless: Text | U | None = None
+    """The exceptions the notice makes ("except with your consent or as the law requires")."""
+
+
 class Category(Fact, frozen=True):
     """A data category the policy declares (`category user.x.y {}`) or adjusts.
 
@@ -771,6 +799,7 @@ FACT_KINDS: tuple[type[Fact], ...] = (
     Merger,
     Exception_,
     Disclaimer,
+    Never,
     Category,
     Waiver,
     Irrelevant,
@@ -802,6 +831,7 @@ Statement = Annotated[
         Merger,
         Exception_,
         Disclaimer,
+        Never,
         Category,
         Waiver,
         Irrelevant,
