@@ -194,6 +194,15 @@ files before a pool pays; smaller runs (a pre-commit hook's handful of files) st
 
 def _lint_one(job: Job) -> tuple[str, DocumentReport | None, list[CheckerError], str | None]:
     """Lint one file (runs in a worker process when --jobs > 1)."""
+    name, report, errors, text, _sets = _evaluate_one(job)
+    return name, report, errors, text
+
+
+def _evaluate_one(
+    job: Job,
+) -> tuple[str, DocumentReport | None, list[CheckerError], str | None, list[RequirementSet] | None]:
+    """The report of one file (from the cache if it holds it), or its errors; its text when it
+    was read, and the requirement sets it was checked against when they were loaded."""
     name, explicit, extra, today, cache_dir, digest, roots = job
     path = Path(name)
     key = None
@@ -201,7 +210,7 @@ def _lint_one(job: Job) -> tuple[str, DocumentReport | None, list[CheckerError],
         key = _cache_key(path, explicit, extra, today, digest)
         cached = _cache_get(cache_dir, key, path, roots) if key else None
         if cached is not None:
-            return name, cached, [], None
+            return name, cached, [], None, None
     from checker.notice.loading import load_policy
     from checker.rules.engine import evaluate
 
@@ -211,15 +220,15 @@ def _lint_one(job: Job) -> tuple[str, DocumentReport | None, list[CheckerError],
         text = None
         with contextlib.suppress(CheckerError):
             text = read_bytes(path).decode("utf-8", errors="replace")  # lines as parsed
-        return name, None, exc.errors, text
+        return name, None, exc.errors, text, None
     try:
         sets = sets_for(policy, explicit, extra)
     except ErrorList as exc:
-        return name, None, exc.errors, text
+        return name, None, exc.errors, text, None
     report = evaluate(policy, sets, today)
     if cache_dir is not None and key:
         _cache_put(cache_dir, key, report, path, policy, roots)
-    return name, report, [], text
+    return name, report, [], text, sets
 
 
 def sets_for(policy: Policy, explicit: list[str], extra: list[str]) -> list[RequirementSet]:
