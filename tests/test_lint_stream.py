@@ -90,8 +90,15 @@ def test_a_baseline_gives_the_same_bytes_with_any_number_of_jobs(
     baseline = tmp_path / "baseline.json"
     recorded = policies[: len(policies) // 2]
     assert lint(capsys, *recorded, "--write-baseline", str(baseline), "--no-cache")[0] == 0
-    args = [*policies, "--format", fmt, "--baseline", str(baseline), "--no-cache"]
-    one = lint(capsys, *args, "--jobs", "1")
-    two = lint(capsys, *args, "--jobs", "2")
+    args = [*policies, "--format", fmt, "--baseline", str(baseline)]
+    one = lint(capsys, *args, "--no-cache", "--jobs", "1")
+    two = lint(capsys, *args, "--no-cache", "--jobs", "2")
     assert one == two
     assert one[0] == 1
+    (tmp_path / "pyproject.toml").write_text("[tool.policycheck]\n", encoding="utf-8")
+    cached = [str(shutil.copy(p, tmp_path)) for p in policies]
+    shutil.copytree(corpus / "sources", tmp_path / "sources")
+    args = [*cached, "--format", fmt, "--baseline", str(baseline), "--jobs", "1"]
+    fresh = lint(capsys, *args, "--no-cache")
+    assert lint(capsys, *args) == fresh
+    assert lint(capsys, *args) == fresh, "served from the cache"

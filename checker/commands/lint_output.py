@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import json
+import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import IO, TYPE_CHECKING, NamedTuple, TextIO
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from checker.commands import lint
 from checker.errors import CheckerError, ErrorList
@@ -62,6 +64,8 @@ class Piece(NamedTuple):
     """The document's path as the baseline names it."""
     recorded: tuple[Entry, ...] = ()
     """Its findings as baseline entries (with --write-baseline)."""
+    source: str = ""
+    """Its notice text, as the policy names it."""
 
 
 @dataclass(frozen=True)
@@ -243,14 +247,117 @@ def _setup() -> _Setup:
 
 
 def _render_one(job: lint.Job) -> Piece:
-    """Check one file and render it (runs in a worker process when --jobs > 1)."""
+    """Check one file and render it (runs in a worker process when --jobs > 1).
+
+    The cache keeps what this returns under the report's key and everything else the rendering
+    depends on, so an unchanged document costs a read and no decoding of its facts.
+    """
     setup = _setup()
+    name, explicit, extra, today, cache_dir, digest, roots = job
+    variant = None
+    if cache_dir is not None:
+        key = lint._cache_key(Path(name), explicit, extra, today, digest)
+        if key is not None:
+            variant = _variant(key, name, setup)
+            cached = _cached_piece(cache_dir, variant, name, roots, setup)
+            if cached is not None:
+                return cached
+    piece = _rendered(job, setup)
+    if variant is not None and cache_dir is not None and piece.chunk is not None:
+        _cache_piece(cache_dir, variant, piece, roots, setup)
+    return piece
+
+
+def _variant(key: str, name: str, setup: _Setup) -> str:
+    """The cache entry name of a document's rendering: its report's key and every setting the
+    rendering depends on (format, options, the baseline entries for it, the directory paths are
+    made relative to)."""
+    options = setup.options
+    output = setup.output
+    baseline: list[Any] = []
+    if output.baseline is not None:
+        file = output.baseline[1]
+        from checker.rules.baseline import relative_path
+
+        entries = setup.baseline.get(relative_path(name, file.parent), [])
+        baseline = [str(file), [e.as_json() for e in entries]]
+    settings = [
+        output.format,
+        output.color,
+        options.show_passed,
+        options.quiet,
+        options.select,
+        options.ignore,
+        options.fail_on,
+        baseline,
+        str(output.write_baseline.parent) if output.write_baseline is not None else None,
+        os.getcwd(),
+    ]
+    return lint._digest(key.encode(), json.dumps(settings).encode()) + ".chunk.json"
+
+
+def _cached_piece(
+    cache_dir: Path, variant: str, name: str, roots: tuple[Path, ...], setup: _Setup
+) -> Piece | None:
+    body = lint.cache_read(cache_dir, variant, Path(name), roots)
+    if body is None:
+        return None
+    try:
+        data = json.loads(body)
+        sections, tally, totals, hidden, gone, linted, recorded = data
+        from_baseline: list[Entry] = []
+        if gone:
+            from_baseline = setup.baseline[linted]
+        chunk = Chunk(tuple(str(t) for t in sections), tuple(int(n) for n in tally))
+        return Piece(
+            name,
+            chunk,
+            Totals.from_json(totals),
+            [],
+            None,
+            int(hidden),
+            tuple(from_baseline[int(i)] for i in gone),
+            str(linted),
+            tuple(_entry(e) for e in recorded),
+        )
+    except (ValueError, LookupError, TypeError, AttributeError, RecursionError):
+        return None
+
+
+def _entry(raw: dict[str, str]) -> Entry:
+    from checker.rules.baseline import Entry
+
+    return Entry(raw["path"], raw["id"], raw.get("statement"), raw["message"], raw["fingerprint"])
+
+
+def _cache_piece(
+    cache_dir: Path, variant: str, piece: Piece, roots: tuple[Path, ...], setup: _Setup
+) -> None:
+    assert piece.chunk is not None and piece.totals is not None
+    gone: list[int] = []
+    if piece.gone:
+        ids = {id(e): i for i, e in enumerate(setup.baseline[piece.linted])}
+        gone = [ids[id(e)] for e in piece.gone]
+    data = [
+        piece.chunk.sections,
+        piece.chunk.tally,
+        piece.totals.as_json(),
+        piece.hidden,
+        gone,
+        piece.linted,
+        [e.as_json() for e in piece.recorded],
+    ]
+    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    lint.cache_write(cache_dir, variant, body, Path(piece.name), piece.source, roots)
+
+
+def _rendered(job: lint.Job, setup: _Setup) -> Piece:
     options = setup.options
     name, report, errors, text, sets = lint._evaluate_one(job)
     if report is None:
         return Piece(name, None, None, errors, text)
     report = lint.filter_report(report, options.select, options.ignore)
-    piece = Piece(name, None, None, [], None)
+    piece = Piece(name, None, None, [], None, source=report.source)
     settled: frozenset[str] = frozenset()
     if setup.output.baseline is not None:
         report, piece, settled = _baselined(report, piece, setup)
