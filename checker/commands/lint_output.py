@@ -29,7 +29,7 @@ from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR
 from checker.files import read_for_excerpt
 from checker.reporters import MODULES
 from checker.reporters.run import LintOptions
-from checker.reporters.stream import Chunk, ChunkContext, RunEnd, Totals
+from checker.reporters.stream import Chunk, ChunkContext, RunEnd, Totals, count, text
 from checker.rules.selection import selected
 
 if TYPE_CHECKING:
@@ -307,27 +307,34 @@ def _cached_piece(
         sections, tally, totals, hidden, gone, linted, recorded = data
         from_baseline: list[Entry] = []
         if gone:
-            from_baseline = setup.baseline[linted]
-        chunk = Chunk(tuple(str(t) for t in sections), tuple(int(n) for n in tally))
+            from_baseline = setup.baseline[text(linted)]
+        chunk = Chunk(tuple(text(t) for t in sections), tuple(count(n) for n in tally))
         return Piece(
             name,
             chunk,
             Totals.from_json(totals),
             [],
             None,
-            int(hidden),
-            tuple(from_baseline[int(i)] for i in gone),
-            str(linted),
+            count(hidden),
+            tuple(from_baseline[count(i)] for i in gone),
+            text(linted),
             tuple(_entry(e) for e in recorded),
         )
     except (ValueError, LookupError, TypeError, AttributeError, RecursionError):
         return None
 
 
-def _entry(raw: dict[str, str]) -> Entry:
+def _entry(raw: Any) -> Entry:
     from checker.rules.baseline import Entry
 
-    return Entry(raw["path"], raw["id"], raw.get("statement"), raw["message"], raw["fingerprint"])
+    statement = raw.get("statement")
+    return Entry(
+        text(raw["path"]),
+        text(raw["id"]),
+        None if statement is None else text(statement),
+        text(raw["message"]),
+        text(raw["fingerprint"]),
+    )
 
 
 def _cache_piece(

@@ -118,23 +118,42 @@ class Totals:
         ]
 
     @classmethod
-    def from_json(cls, data: list[Any]) -> Totals:
+    def from_json(cls, data: Any) -> Totals:
+        """The totals `as_json` wrote; ValueError, LookupError or TypeError on anything else."""
         documents, statuses, ids, sets, counts, checked, statistics, tally = data
-        findings, waiver_findings, failing, quotes, adjusted = counts
+        findings, waiver_findings, failing, quotes, adjusted = (count(n) for n in counts)
+        if not isinstance(statuses, dict) or not isinstance(checked, bool):
+            raise TypeError("not the totals of a document")
         return cls(
-            documents=int(documents),
-            statuses=Counter({str(k): int(v) for k, v in statuses.items()}),
-            requirement_ids={str(i) for i in ids},
-            sets={str(s) for s in sets},
-            findings=int(findings),
-            waiver_findings=int(waiver_findings),
-            failing=int(failing),
-            quotes=int(quotes),
-            adjusted=int(adjusted),
-            checked=bool(checked),
-            statistics=Counter({(str(a), str(b), str(c)): int(n) for a, b, c, n in statistics}),
-            tally=[int(n) for n in tally],
+            documents=count(documents),
+            statuses=Counter({text(k): count(v) for k, v in statuses.items()}),
+            requirement_ids={text(i) for i in ids},
+            sets={text(s) for s in sets},
+            findings=findings,
+            waiver_findings=waiver_findings,
+            failing=failing,
+            quotes=quotes,
+            adjusted=adjusted,
+            checked=checked,
+            statistics=Counter(
+                {(text(a), text(b), text(c)): count(n) for a, b, c, n in statistics}
+            ),
+            tally=[count(n) for n in tally],
         )
+
+
+def count(raw: Any) -> int:
+    """`raw` if it is a whole number, not negative; else TypeError."""
+    if not isinstance(raw, int) or isinstance(raw, bool) or raw < 0:
+        raise TypeError("not a count")
+    return raw
+
+
+def text(raw: Any) -> str:
+    """`raw` if it is text; else TypeError."""
+    if not isinstance(raw, str):
+        raise TypeError("not text")
+    return raw
 
 
 @dataclass
