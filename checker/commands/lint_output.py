@@ -18,7 +18,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, TextIO
@@ -73,6 +73,8 @@ class _Setup:
     options: LintOptions
     output: OutputOptions
     named: list[RequirementSet]
+    """The sets named on the command line or in the configuration, loaded (empty in a worker
+    that was not forked: it loads them again when it needs them, by `named_again`)."""
     baseline: dict[str, list[Entry]]
     """Baseline entries by the path they name."""
 
@@ -230,7 +232,15 @@ def _pieces(
 
         lint._warm_up()
         _module(_setup().output.format)  # imported before the workers fork, as the pipeline
-        with ProcessPoolExecutor(max_workers=workers, mp_context=lint._fork_context()) as pool:
+        setup = _setup()
+        if lint._fork_context() is None:  # workers are started afresh and sent the settings
+            setup = replace(setup, named=[])
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=lint._fork_context(),
+            initializer=_install,
+            initargs=(setup,),
+        ) as pool:
             # Small batches: the parent writes each as it comes, and holds few at a time.
             yield from pool.map(
                 _render_one, jobs, chunksize=max(1, min(8, len(jobs) // (8 * workers)))
@@ -238,6 +248,11 @@ def _pieces(
     else:
         for job in jobs:
             yield _render_one(job)
+
+
+def _install(setup: _Setup) -> None:
+    global _SETUP
+    _SETUP = setup
 
 
 def _setup() -> _Setup:
@@ -383,7 +398,10 @@ def _rendered(job: lint.Job, setup: _Setup) -> Piece:
     def requirement(id_: str) -> Requirement | None:
         nonlocal by_id
         if by_id is None:
-            chosen = sets if sets is not None else _sets_named(set(report.sets), setup.named)
+            named = setup.named
+            if not named and (options.requirements or options.extra_requirements):
+                named = lint._resolve([*options.requirements, *options.extra_requirements])
+            chosen = sets if sets is not None else _sets_named(set(report.sets), named)
             by_id = {r.id: r for s in chosen for r in s.requirements}
         return by_id.get(id_)
 
