@@ -301,6 +301,7 @@ def _variant(key: str, name: str, setup: _Setup) -> str:
         output.color,
         options.show_passed,
         options.quiet,
+        options.statistics,
         options.select,
         options.ignore,
         options.fail_on,
@@ -363,7 +364,7 @@ def _cache_piece(
     data = [
         piece.chunk.sections,
         piece.chunk.tally,
-        piece.totals.as_json(),
+        piece.totals.as_json(statistics=setup.options.statistics),
         piece.hidden,
         gone,
         piece.linted,

@@ -105,7 +105,9 @@ class Totals:
         for i, n in enumerate(other.tally):
             self.tally[i] += n
 
-    def as_json(self) -> list[Any]:
+    def as_json(self, statistics: bool = True) -> list[Any]:
+        """The totals as JSON values; without the counts per requirement (`--statistics`)
+        unless `statistics`, as reading them back is most of the cost of reading the totals."""
         return [
             self.documents,
             dict(self.statuses),
@@ -113,7 +115,7 @@ class Totals:
             sorted(self.sets),
             [self.findings, self.waiver_findings, self.failing, self.quotes, self.adjusted],
             self.checked,
-            [[*key, n] for key, n in self.statistics.items()],
+            [[*key, n] for key, n in self.statistics.items()] if statistics else [],
             self.tally,
         ]
 
