@@ -102,3 +102,16 @@ def test_a_baseline_gives_the_same_bytes_with_any_number_of_jobs(
     fresh = lint(capsys, *args, "--no-cache")
     assert lint(capsys, *args) == fresh
     assert lint(capsys, *args) == fresh, "served from the cache"
+
+
+def test_statistics_and_show_passed_are_the_same_from_the_cache(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    work = tmp_path / "work"
+    shutil.copytree(corpus, work)
+    (work / "pyproject.toml").write_text("[tool.policycheck]\n", encoding="utf-8")
+    for flags in (["--statistics"], ["--show-passed"], ["--quiet"]):
+        args = [str(work), "--jobs", "1", *flags]
+        fresh = lint(capsys, *args, "--no-cache")
+        assert lint(capsys, *args) == fresh
+        assert lint(capsys, *args) == fresh, f"{flags} served from the cache"
