@@ -27,13 +27,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
 from checker import __version__
-from checker.commands.lint import CACHE_DIR, run_lint
+from checker.commands.lint import CACHE_DIR
 from checker.commands.output import GuardedOutput
 from checker.config import FAIL_ON, Config, find_config, load_config
 from checker.errors import CheckerError, ErrorList, terminal_safe
-from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR
+from checker.exitcodes import EXIT_CLEAN, EXIT_INPUT_ERROR
 from checker.files import read_for_excerpt
-from checker.reporters.run import LintOptions, LintRun
+from checker.reporters.run import LintOptions
 
 if TYPE_CHECKING:
     from checker.rules.baseline import Entry
@@ -435,7 +435,7 @@ def _nothing_to_check() -> int:
 
 
 def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
-    from checker.reporters import FORMATS
+    from checker.commands.lint_output import OutputOptions, run_lint_output
 
     if (args.quiet or args.statistics) and args.format != "text":
         flag = "--quiet" if args.quiet else "--statistics"
@@ -445,50 +445,15 @@ def _lint(args: argparse.Namespace, paths: list[Path], config: Config) -> int:
     options = _lint_options(args, paths, config)
     if options is None:
         return _nothing_to_check()
-    baseline = _read_baseline(args, config)  # before linting: a broken baseline stops the run
-    run = run_lint(options)
-    if baseline is not None:
-        _apply_baseline(run, *baseline)
-    for path in {f.path for f in run.findings()} - set(run.texts):
-        text = read_for_excerpt(path)
-        if text is not None:
-            run.texts[path] = text
-    color = use_color(args.color, args.output is None and sys.stdout.isatty(), os.environ)
-    if args.format == "text" and args.output is None:
-        # The findings, then the input errors, then the summary line that counts both: what a
-        # reader sees last is the verdict, right after the errors it mentions.
-        from checker.reporters.text import render_findings, render_summary
-
-        sys.stdout.write(render_findings(run, color))
-        sys.stdout.flush()
-        _write_errors(run)
-        sys.stdout.write(render_summary(run))
-    else:
-        _write_errors(run)
-        rendered = FORMATS[args.format](run, color)
-        if args.output is not None:
-            try:
-                args.output.write_text(rendered, encoding="utf-8")
-            except OSError as exc:
-                raise CheckerError(
-                    "E601", f"cannot write report: {exc.strerror}", str(args.output)
-                ) from None
-        else:
-            sys.stdout.write(rendered)
-    if run.errors:
-        if args.write_baseline is not None:
-            sys.stderr.write("policycheck: the baseline was not written: fix the errors first\n")
-        return EXIT_INPUT_ERROR
-    if args.write_baseline is not None:
-        from checker.rules.baseline import write_baseline
-
-        count = write_baseline(args.write_baseline, run.findings())
-        sys.stderr.write(
-            f"policycheck: recorded {count} finding{'s' if count != 1 else ''} "
-            f"in {args.write_baseline}\n"
-        )
-        return EXIT_CLEAN
-    return EXIT_FINDINGS if run.failing() and not args.exit_zero else EXIT_CLEAN
+    output = OutputOptions(
+        format=args.format,
+        color=use_color(args.color, args.output is None and sys.stdout.isatty(), os.environ),
+        output=args.output,
+        baseline=_read_baseline(args, config),  # before linting: a broken baseline stops the run
+        write_baseline=args.write_baseline,
+        exit_zero=args.exit_zero,
+    )
+    return run_lint_output(options, output, sys.stdout, sys.stderr)
 
 
 def _diff(args: argparse.Namespace, config: Config) -> int:
@@ -520,30 +485,6 @@ def _diff(args: argparse.Namespace, config: Config) -> int:
 
         return run_agreement(options, args.format, sys.stdout, sys.stderr)
     return run_diff(options, args.format, args.fail_on_new, sys.stdout, sys.stderr)
-
-
-def _write_errors(run: LintRun) -> None:
-    for error in run.errors:
-        sys.stderr.write(
-            error.render(run.texts.get(error.path) or read_for_excerpt(error.path)) + "\n"
-        )
-    select = run.options.select
-    if (
-        select
-        and run.reports
-        and not any(r.outcomes or r.extra for r in run.reports)
-        and not any(e.upper().startswith("WAIVER") for e in select)  # checks, not requirements
-    ):
-        # Every entry names a requirement of a set that can be in force, but the sets chosen
-        # for these documents (by their jurisdictions) hold none of them: say so, not just "0".
-        sets = ", ".join(sorted({s for r in run.reports for s in r.sets}))
-        sys.stderr.write(
-            f"policycheck: select {', '.join(select)} chose no requirement of "
-            f"the sets these documents are checked against ({sets})\n"
-        )
-    if not run.reports and not run.errors:
-        sys.stderr.write("policycheck: no .policy files to check: every one named is excluded\n")
-    sys.stderr.flush()
 
 
 def use_color(flag: str, terminal: bool, environ: Mapping[str, str]) -> bool:
@@ -616,25 +557,3 @@ def _read_baseline(args: argparse.Namespace, config: Config) -> tuple[list[Entry
     from checker.rules.baseline import read_baseline
 
     return read_baseline(file), file
-
-
-def _apply_baseline(run: LintRun, baseline: list[Entry], file: Path) -> None:
-    """Hide the findings `baseline` records; list its entries that no longer occur."""
-    from checker.rules.baseline import apply_baseline
-    from checker.rules.selection import selected
-
-    options = run.options
-    run.reports, run.baseline = apply_baseline(
-        run.reports, baseline, file, lambda i: selected(i, options.select, options.ignore)
-    )
-    for entry in run.baseline.gone:
-        where = f"{file}:{entry.span}" if entry.span else str(file)
-        statement = f" ({entry.statement})" if entry.statement else ""
-        sys.stderr.write(
-            f"{where}: no longer occurs: {entry.path} {entry.id}{statement} {entry.message}\n"
-        )
-    if run.baseline.gone:
-        sys.stderr.write(
-            "   = help: delete these entries, or record the findings again with "
-            f"--write-baseline {file}\n"
-        )

@@ -647,8 +647,17 @@ def test_requirements_from_a_directory_are_keyed_by_the_files_loading_reads(
     assert _requirements_digest(["rules"], []) == edited
 
 
-def _cache_entry(workdir: Path) -> Path:
-    [entry] = list((workdir / ".policycheck_cache").rglob("*.json"))
+def _cache_entry(workdir: Path, rendered: bool = False) -> Path:
+    """The one report entry (its rendered chunks deleted, so that a run reads it), or the one
+    rendered chunk."""
+    entries = list((workdir / ".policycheck_cache").rglob("*.json"))
+    chunks = [e for e in entries if e.name.endswith(".chunk.json")]
+    if rendered:
+        [entry] = chunks
+        return entry
+    for chunk in chunks:
+        chunk.unlink()
+    [entry] = [e for e in entries if e not in chunks]
     return entry
 
 
@@ -1025,3 +1034,32 @@ def test_missing_quotes_past_fifty_are_counted_in_one_last_error(
     codes = [m["code"] for m in LOCATION.finditer(outcome.err)]
     assert codes == ["E302"] * 50 + ["E109"]
     assert "... and 250 more errors in this file" in outcome.err
+
+
+CORRUPT_CHUNKS: dict[str, Callable[[bytes], bytes]] = {
+    "deep JSON": lambda body: b"[" * 100_000 + b"]" * 100_000,
+    "wrong shape": lambda body: b'{"sections": 3}',
+    "section not text": lambda body: re.sub(rb'^\[\["', b'[[3, "', body, count=1),
+    "negative count": lambda body: body.replace(b"[1, {", b"[-1, {", 1),
+    "lone surrogate": lambda body: body.replace(b'"', b'"\\ud800', 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORRUPT_CHUNKS))
+def test_a_corrupt_rendered_chunk_of_any_shape_is_a_miss(
+    name: str, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(workdir / "shop.policy", SAMPLE)
+    capsys.readouterr()
+    fresh_code = main(["lint", "shop.policy", "--jobs", "1"])
+    fresh = capsys.readouterr()
+    entry = _cache_entry(workdir, rendered=True)
+    head, _, body = entry.read_bytes().partition(b"\n")
+    corrupt = CORRUPT_CHUNKS[name](body)
+    assert corrupt != body
+    stored = json.loads(head)
+    stored["report_digest"] = _digest(corrupt)  # a forger can compute the digest of its text
+    entry.write_bytes(json.dumps(stored).encode() + b"\n" + corrupt)
+    code = main(["lint", "shop.policy", "--jobs", "1"])
+    again = capsys.readouterr()
+    assert (code, again.out, again.err) == (fresh_code, fresh.out, fresh.err)

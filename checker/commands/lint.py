@@ -194,6 +194,15 @@ files before a pool pays; smaller runs (a pre-commit hook's handful of files) st
 
 def _lint_one(job: Job) -> tuple[str, DocumentReport | None, list[CheckerError], str | None]:
     """Lint one file (runs in a worker process when --jobs > 1)."""
+    name, report, errors, text, _sets = _evaluate_one(job)
+    return name, report, errors, text
+
+
+def _evaluate_one(
+    job: Job,
+) -> tuple[str, DocumentReport | None, list[CheckerError], str | None, list[RequirementSet] | None]:
+    """The report of one file (from the cache if it holds it), or its errors; its text when it
+    was read, and the requirement sets it was checked against when they were loaded."""
     name, explicit, extra, today, cache_dir, digest, roots = job
     path = Path(name)
     key = None
@@ -201,7 +210,7 @@ def _lint_one(job: Job) -> tuple[str, DocumentReport | None, list[CheckerError],
         key = _cache_key(path, explicit, extra, today, digest)
         cached = _cache_get(cache_dir, key, path, roots) if key else None
         if cached is not None:
-            return name, cached, [], None
+            return name, cached, [], None, None
     from checker.notice.loading import load_policy
     from checker.rules.engine import evaluate
 
@@ -211,15 +220,15 @@ def _lint_one(job: Job) -> tuple[str, DocumentReport | None, list[CheckerError],
         text = None
         with contextlib.suppress(CheckerError):
             text = read_bytes(path).decode("utf-8", errors="replace")  # lines as parsed
-        return name, None, exc.errors, text
+        return name, None, exc.errors, text, None
     try:
         sets = sets_for(policy, explicit, extra)
     except ErrorList as exc:
-        return name, None, exc.errors, text
+        return name, None, exc.errors, text, None
     report = evaluate(policy, sets, today)
     if cache_dir is not None and key:
         _cache_put(cache_dir, key, report, path, policy, roots)
-    return name, report, [], text
+    return name, report, [], text, sets
 
 
 def sets_for(policy: Policy, explicit: list[str], extra: list[str]) -> list[RequirementSet]:
@@ -323,15 +332,29 @@ def _notice_bytes(path: Path, source: str, roots: tuple[Path, ...]) -> bytes:
 def _cache_get(
     cache_dir: Path, key: str, path: Path, roots: tuple[Path, ...] = ()
 ) -> DocumentReport | None:
-    """A cached report, if present, intact, and its notice text unchanged; else None.
+    """A cached report, if present, intact, and its notice text unchanged; else None."""
+    body = cache_read(cache_dir, f"{key}.json", path, roots)
+    if body is None:
+        return None
+    try:
+        return decode(body.decode("utf-8"))
+    except (ValueError, LookupError, TypeError, AttributeError):
+        return None
+    except RecursionError:  # JSON nested deeper than the parser can follow
+        return None
 
-    An entry is one line of JSON about the entry (which notice, digests), then the report as
-    `lint_cache` wrote it, so the report is parsed once and only after its digest matched. The
-    notice is read as a fresh lint reads it (inside the project root, a regular file, within the
-    size limit): an entry must never make a hit read what a miss would refuse. Anything else
-    about an entry that is not as `_cache_put` wrote it makes a miss.
+
+def cache_read(cache_dir: Path, name: str, path: Path, roots: tuple[Path, ...]) -> bytes | None:
+    """The body of the cache entry `name` about the policy `path`, if present, intact, and its
+    notice text unchanged; else None.
+
+    An entry is one line of JSON about the entry (which notice, digests), then the body, so the
+    body is parsed once and only after its digest matched. The notice is read as a fresh lint
+    reads it (inside the project root, a regular file, within the size limit): an entry must
+    never make a hit read what a miss would refuse. Anything else about an entry that is not as
+    `cache_write` wrote it makes a miss.
     """
-    entry = cache_dir / key[:2] / f"{key}.json"
+    entry = cache_dir / name[:2] / name
     try:
         head, _, body = read_bytes(entry).partition(b"\n")
         stored = json.loads(head)
@@ -346,7 +369,7 @@ def _cache_get(
             return None  # truncated or edited: never trust it
         if _ESCAPED_SURROGATE.search(body):
             return None
-        return decode(body.decode("utf-8"))
+        return body
     except (CheckerError, OSError, ValueError, LookupError, TypeError, AttributeError):
         return None
     except RecursionError:  # JSON nested deeper than the parser can follow
@@ -361,23 +384,30 @@ def _cache_put(
     policy: Policy,
     roots: tuple[Path, ...],
 ) -> None:
-    source = policy.document.source or ""
+    body = encode(report).encode("utf-8")
+    cache_write(cache_dir, f"{key}.json", body, path, policy.document.source or "", roots)
+
+
+def cache_write(
+    cache_dir: Path, name: str, body: bytes, path: Path, source: str, roots: tuple[Path, ...]
+) -> None:
+    """Write the cache entry `name` about the policy `path` whose notice is `source`; a cache
+    that cannot be written is only slower."""
     try:
         source_bytes = _notice_bytes(path, source, roots)
-        body = encode(report).encode("utf-8")
         head = {
             "policy": str(path),
             "source": source,
             "source_digest": _digest(source_bytes),
             "report_digest": _digest(body),
         }
-        folder = cache_dir / key[:2]
+        folder = cache_dir / name[:2]
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{key}.{os.getpid()}.tmp"
+        tmp = folder / f".{name}.{os.getpid()}.tmp"
         tmp.write_bytes(json.dumps(head).encode("utf-8") + b"\n" + body)
-        os.replace(tmp, folder / f"{key}.json")
+        os.replace(tmp, folder / name)
         gitignore = cache_dir / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text("*\n", encoding="utf-8")
     except (CheckerError, OSError):
-        pass  # a cache that cannot be written is only slower
+        pass

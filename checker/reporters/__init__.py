@@ -1,8 +1,10 @@
 """Reporters: render a lint run as text, JSON, SARIF, GitHub annotations or JUnit XML.
 
-Each reporter is a pure function `render(run, color) -> str` in a module of its own; the command
-line writes the result. A reporter's module is imported only when its format is asked for, so
-start-up does not pay for XML, SARIF or JSON-schema machinery it will not use.
+Each reporter is a pure function `render(run, color) -> str` in a module of its own, made of parts
+(`stream`: a start, a chunk per document, an end from running totals) which the lint command
+renders and writes as the documents are checked. A reporter's module is imported only when its
+format is asked for, so start-up does not pay for XML, SARIF or JSON-schema machinery it will not
+use.
 
 The HTML evidence report (`html/`) is not a lint format: it is a site of many pages, which
 `policycheck report` writes into a directory.

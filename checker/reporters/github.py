@@ -15,11 +15,15 @@ only sent when the annotation starts and ends on the same line, as the runner re
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+
 from checker.errors import CATALOGUE, CheckerError, terminal_safe
 from checker.reporters.run import LintRun
 from checker.reporters.sarif import repository_path
+from checker.reporters.stream import Chunk, ChunkContext, RunEnd, Sections, assemble
 from checker.reporters.text import summary
-from checker.rules.results import Finding
+from checker.rules.results import DocumentReport, Finding
 from checker.spans import Span
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -87,7 +91,26 @@ def error_annotation(error: CheckerError) -> str:
 
 
 def render(run: LintRun, color: bool = False) -> str:
-    lines = [error_annotation(e) for e in run.errors]
-    lines += [annotation(f) for f in run.findings() if f.status != "waived"]
-    lines.append(terminal_safe(summary(run)))
-    return "\n".join(lines) + "\n"
+    return assemble(sys.modules[__name__], run, color)
+
+
+STREAMED = False
+"""Input errors come first, and they are known only at the end: the annotations wait aside."""
+SEPARATOR = ""
+
+
+def start(context: ChunkContext) -> str:
+    return ""
+
+
+def chunk(
+    report: DocumentReport, text: str | None, context: ChunkContext, settled: frozenset[str]
+) -> Chunk:
+    lines = [annotation(f) for f in report.findings() if f.status != "waived"]
+    return Chunk(("".join(line + "\n" for line in lines),))
+
+
+def finish(end: RunEnd, sections: Sections) -> Iterator[str]:
+    yield "".join(error_annotation(e) + "\n" for e in end.errors)
+    yield from sections(0)
+    yield terminal_safe(summary(end)) + "\n"

@@ -18,11 +18,13 @@ the same run gives the same bytes.
 from __future__ import annotations
 
 import re
+import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from checker.errors import CATALOGUE, CheckerError
 from checker.reporters.run import LintRun
+from checker.reporters.stream import Chunk, ChunkContext, RunEnd, Sections, assemble
 from checker.reporters.text import line_of
 from checker.rules.requirements import Requirement
 from checker.rules.results import DocumentReport, Finding
@@ -74,7 +76,7 @@ def _failure(case: ET.Element, findings: Sequence[Finding], req: Requirement | N
 def _suite(
     parent: ET.Element,
     report: DocumentReport,
-    requirements: dict[str, Requirement],
+    requirement: Callable[[str], Requirement | None],
     settled: frozenset[tuple[str, str]] = frozenset(),
 ) -> None:
     suite = _element(parent, "testsuite", name=report.path)
@@ -87,7 +89,7 @@ def _suite(
             suite, "testcase", classname=report.path, name=f"{outcome.id} {outcome.title}"
         )
         if outcome.status in ("fail", "incomplete") and outcome.findings:
-            _failure(case, outcome.findings, requirements.get(outcome.id))
+            _failure(case, outcome.findings, requirement(outcome.id))
         elif (report.path, outcome.id) in settled:  # every finding is in the baseline
             _element(case, "skipped", message="baselined: its findings are recorded")
         elif outcome.status in ("fail", "incomplete"):  # a verdict without a place: still a failure
@@ -132,15 +134,53 @@ def _count(suite: ET.Element) -> None:
 
 
 def render(run: LintRun, color: bool = False) -> str:
+    return assemble(sys.modules[__name__], run, color)
+
+
+STREAMED = False
+"""The root element carries the counts of every suite: the suites wait aside until the end."""
+SEPARATOR = ""
+_COUNTS = ("tests", "failures", "errors", "skipped")
+
+
+def start(context: ChunkContext) -> str:
+    return ""
+
+
+def _indented(suite: ET.Element) -> str:
+    """A suite as it appears inside the indented root: two spaces in, one line break after."""
+    ET.indent(suite, level=1)
+    return "  " + ET.tostring(suite, encoding="unicode") + "\n"
+
+
+def chunk(
+    report: DocumentReport, text: str | None, context: ChunkContext, settled: frozenset[str]
+) -> Chunk:
+    holder = ET.Element("testsuites")
+    _suite(holder, report, context.requirement, frozenset((report.path, i) for i in settled))
+    [suite] = holder
+    tally = tuple(int(suite.get(attribute, "0")) for attribute in _COUNTS)
+    return Chunk((_indented(suite),), tally)
+
+
+def finish(end: RunEnd, sections: Sections) -> Iterator[str]:
+    holder = ET.Element("testsuites")
+    if end.errors:
+        _error_suite(holder, end.errors, end.texts)
+    totals = list(end.totals.tally) or [0] * len(_COUNTS)
+    for suite in holder:
+        for i, attribute in enumerate(_COUNTS):
+            totals[i] += int(suite.get(attribute, "0"))
     root = ET.Element("testsuites", {"name": "policycheck"})
-    requirements = {r.id: r for r in run.requirements}
-    settled = run.baseline.settled if run.baseline is not None else frozenset()
-    for report in run.reports:
-        _suite(root, report, requirements, settled)
-    if run.errors:
-        _error_suite(root, run.errors, run.texts)
-    for attribute in ("tests", "failures", "errors", "skipped"):
-        total = sum(int(suite.get(attribute, "0")) for suite in root.findall("testsuite"))
+    for attribute, total in zip(_COUNTS, totals, strict=True):
         root.set(attribute, str(total))
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+    if not end.totals.documents and not end.errors:
+        yield ET.tostring(root, encoding="unicode") + "\n"
+        return
+    opening = ET.tostring(root, encoding="unicode")  # <testsuites .../>: reopened below
+    yield opening.removesuffix(" />") + ">\n"
+    yield from sections(0)
+    for suite in holder:
+        yield _indented(suite)
+    yield "</testsuites>\n"

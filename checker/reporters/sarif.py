@@ -25,7 +25,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import metadata
 from typing import Any
@@ -34,11 +36,12 @@ from urllib.parse import quote, urlparse
 from checker import __version__
 from checker.errors import CATALOGUE, CheckerError
 from checker.reporters.run import SEVERITY_RANK, LintRun
+from checker.reporters.stream import Chunk, ChunkContext, RunEnd, Sections, assemble
 from checker.resources import shipped_dir
 from checker.rules.fingerprint import fingerprint as finding_fingerprint
 from checker.rules.own_checks import CHECKS
 from checker.rules.requirements import Requirement
-from checker.rules.results import Evidence, Finding
+from checker.rules.results import DocumentReport, Evidence, Finding
 from checker.spans import Span
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -54,43 +57,106 @@ JSONObject = dict[str, Any]
 
 
 def render(run: LintRun, color: bool = False) -> str:
-    return json.dumps(sarif_log(run), ensure_ascii=False, indent=2) + "\n"
+    return assemble(sys.modules[__name__], run, color)
 
 
 def sarif_log(run: LintRun) -> JSONObject:
     """The lint run as a SARIF log (what `render` serialises)."""
-    rules = [_rule(r) for r in run.requirements] + [_own_rule(c) for c in CHECKS]
+    log: JSONObject = json.loads(render(run))
+    return log
+
+
+# The log is written in three parts. A document's results are rendered by itself, each with its
+# rule's index left open, since the rules (every requirement of the sets the run used) are known
+# only at the end; they wait in a temporary file as records of
+# `rank RS rule-id RS text-before-the-index RS text-after-it`, ending in GS. The log's text
+# (json.dumps, indented) never holds a raw control character, so these separators are safe.
+STREAMED = False
+SEPARATOR = ""
+_FIELD = "\x1e"
+_RECORD = "\x1d"
+_RESULT_INDENT = " " * 8  # $.runs[0].results[*]
+_RULE_INDEX = "\n" + " " * 10 + '"ruleIndex": 0'
+_PLACEHOLDER = "\x00results"
+
+
+def start(context: ChunkContext) -> str:
+    return ""
+
+
+def _indented(value: JSONObject, indent: str) -> str:
+    return indent + json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + indent)
+
+
+def chunk(
+    report: DocumentReport, text: str | None, context: ChunkContext, settled: frozenset[str]
+) -> Chunk:
+    """Section 0: the document's results; section 1: a rule for each of its finding ids, in
+    case its requirement is not among those listed. The tally counts results by severity."""
+    seen: dict[str, int] = {}
+    records = []
+    tally = [0, 0, 0]
+    rules: dict[str, str] = {}
+    for finding in report.findings():
+        rank = SEVERITY_RANK[finding.severity]
+        tally[rank] += 1
+        before, found, after = _indented(_result(finding, 0, seen), _RESULT_INDENT).partition(
+            _RULE_INDEX
+        )
+        assert found
+        records.append(_FIELD.join((str(rank), finding.id, before + found[:-1], after)) + _RECORD)
+        if finding.id not in rules:
+            rules[finding.id] = json.dumps(_fallback_rule(finding), ensure_ascii=False)
+    fallback = "".join(_FIELD.join((i, rule)) + _RECORD for i, rule in rules.items())
+    return Chunk(("".join(records), fallback), tuple(tally))
+
+
+def _records(pieces: Iterable[str]) -> Iterator[list[str]]:
+    """The records of a spooled section, each split into its fields."""
+    rest = ""
+    for piece in pieces:
+        rest += piece
+        *whole, rest = rest.split(_RECORD)
+        for record in whole:
+            yield record.split(_FIELD)
+
+
+def finish(end: RunEnd, sections: Sections) -> Iterator[str]:
+    rules = [_rule(r) for r in end.requirements()] + [_own_rule(c) for c in CHECKS]
     index = {rule["id"]: i for i, rule in enumerate(rules)}
-    findings = run.findings()
-    for finding in findings:  # a finding whose requirement is not listed still needs its rule
-        if finding.id not in index:
-            index[finding.id] = len(rules)
-            rules.append(_fallback_rule(finding))
+    for rule_id, rule in _records(sections(1)):
+        # a finding whose requirement is not listed still needs its rule
+        if rule_id not in index:
+            index[rule_id] = len(rules)
+            rules.append(json.loads(rule))
     # An input error located in a file is a result too, under a rule named by its code.
-    located = [e for e in run.errors if e.path][:MAX_RESULTS]
+    located = [e for e in end.errors if e.path][:MAX_RESULTS]
     for code in sorted({e.code for e in located}):
         index[code] = len(rules)
         rules.append(_error_rule(code))
     _distinct_names(rules)
 
-    kept = findings
+    # Keep the most severe results, in their order; code scanning rejects more than this.
+    counts = (end.totals.tally or [0, 0, 0])[:3]
+    total = sum(counts)
     room = MAX_RESULTS - len(located)
-    if len(findings) > room:  # keep the most severe; code scanning rejects the rest
-        ranked = sorted(findings, key=lambda f: -SEVERITY_RANK[f.severity])
-        kept = sorted(ranked[:room], key=Finding.sort_key)
-    seen: dict[str, int] = {}
-    results = [_result(f, index[f.id], seen) for f in kept]
-    results += [_error_result(e, index[e.code], seen) for e in located]
+    quota = list(counts)
+    if total > room:
+        left = room
+        for rank in sorted(range(3), reverse=True):
+            quota[rank] = min(counts[rank], left)
+            left -= quota[rank]
+    kept = sum(quota)
 
-    codes = sorted({e.code for e in run.errors})
+    codes = sorted({e.code for e in end.errors})
     notification_index = {code: i for i, code in enumerate(codes)}
-    notifications = [_notification(e, notification_index[e.code]) for e in run.errors]
-    if len(kept) < len(findings):
+    notifications = [_notification(e, notification_index[e.code]) for e in end.errors]
+    if kept < total:
         notifications.append(
             {
                 "level": "warning",
                 "message": {
-                    "text": f"{len(findings) - len(kept)} of {len(findings)} findings were "
+                    "text": f"{total - kept} of {total} findings were "
                     f"left out: code scanning accepts at most {MAX_RESULTS} results per run"
                 },
             }
@@ -112,7 +178,9 @@ def sarif_log(run: LintRun) -> JSONObject:
             }
             for code in codes
         ]
-    return {
+    seen: dict[str, int] = {}
+    errors = [_indented(_error_result(e, index[e.code], seen), _RESULT_INDENT) for e in located]
+    log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [
@@ -120,7 +188,7 @@ def sarif_log(run: LintRun) -> JSONObject:
                 "tool": {"driver": driver},
                 "invocations": [
                     {
-                        "executionSuccessful": not run.errors,
+                        "executionSuccessful": not end.errors,
                         "toolExecutionNotifications": notifications,
                     }
                 ],
@@ -132,10 +200,28 @@ def sarif_log(run: LintRun) -> JSONObject:
                     },
                 },
                 "columnKind": "unicodeCodePoints",
-                "results": results,
+                "results": [_PLACEHOLDER] if kept or errors else [],
             }
         ],
     }
+    text = json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    if not kept and not errors:
+        yield text
+        return
+    before, _, after = text.partition(_RESULT_INDENT + json.dumps(_PLACEHOLDER))
+    yield before
+    first = True
+    for rank_text, rule_id, head, tail in _records(sections(0)):
+        rank = int(rank_text)
+        if quota[rank] <= 0:
+            continue
+        quota[rank] -= 1
+        yield ("" if first else ",\n") + head + str(index[rule_id]) + tail
+        first = False
+    for result in errors:
+        yield ("" if first else ",\n") + result
+        first = False
+    yield after
 
 
 # --- Rules ----------------------------------------------------------------------------------

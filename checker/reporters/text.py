@@ -21,13 +21,15 @@ write consent = unstated if the notice is silent`). `--quiet` leaves only the su
 
 from __future__ import annotations
 
-from collections import Counter
+import sys
+from collections.abc import Iterator
 from itertools import groupby
 from operator import attrgetter
 
 from checker.errors import excerpt, terminal_safe
 from checker.reporters.run import LintRun
-from checker.rules.results import Finding
+from checker.reporters.stream import Chunk, ChunkContext, RunEnd, Sections, assemble, end_of
+from checker.rules.results import DocumentReport, Finding
 
 _COLOURS = {
     "error": "\033[31m",
@@ -58,44 +60,68 @@ def line_of(finding: Finding) -> str:
 
 def render(run: LintRun, color: bool = False) -> str:
     """The whole report: the findings, then the summary line."""
-    return render_findings(run, color) + render_summary(run)
+    return assemble(sys.modules[__name__], run, color)
 
 
-def render_findings(run: LintRun, color: bool = False) -> str:
-    """Everything above the summary line: findings by file (unless `--quiet`), passed
-    requirements (`--show-passed`) and counts per requirement (`--statistics`)."""
+STREAMED = True
+SEPARATOR = ""
+
+
+def start(context: ChunkContext) -> str:
+    return ""
+
+
+def chunk(
+    report: DocumentReport, text: str | None, context: ChunkContext, settled: frozenset[str]
+) -> Chunk:
+    """A document's findings (section 0) and its passed requirements (section 1)."""
+    options = context.options
+    color = context.color
+    if options.quiet:
+        return Chunk(("", ""))
     out: list[str] = []
-    options = run.options
-    if not options.quiet:
-        for path, findings in groupby(run.findings(), key=lambda f: f.path):
-            out.append(_paint(path, "bold", color))
-            text = run.texts.get(path)
-            for _, at_one_place in groupby(findings, key=_PLACE):
-                out.extend(_place(list(at_one_place), text, color))
-            out.append("")
-    if options.show_passed and not options.quiet:
-        for report in run.reports:
-            for outcome in report.outcomes:
-                if outcome.status == "pass":
-                    out.append(
-                        _paint(
-                            f"{report.path}: pass {outcome.id} {outcome.title} "
-                            f"[{outcome.law} {outcome.article}]",
-                            "pass",
-                            color,
-                        )
-                    )
+    findings = report.findings()
+    if findings:
+        out.append(_paint(report.path, "bold", color))
+        for _, at_one_place in groupby(findings, key=_PLACE):
+            out.extend(_place(list(at_one_place), text, color))
         out.append("")
+    passed: list[str] = []
+    if options.show_passed:
+        for outcome in report.outcomes:
+            if outcome.status == "pass":
+                passed.append(
+                    _paint(
+                        f"{report.path}: pass {outcome.id} {outcome.title} "
+                        f"[{outcome.law} {outcome.article}]",
+                        "pass",
+                        color,
+                    )
+                )
+    return Chunk(("".join(line + "\n" for line in out), "".join(line + "\n" for line in passed)))
+
+
+def finish(end: RunEnd, sections: Sections) -> Iterator[str]:
+    yield from finish_body(end, sections)
+    yield render_summary(end)
+
+
+def finish_body(end: RunEnd, sections: Sections) -> Iterator[str]:
+    """What follows the findings above the summary line: passed requirements (`--show-passed`)
+    and counts per requirement (`--statistics`)."""
+    options = end.options
+    if options.show_passed and not options.quiet:
+        yield from sections(1)
+        yield "\n"
     if options.statistics:
-        out.extend(terminal_safe(line) for line in statistics(run))
-    return "".join(line + "\n" for line in out)
+        yield "".join(terminal_safe(line) + "\n" for line in statistics(end))
 
 
 _PLACE = attrgetter("span")
 
 
-def render_summary(run: LintRun) -> str:
-    return terminal_safe(summary(run)) + "\n"
+def render_summary(end: RunEnd) -> str:
+    return terminal_safe(summary(end)) + "\n"
 
 
 def _place(findings: list[Finding], text: str | None, color: bool) -> list[str]:
@@ -172,11 +198,9 @@ def completion_help(missing: tuple[str, ...]) -> list[str]:
     return advice
 
 
-def statistics(run: LintRun) -> list[str]:
+def statistics(end: RunEnd) -> list[str]:
     """`--statistics`: how many findings each requirement has, most first."""
-    counts: Counter[tuple[str, str, str]] = Counter(
-        (f.id, f.severity, f.title) for f in run.findings() if f.status != "waived"
-    )
+    counts = end.totals.statistics
     if not counts:
         return []
     width = max(len(str(n)) for n in counts.values())
@@ -188,13 +212,16 @@ def statistics(run: LintRun) -> list[str]:
     ] + [""]
 
 
-def summary(run: LintRun) -> str:
-    errors = len(run.errors)
+def summary(run: LintRun | RunEnd) -> str:
+    """The summary line: documents, requirements, verdicts, input errors, baseline."""
+    end = end_of(run) if isinstance(run, LintRun) else run
+    totals = end.totals
+    errors = len(end.errors)
     error_text = f"{errors} input error{'s' if errors != 1 else ''}"
-    if not run.reports and errors:
+    if not totals.documents and errors:
         return f"no document checked: {error_text}"
-    counts: Counter[str] = Counter(o.status for r in run.reports for o in r.outcomes)
-    requirement_count = len({o.id for r in run.reports for o in r.outcomes})
+    counts = totals.statuses
+    requirement_count = len(totals.requirement_ids)
     parts = [
         f"{counts['fail']} failed",
         f"{counts['incomplete']} incomplete",
@@ -202,11 +229,12 @@ def summary(run: LintRun) -> str:
         f"{counts['pass']} passed",
         f"{counts['not_applicable']} not applicable",
     ]
-    quotes = sum(1 for r in run.reports for f in r.extra if f.id.startswith("QUOTE-"))
-    adjusted = sum(1 for r in run.reports for f in r.extra if f.id == "SENSITIVITY-ADJUSTED")
-    waivers = sum(len(r.extra) for r in run.reports) - quotes - adjusted
+    quotes = totals.quotes
+    adjusted = totals.adjusted
+    waivers = totals.waiver_findings - quotes - adjusted
+    documents = totals.documents
     text = (
-        f"{len(run.reports)} document{'s' if len(run.reports) != 1 else ''}, "
+        f"{documents} document{'s' if documents != 1 else ''}, "
         f"{requirement_count} requirement{'s' if requirement_count != 1 else ''}: "
         + ", ".join(parts)
     )
@@ -218,9 +246,9 @@ def summary(run: LintRun) -> str:
         text += f"; {adjusted} sensitivity adjustment{'s' if adjusted != 1 else ''}"
     if errors:
         text += f"; {error_text}"
-    if run.baseline is not None:
-        text += f"; {run.baseline.baselined} baselined"
-        gone = len(run.baseline.gone)
+    if end.baseline is not None:
+        text += f"; {end.baseline.baselined} baselined"
+        gone = len(end.baseline.gone)
         if gone == 1:
             text += ", 1 baseline entry no longer occurs"
         elif gone:

@@ -112,7 +112,11 @@ def render(found: Iterable[Entry]) -> str:
 
 def write_baseline(path: Path, findings: Iterable[Finding]) -> int:
     """Record `findings` in the baseline file `path`; the number of entries written."""
-    found = entries((f for f in findings if recorded(f)), path.parent)
+    return write_entries(path, entries((f for f in findings if recorded(f)), path.parent))
+
+
+def write_entries(path: Path, found: list[Entry]) -> int:
+    """Write the baseline file `path` holding `found`; the number of entries written."""
     # Written beside and renamed over it, so that an interrupted run leaves the old file whole.
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:

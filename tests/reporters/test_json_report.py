@@ -58,14 +58,25 @@ def test_an_empty_run_validates_against_the_schema(
 @pytest.mark.parametrize(
     "corrupt",
     [
-        lambda r: r.update(schema="policycheck-report/2"),
+        lambda r: r.update(schema="policycheck-report/1"),
         lambda r: r["documents"][0]["outcomes"][0].update(status="passed"),
         lambda r: r["documents"][0]["outcomes"][0].update(extra_field=1),
         lambda r: r["errors"][0].update(code="X1"),
         lambda r: r["summary"].pop("failing"),
         lambda r: r["documents"][0]["waiver_findings"][0]["span"].update(line=0),
+        lambda r: r["documents"][0]["outcomes"][0].update(evidence=[{"label": "x"}]),
+        lambda r: r["documents"][0].pop("evidence"),
     ],
-    ids=["schema version", "status", "unknown field", "error code", "summary count", "line 0"],
+    ids=[
+        "schema version",
+        "status",
+        "unknown field",
+        "error code",
+        "summary count",
+        "line 0",
+        "evidence in full",
+        "no evidence table",
+    ],
 )
 def test_the_schema_rejects_a_report_that_breaks_it(
     demo_run: LintRun, validator: jsonschema.Draft202012Validator, corrupt: Any
@@ -78,7 +89,7 @@ def test_the_schema_rejects_a_report_that_breaks_it(
 
 def test_the_report_names_its_schema_and_tool(demo_run: LintRun) -> None:
     report = _report(demo_run)
-    assert report["schema"] == SCHEMA == "policycheck-report/1"
+    assert report["schema"] == SCHEMA == "policycheck-report/2"
     assert report["tool"]["name"] == "policycheck"
     assert report["tool"]["version"]
 
@@ -108,7 +119,9 @@ def test_a_failure_points_at_the_field_and_quotes_the_notice(demo_run: LintRun) 
     assert (finding["law"], finding["article"]) == ("PIPL", "Art. 39")
     assert finding["subject"] == "transfer overseas"
     assert "bundled" in finding["message"]
-    [evidence] = finding["evidence"]
+    [document] = _report(demo_run)["documents"]
+    [at] = finding["evidence"]
+    evidence = document["evidence"][at]
     assert evidence["label"] == "transfer overseas"
     assert evidence["span"]["line"] == line_of(POLICY, "transfer overseas {")
     [cite] = evidence["cites"]
@@ -192,3 +205,17 @@ def test_the_output_is_deterministic_and_keeps_non_ascii_text(demo_run: LintRun)
     assert text == render(demo_run, True), "colour means nothing to a machine format"
     assert "取得个人的单独同意" in text
     assert text.endswith("}\n")
+
+
+def test_each_fact_is_written_once_and_every_reference_finds_it(demo_run: LintRun) -> None:
+    [document] = _report(demo_run)["documents"]
+    table = document["evidence"]
+    assert len({json.dumps(e, sort_keys=True) for e in table}) == len(table)
+    findings = [f for o in document["outcomes"] for f in o["findings"]]
+    references = [
+        i
+        for item in document["outcomes"] + findings + document["waiver_findings"]
+        for i in item["evidence"]
+    ]
+    assert references and all(0 <= i < len(table) for i in references)
+    assert sorted(set(references)) == list(range(len(table))), "no fact is listed unused"
