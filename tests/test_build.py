@@ -514,3 +514,17 @@ def assert_same_as_validated(policy: Policy) -> None:
         assert validated == fact
         assert repr(validated) == repr(fact)
     assert TypeAdapter(Policy).validate_python(dataclasses.asdict(policy)) == policy
+
+
+def test_facts_are_made_without_a_validation_library() -> None:
+    """The builder is where a policy's values are checked; pydantic stays at the boundary of
+    requirement files, so building and anchoring facts does not load it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, checker.language.build, checker.notice.anchoring;"
+        "print(sorted(m for m in sys.modules if m.partition('.')[0] in ('pydantic', 'pydantic_core')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
