@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.language.facts import UNSTATED, Policy
+from checker.language.facts import UNSTATED, Document, Policy
 from checker.notice.loading import load_policy, parse_policy
 from checker.rules.engine import _LENIENT, _format, _plain_template, evaluate
 from checker.rules.requirements import load_requirement_file, load_set_file, shipped_sets
@@ -138,9 +138,7 @@ def test_templates_render_as_the_lenient_formatter_renders_them(
     parts: list[tuple[str, str]], tail: str, values: dict[str, Any]
 ) -> None:
     message = "".join(a + b for a, b in parts) + tail
-    policy = Policy.model_validate(
-        {"path": "p.policy", "document": {"kind": "document"}, "statements": []}
-    )
+    policy = Policy(path="p.policy", document=Document(), statements=())
     values = dict(values, __policy__=policy, __refs__={"recipient": "recipient"})
     try:
         expected: Any = _LENIENT.format(message, **values)

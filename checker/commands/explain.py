@@ -11,7 +11,7 @@ from typing import TextIO
 
 from checker.errors import CATALOGUE, CheckerError, did_you_mean, terminal_safe
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS
-from checker.language.facts import FIXED_FIELDS, Fact, value_text
+from checker.language.facts import FIXED_FIELDS, Fact, fact_fields, value_text
 from checker.notice.loading import load_policy
 from checker.resources import shipped_dir, shipped_sets
 from checker.rules.cases import all_cases
@@ -183,7 +183,7 @@ def explain_requirement(r: Requirement) -> str:
 
 def _fields(fact: Fact) -> list[str]:
     shown = []
-    for name in type(fact).model_fields:
+    for name in fact_fields(fact):
         if name in FIXED_FIELDS:
             continue
         value = getattr(fact, name)

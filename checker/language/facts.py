@@ -1,4 +1,4 @@
-"""The fact model: what a `.policy` file can state about a notice, as typed, frozen models.
+"""The fact model: what a `.policy` file can state about a notice, as typed, frozen dataclasses.
 
 This module is the vocabulary of the policy language. Each statement kind is one model; its fields
 are the keys a block of that kind accepts, and the field's type says which values are allowed.
@@ -10,23 +10,28 @@ Every field has three states (docs/design.md §4):
 
 The block name is the fact's identifier, except for kinds whose `NAME_FIELD` says the name carries
 a value (`right access { ... }`, `officer dpo { ... }`, `category user.x.y { ... }`).
+
+The kinds are plain frozen dataclasses. The builder (checker/language/build.py) checks every value
+against the field shapes derived from them (`SHAPES`) and words what is wrong, so the facts are
+made as they are, and importing this module costs no validation library. The field types are
+nonetheless precise enough for pydantic to validate a fact (the tests do, and compare).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache, cached_property
-from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin
-
-from pydantic import BaseModel, Field
+import types
+import typing
+from dataclasses import dataclass, field, fields
+from functools import cached_property
+from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 
 from checker.language.citations import Citation
 from checker.spans import Span
 
 
-class Unstated(BaseModel, frozen=True, extra="forbid", defer_build=True):
+@dataclass(frozen=True, slots=True)
+class Unstated:
     """The notice is silent on this point (an encoding decision a reviewer can see)."""
 
     unstated: Literal[True] = True
@@ -35,7 +40,7 @@ class Unstated(BaseModel, frozen=True, extra="forbid", defer_build=True):
         return "UNSTATED"
 
 
-UNSTATED = Unstated.model_construct()  # validating would build the schema at import
+UNSTATED = Unstated()
 
 
 def value_text(value: object) -> str:
@@ -268,7 +273,8 @@ PurposeRefs = Annotated[tuple[str, ...], RefTo("purpose")]
 RecipientRef = Annotated[str, RefTo("recipient")]
 
 
-class Fact(BaseModel, frozen=True, extra="forbid", defer_build=True):
+@dataclass(frozen=True, kw_only=True)
+class Fact:
     """Common part of every statement: where it is, what it is called, what it cites."""
 
     KIND: ClassVar[str] = ""
@@ -281,9 +287,9 @@ class Fact(BaseModel, frozen=True, extra="forbid", defer_build=True):
     REQUIRED: ClassVar[tuple[str, ...]] = ()
 
     name: str | None = None
-    span: Span = Field(default_factory=lambda: Span.point(1, 1), repr=False)
+    span: Span = field(default_factory=lambda: Span.point(1, 1), repr=False)
     cites: tuple[Citation, ...] = ()
-    spans: dict[str, Span] = Field(default_factory=dict, repr=False)
+    spans: dict[str, Span] = field(default_factory=dict, repr=False)
     """Span of each field's value."""
 
     @property
@@ -291,7 +297,8 @@ class Fact(BaseModel, frozen=True, extra="forbid", defer_build=True):
         return f"{self.KIND} {self.name}" if self.name else self.KIND
 
 
-class Document(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Document(Fact):
     """The document header: which notice this file encodes and where it applies."""
 
     KIND = "document"
@@ -309,7 +316,8 @@ class Document(Fact, frozen=True):
     url: Text | U | None = None
 
 
-class Handler(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Handler(Fact):
     """The personal information handler (GDPR: controller) responsible for the notice."""
 
     KIND = "handler"
@@ -325,7 +333,8 @@ class Handler(Fact, frozen=True):
     content platform — rather than only its own products or content."""
 
 
-class Officer(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Officer(Fact):
     """A PI protection officer (PIPL Art. 52) or data protection officer (GDPR Art. 37)."""
 
     KIND = "officer"
@@ -339,7 +348,8 @@ class Officer(Fact, frozen=True):
     contact: Text | U | None = None
 
 
-class Representative(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Representative(Fact):
     """A representative in the EU (GDPR Art. 27) or China (PIPL Art. 53)."""
 
     KIND = "representative"
@@ -350,7 +360,8 @@ class Representative(Fact, frozen=True):
     contact: Text | U | None = None
 
 
-class Purpose(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Purpose(Fact):
     """A purpose of processing, named so that collections and sharing can refer to it."""
 
     KIND = "purpose"
@@ -369,7 +380,8 @@ class Purpose(Fact, frozen=True):
     declining such a purpose may cost the feature, not the service."""
 
 
-class Collection(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Collection(Fact):
     """A collection or processing statement: what, how, why, on what basis, for how long."""
 
     KIND = "collection"
@@ -410,7 +422,8 @@ class Collection(Fact, frozen=True):
     sensitive_impact: Text | U | None = None
 
 
-class Consent(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Consent(Fact):
     """How consent is obtained, how it is withdrawn, and what happens on refusal."""
 
     KIND = "consent"
@@ -423,7 +436,8 @@ class Consent(Fact, frozen=True):
     refusal_consequence: Text | U | None = None
 
 
-class Recipient(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Recipient(Fact):
     """Another party that receives personal information: a processor, handler, affiliate, ..."""
 
     KIND = "recipient"
@@ -444,7 +458,8 @@ class Recipient(Fact, frozen=True):
     (PIPL Art. 41, GDPR Art. 48)."""
 
 
-class Sharing(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Sharing(Fact):
     """Provision of personal information to a recipient (PIPL Arts. 21, 23; GDPR Art. 13(1)(e))."""
 
     KIND = "sharing"
@@ -456,7 +471,8 @@ class Sharing(Fact, frozen=True):
     consent: ConsentKind | U | None = None
 
 
-class Disclosure(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Disclosure(Fact):
     """Public disclosure of personal information (PIPL Art. 25, GDPR Art. 25(2))."""
 
     KIND = "disclosure"
@@ -470,7 +486,8 @@ class Disclosure(Fact, frozen=True):
     by_default: Flag | U | None = None
 
 
-class Transfer(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Transfer(Fact):
     """A cross-border transfer (PIPL Arts. 38-39, GDPR Arts. 13(1)(f), 44-49)."""
 
     KIND = "transfer"
@@ -497,7 +514,8 @@ class Transfer(Fact, frozen=True):
     """How the person exercises rights against the overseas recipient (PIPL Art. 39)."""
 
 
-class Storage(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Storage(Fact):
     """Where personal information is stored."""
 
     KIND = "storage"
@@ -506,7 +524,8 @@ class Storage(Fact, frozen=True):
     data: Categories | U | None = None
 
 
-class Right(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Right(Fact):
     """A right the notice offers, with the channel and response time (`right access { ... }`).
 
     A notice that offers the same right twice, through different channels or with different times
@@ -546,7 +565,8 @@ class Right(Fact, frozen=True):
     e-mail): how it is presented there, at the first communication, the notice does not show."""
 
 
-class Minors(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Minors(Fact):
     """Rules for minors: age threshold, guardian consent, dedicated rules (PIPL Art. 31, GDPR 8)."""
 
     KIND = "minors"
@@ -572,7 +592,8 @@ class Minors(Fact, frozen=True):
     interests (PIPL Art. 30)."""
 
 
-class Automated(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Automated(Fact):
     """Automated decision-making, profiling and personalised push or marketing (PIPL Art. 24)."""
 
     KIND = "automated"
@@ -613,7 +634,8 @@ class Automated(Fact, frozen=True):
     push is aimed by (NDSR Art. 42)."""
 
 
-class Cookies(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Cookies(Fact):
     """Cookies and similar technologies."""
 
     KIND = "cookies"
@@ -625,7 +647,8 @@ class Cookies(Fact, frozen=True):
     opt_out: Text | U | None = None
 
 
-class Security(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Security(Fact):
     """Security measures the handler commits to (PIPL Art. 51, GDPR Art. 32)."""
 
     KIND = "security"
@@ -635,7 +658,8 @@ class Security(Fact, frozen=True):
     description: Text | U | None = None
 
 
-class Breach(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Breach(Fact):
     """Breach notification (PIPL Art. 57, GDPR Arts. 33-34)."""
 
     KIND = "breach"
@@ -652,7 +676,8 @@ class Breach(Fact, frozen=True):
     channel: Text | U | None = None
 
 
-class Changes(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Changes(Fact):
     """How changes to the policy are notified and accepted (PIPL Arts. 14(2), 17(2))."""
 
     KIND = "changes"
@@ -667,7 +692,8 @@ class Changes(Fact, frozen=True):
     new purposes unrelated to those described ("beyond a scope reasonably related thereto")."""
 
 
-class PublicCamera(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class PublicCamera(Fact):
     """Image capture or personal identity recognition equipment (cameras, face recognition)
     installed in a public place (PIPL Art. 26)."""
 
@@ -688,7 +714,8 @@ class PublicCamera(Fact, frozen=True):
     visitors, marketing)."""
 
 
-class Merger(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Merger(Fact):
     """Transfer of personal information on a merger, division or similar (PIPL Art. 22)."""
 
     KIND = "merger"
@@ -698,7 +725,8 @@ class Merger(Fact, frozen=True):
     successor_bound: Flag | U | None = None
 
 
-class Exception_(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Exception_(Fact):
     """A ground the notice gives for processing or disclosing without consent."""
 
     KIND = "exception"
@@ -709,7 +737,8 @@ class Exception_(Fact, frozen=True):
     """The ground is left open for the handler to decide ("other cases we deem necessary")."""
 
 
-class Disclaimer(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Disclaimer(Fact):
     """A disclaimer of the handler's liability."""
 
     KIND = "disclaimer"
@@ -717,7 +746,8 @@ class Disclaimer(Fact, frozen=True):
     covers: tuple[DisclaimerScope, ...] | U | None = None
 
 
-class Never(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Never(Fact):
     """A promise not to do something: "we do not sell your personal information".
 
     Recorded so that a rule can tell a notice that promises not to from one that is silent, and
@@ -734,7 +764,8 @@ class Never(Fact, frozen=True):
     """The exceptions the notice makes ("except with your consent or as the law requires")."""
 
 
-class Category(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Category(Fact):
     """A data category the policy declares (`category user.x.y {}`) or adjusts.
 
     A key the taxonomy lacks is declared under an existing one. A taxonomy key may be named too,
@@ -754,7 +785,8 @@ class Category(Fact, frozen=True):
     adjusted for this notice; required when the key is the taxonomy's own."""
 
 
-class Waiver(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Waiver(Fact):
     """An accepted deviation: which requirement, why, who approved it, until when."""
 
     KIND = "waiver"
@@ -766,7 +798,8 @@ class Waiver(Fact, frozen=True):
     expires: Date | None = None
 
 
-class Irrelevant(Fact, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Irrelevant(Fact):
     """Paragraphs of the notice that carry nothing a requirement looks at, with the reason."""
 
     KIND = "irrelevant"
@@ -806,41 +839,40 @@ FACT_KINDS: tuple[type[Fact], ...] = (
 )
 KIND_MODELS: dict[str, type[Fact]] = {model.KIND: model for model in FACT_KINDS}
 
-Statement = Annotated[
-    Union[  # noqa: UP007 - a discriminated union reads best spelled out
-        Document,
-        Handler,
-        Officer,
-        Representative,
-        Purpose,
-        Collection,
-        Consent,
-        Recipient,
-        Sharing,
-        Disclosure,
-        Transfer,
-        Storage,
-        Right,
-        Minors,
-        Automated,
-        Cookies,
-        Security,
-        Breach,
-        Changes,
-        PublicCamera,
-        Merger,
-        Exception_,
-        Disclaimer,
-        Never,
-        Category,
-        Waiver,
-        Irrelevant,
-    ],
-    Field(discriminator="kind"),
+Statement = Union[  # noqa: UP007 - a union of every kind reads best spelled out
+    Document,
+    Handler,
+    Officer,
+    Representative,
+    Purpose,
+    Collection,
+    Consent,
+    Recipient,
+    Sharing,
+    Disclosure,
+    Transfer,
+    Storage,
+    Right,
+    Minors,
+    Automated,
+    Cookies,
+    Security,
+    Breach,
+    Changes,
+    PublicCamera,
+    Merger,
+    Exception_,
+    Disclaimer,
+    Never,
+    Category,
+    Waiver,
+    Irrelevant,
 ]
+"""Any statement; each kind's `kind` field tells them apart."""
 
 
-class Policy(BaseModel, frozen=True, extra="forbid", defer_build=True):
+@dataclass(frozen=True)
+class Policy:
     """One encoded notice: its header and every statement, in file order."""
 
     path: str
@@ -865,6 +897,11 @@ class Policy(BaseModel, frozen=True, extra="forbid", defer_build=True):
         return self._by_name.get((kind, name))
 
 
+def fact_fields(fact: Fact) -> tuple[str, ...]:
+    """The names of a fact's fields, in declaration order (the common ones first)."""
+    return _FIELD_NAMES[type(fact)]
+
+
 # --- Field shapes: the one description of each field that the builder and rules both use ------
 
 FIXED_FIELDS = frozenset({"kind", "name", "span", "cites", "spans"})
@@ -886,7 +923,7 @@ def _shape(annotation: Any) -> Shape:
     metadata: list[Any] = []
     if get_origin(annotation) is Annotated:
         annotation, *metadata = get_args(annotation)
-    options = get_args(annotation) if get_origin(annotation) in (Union, _union_type()) else ()
+    options = get_args(annotation) if get_origin(annotation) in (Union, types.UnionType) else ()
     options = options or (annotation,)
     unstated_ok = Unstated in options
     all_ok = False
@@ -897,7 +934,7 @@ def _shape(annotation: Any) -> Shape:
         if get_origin(option) is Annotated:
             option, *more = get_args(option)
             metadata.extend(more)
-        if get_origin(option) in (Union, _union_type()):
+        if get_origin(option) in (Union, types.UnionType):
             core.extend(get_args(option))
         else:
             core.append(option)
@@ -928,89 +965,19 @@ def _shape(annotation: Any) -> Shape:
     return Shape(scalar, many, choices, ref, unstated_ok, all_ok)
 
 
-def _union_type() -> Any:
-    import types
-
-    return types.UnionType
-
-
 def _build_shapes() -> dict[str, dict[str, Shape]]:
     shapes: dict[str, dict[str, Shape]] = {}
     for model in FACT_KINDS:
+        # The annotations are strings (postponed evaluation); resolve them in this module.
+        hints = typing.get_type_hints(model, include_extras=True)
         shapes[model.KIND] = {
-            name: _shape(info.annotation)
-            for name, info in model.model_fields.items()
-            if name not in FIXED_FIELDS
+            f.name: _shape(hints[f.name]) for f in fields(model) if f.name not in FIXED_FIELDS
         }
     return shapes
 
 
+_FIELD_NAMES: dict[type[Fact], tuple[str, ...]] = {
+    model: tuple(f.name for f in fields(model)) for model in FACT_KINDS
+}
 SHAPES: dict[str, dict[str, Shape]] = _build_shapes()
 """kind -> field -> shape, computed once from the models above."""
-
-
-# --- Making facts from checked values -------------------------------------------------------
-
-_F = TypeVar("_F", bound=BaseModel)
-
-
-def trusted(model: type[_F], values: dict[str, Any]) -> _F:
-    """`model(**values)` for values already checked against the field shapes, without validation.
-
-    The builder checks every value against `SHAPES` (derived from these models) and reports what
-    is wrong with a did-you-mean, so pydantic's validation would only repeat it; for a policy's
-    thousand facts it cost a fifth of the lint. This is what `model_construct` does (every field
-    in declaration order, the given ones recorded as set, no extra or private attributes) without
-    its general per-field loop. tests/test_build.py checks the result against validation: equal,
-    same fields in the same order, same fields set, same repr and JSON.
-    """
-    static, factories, required = _defaults(model)
-    if required and not required <= values.keys():
-        raise TypeError(f"{model.__name__} needs {', '.join(sorted(required - values.keys()))}")
-    data = dict(static)
-    data.update(values)
-    for name, factory in factories:
-        if name not in values:
-            data[name] = factory()
-    return _instance(model, data, set(values))
-
-
-def _instance(model: type[_F], data: dict[str, Any], fields_set: set[str]) -> _F:
-    """An instance holding `data` (every field, in declaration order), as `model_construct` makes
-    one: the attributes pydantic's own methods read, and no extra or private ones."""
-    made = model.__new__(model)
-    object.__setattr__(made, "__dict__", data)
-    object.__setattr__(made, "__pydantic_fields_set__", fields_set)
-    object.__setattr__(made, "__pydantic_extra__", None)
-    object.__setattr__(made, "__pydantic_private__", None)
-    return made
-
-
-@cache
-def _defaults(
-    model: type[BaseModel],
-) -> tuple[dict[str, Any], tuple[tuple[str, Callable[[], Any]], ...], frozenset[str]]:
-    """Each field's default in declaration order, the default factories, the required fields."""
-    static: dict[str, Any] = {}
-    factories: list[tuple[str, Callable[[], Any]]] = []
-    required: set[str] = set()
-    for name, info in model.model_fields.items():
-        static[name] = info.default  # a placeholder where a factory or `values` will fill in
-        if info.default_factory is not None:
-            factories.append((name, info.default_factory))  # type: ignore[arg-type]
-        elif info.is_required():
-            required.add(name)
-    return static, tuple(factories), frozenset(required)
-
-
-def replaced(made: _F, changes: dict[str, Any]) -> _F:
-    """`made.model_copy(update=changes)` for changes of the right type, in one step.
-
-    Quote anchoring gives a thousand facts per policy their citations' notice lines; pydantic's
-    copy made that a third of the anchoring time. The tests compare with `model_copy`.
-    """
-    fields = type(made).model_fields
-    data = made.__dict__
-    if len(data) != len(fields):  # a cached property's value (Policy's indexes) is not copied
-        data = {name: data[name] for name in fields}
-    return _instance(type(made), {**data, **changes}, made.model_fields_set | changes.keys())

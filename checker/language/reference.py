@@ -11,7 +11,7 @@ import inspect
 import itertools
 from functools import cache
 
-from checker.language.facts import FACT_KINDS, SHAPES, Fact, Shape
+from checker.language.facts import FACT_KINDS, KIND_MODELS, SHAPES, Fact, Shape
 
 _SCALAR_WORDS = {
     "text": '"text"',
@@ -37,9 +37,14 @@ def describe(shape: Shape) -> str:
     return text
 
 
-@cache
 def field_docs(model: type[Fact]) -> dict[str, str]:
     """Docstrings written under fields in the model source (`x: int` then `\"\"\"doc\"\"\"`)."""
+    return _field_docs(model.KIND)
+
+
+@cache
+def _field_docs(kind: str) -> dict[str, str]:
+    model = KIND_MODELS[kind]
     docs: dict[str, str] = {}
     try:
         tree = ast.parse(inspect.getsource(model))

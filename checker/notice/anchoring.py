@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from checker.errors import MAX_ERRORS, CheckerError, ErrorList, capped
 from checker.language.citations import Citation
-from checker.language.facts import Policy, replaced
+from checker.language.facts import Document, Policy
 from checker.spans import Span
 
 _TRANSLATE = str.maketrans(
@@ -323,11 +323,11 @@ def anchor(policy: Policy, source_text: str) -> Policy:
             cites.append(cite)
         # A fact whose citations all keep their line is kept as it is (the models are frozen and
         # compare by value, so an unchanged copy would be equal to it anyway).
-        statements.append(replaced(fact, {"cites": tuple(cites)}) if moved else fact)
+        statements.append(dataclasses.replace(fact, cites=tuple(cites)) if moved else fact)
     if errors:
         raise ErrorList(capped(errors))
-    document = next(s for s in statements if s.KIND == "document")
-    return replaced(policy, {"statements": tuple(statements), "document": document})
+    document = next(s for s in statements if isinstance(s, Document))
+    return Policy(path=policy.path, document=document, statements=tuple(statements))
 
 
 def _not_found(

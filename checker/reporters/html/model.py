@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from checker.language.facts import FIXED_FIELDS, Fact, Policy, Waiver, value_text
+from checker.language.facts import FIXED_FIELDS, Fact, Policy, Waiver, fact_fields, value_text
 from checker.notice.anchoring import normalise, prepare, quote_segments
 from checker.rules.results import DocumentReport, Finding, Outcome
 from checker.spans import Span
@@ -506,7 +506,7 @@ def _slugs(names: Sequence[str], keep_case: bool = False) -> dict[str, str]:
 def _fields(fact: Fact) -> list[tuple[str, str]]:
     return [
         (name, value_text(getattr(fact, name)))
-        for name in type(fact).model_fields
+        for name in fact_fields(fact)
         if name not in FIXED_FIELDS and getattr(fact, name) is not None
     ]
 
