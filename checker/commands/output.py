@@ -39,7 +39,9 @@ class GuardedOutput:
             self.write(line)
 
     def flush(self) -> None:
-        if not self.gone:
+        # A command may close the stream itself when it is done: the language server's stdio
+        # ends with the editor's `exit`. Nothing is left to flush then.
+        if not self.gone and not self._stream.closed:
             try:
                 self._stream.flush()
             except OSError as exc:

@@ -3,6 +3,7 @@ extra the command says how to get it."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -40,3 +41,29 @@ def test_without_the_lsp_extra_the_command_says_how_to_install_it() -> None:
         "policycheck: error[E604] the language server needs the lsp extra: "
         'pip install "policycheck[lsp]"'
     )
+
+
+def _message(payload: dict[str, object]) -> bytes:
+    body = json.dumps(payload).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def test_an_editor_that_shuts_the_server_down_sees_it_exit_cleanly() -> None:
+    """`shutdown` then `exit` is the end of every editor session: exit code 0 (the protocol's
+    answer to an orderly exit) and nothing on stderr, although the server has closed its stdout."""
+    session = (
+        _message({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}})
+        + _message({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+        + _message({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
+        + _message({"jsonrpc": "2.0", "method": "exit"})
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "checker", "lsp"],
+        input=session,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.stderr.decode() == ""
+    assert result.returncode == 0
+    assert b'"id": 2' in result.stdout or b'"id":2' in result.stdout
