@@ -52,7 +52,9 @@ def test_an_editor_that_shuts_the_server_down_sees_it_exit_cleanly() -> None:
     """`shutdown` then `exit` is the end of every editor session: exit code 0 (the protocol's
     answer to an orderly exit) and nothing on stderr, although the server has closed its stdout."""
     session = (
-        _message({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}})
+        _message(
+            {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
+        )
         + _message({"jsonrpc": "2.0", "method": "initialized", "params": {}})
         + _message({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
         + _message({"jsonrpc": "2.0", "method": "exit"})
