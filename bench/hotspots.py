@@ -90,7 +90,7 @@ from checker.notice import anchoring
 getattr(anchoring.prepare, "cache_clear", lambda: None)()
 run_lint(options)
 t7 = time.perf_counter()
-from checker.language.syntax import policy_parser
+from checker.language.lark_syntax import policy_parser
 policy_parser()
 t8 = time.perf_counter()
 print(json.dumps({
@@ -163,7 +163,8 @@ def stages(files: list[Path], repeat: int) -> dict[str, float]:
     from checker.commands.lint import run_lint
     from checker.files import read_text
     from checker.language.build import build_policy
-    from checker.language.syntax import comments_of, parse_syntax, policy_parser
+    from checker.language.lark_syntax import policy_parser
+    from checker.language.syntax import comments_of, parse_syntax
     from checker.notice import anchoring
     from checker.notice.anchoring import anchor
     from checker.reporters.run import LintOptions

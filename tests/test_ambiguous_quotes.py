@@ -15,8 +15,9 @@ from checker.cli import main
 from checker.commands.lint_cache import decode, encode
 from checker.errors import ErrorList
 from checker.language.formatter import format_text
+from checker.language.lark_syntax import policy_parser
 from checker.language.scanner import fast_parse
-from checker.language.syntax import parse_syntax, policy_parser
+from checker.language.syntax import parse_syntax
 from checker.notice.anchoring import anchor, chosen_place, places, prepare
 from checker.notice.loading import parse_policy
 from checker.rules.engine import evaluate

@@ -21,7 +21,8 @@ from checker.cli import main
 from checker.config import load_config
 from checker.errors import CheckerError, ErrorList
 from checker.files import read_text
-from checker.language.syntax import _EXAMPLES, _MESSAGES, parse_syntax
+from checker.language.lark_syntax import _EXAMPLES, _MESSAGES
+from checker.language.syntax import parse_syntax
 from checker.notice.anchoring import anchor
 from checker.notice.loading import load_policy, parse_policy
 from checker.rules.requirements import load_requirement_file

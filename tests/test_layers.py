@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "checker"
 LAYERS = ("foundation", "language", "notice", "rules", "reporters", "commands", "cli")
 """Lowest first."""
 
-FOUNDATION = {"__init__", "errors", "spans", "exitcodes", "resources", "files", "config"}
+FOUNDATION = {"__init__", "errors", "spans", "exitcodes", "resources", "files", "config", "derived"}
 ENTRY = {"cli", "__main__"}
 
 

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from lark.exceptions import UnexpectedInput
 from typed_values import typed
 
+from checker.language.lark_syntax import policy_parser
 from checker.language.scanner import fast_parse
-from checker.language.syntax import comments_of, policy_parser
+from checker.language.syntax import comments_of
 from checker.language.tree import SyntaxTree
 
 ROOT = Path(__file__).resolve().parents[1]

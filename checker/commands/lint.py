@@ -11,21 +11,20 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
-import hashlib
 import json
 import os
 import re
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from checker import __version__
+from checker.commands.cache_key import build_id
+from checker.commands.cache_key import digest as _digest
 from checker.commands.lint_cache import decode, encode
 from checker.errors import CheckerError, ErrorList
 from checker.files import list_policy_files, read_bytes
 from checker.reporters.run import LintOptions, LintRun
-from checker.resources import sensitivity_file, set_files, shipped_dir, shipped_sets
+from checker.resources import sensitivity_file, set_files, shipped_sets
 from checker.rules.results import DocumentReport
 from checker.rules.selection import selected
 
@@ -69,7 +68,7 @@ def _run_lint(options: LintOptions) -> LintRun:
     explicit = list(options.requirements)
     extra = list(options.extra_requirements)
     try:  # load every set named up front, so a broken requirement file is reported once
-        named = _resolve(explicit + extra) if explicit or extra else []
+        named = _resolve(explicit + extra, options.cache_dir) if explicit or extra else []
     except ErrorList as exc:
         return LintRun([], errors + exc.errors, [], {}, options)
 
@@ -82,7 +81,7 @@ def _run_lint(options: LintOptions) -> LintRun:
     if workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        _warm_up()
+        _warm_up(options.cache_dir)
         with ProcessPoolExecutor(max_workers=workers, mp_context=_fork_context()) as pool:
             outputs = list(pool.map(_lint_one, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
     else:
@@ -143,21 +142,30 @@ def _policy_files(options: LintOptions) -> tuple[list[Path], list[CheckerError]]
     return files, errors
 
 
-def _resolve(names: list[str]) -> list[RequirementSet]:
+def _resolve(names: list[str], cache_dir: Path | None) -> list[RequirementSet]:
     from checker.rules.requirements import resolve_sets
 
+    keep_derived_data_in(cache_dir)
     return resolve_sets(names)
+
+
+def keep_derived_data_in(cache_dir: Path | None) -> None:
+    """Take compiled requirement sets and tables from, and keep them in, the cache directory."""
+    from checker.commands.derived_store import use_cache_dir
+
+    use_cache_dir(cache_dir)
 
 
 def _filter(report: DocumentReport, options: LintOptions) -> DocumentReport:
     return filter_report(report, options.select, options.ignore)
 
 
-def _warm_up() -> None:
+def _warm_up(cache_dir: Path | None) -> None:
     """Import the pipeline and compile the shipped requirement sets before forking, so that
     workers inherit them and none repeats the work."""
     import importlib
 
+    keep_derived_data_in(cache_dir)
     from checker.rules.requirements import load_set_file
 
     for module in (
@@ -211,6 +219,7 @@ def _evaluate_one(
         cached = _cache_get(cache_dir, key, path, roots) if key else None
         if cached is not None:
             return name, cached, [], None, None
+    keep_derived_data_in(cache_dir)  # here too: a worker started afresh (not forked) was not told
     from checker.notice.loading import load_policy
     from checker.rules.engine import evaluate
 
@@ -269,14 +278,6 @@ def filter_report(
 # --- Cache ----------------------------------------------------------------------------------
 
 
-def _digest(*parts: bytes) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(len(part).to_bytes(8, "big"))
-        h.update(part)
-    return h.hexdigest()
-
-
 def _requirements_digest(explicit: list[str], extra: list[str]) -> str:
     """One digest of every file loading the requirements may read (computed once per run).
 
@@ -298,14 +299,6 @@ def _requirements_digest(explicit: list[str], extra: list[str]) -> str:
     return _digest(*parts)
 
 
-@cache
-def _build_id() -> bytes:
-    """The tool version plus a digest of its code and grammars: a changed checker misses."""
-    here = Path(__file__).resolve().parent.parent  # the whole checker package
-    files = sorted(here.rglob("*.py")) + sorted(shipped_dir("grammar").glob("*.lark"))
-    return (__version__ + _digest(*(f.read_bytes() for f in files))).encode()
-
-
 def _cache_key(
     path: Path, explicit: list[str], extra: list[str], today: datetime.date, digest: str
 ) -> str | None:
@@ -314,7 +307,7 @@ def _cache_key(
     except CheckerError:
         return None  # not a plain readable file: the full path reports why
     settings = json.dumps([explicit, extra, today.isoformat(), str(path)]).encode()
-    return _digest(_build_id(), settings, policy_bytes, digest.encode())
+    return _digest(build_id(), settings, policy_bytes, digest.encode())
 
 
 # Only `encode` writes entries, and it writes no escaped surrogate (astral characters go as they

@@ -24,6 +24,7 @@ from types import ModuleType
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from checker.commands import lint
+from checker.commands.cache_key import digest as _digest
 from checker.errors import CheckerError, ErrorList
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR
 from checker.files import read_for_excerpt
@@ -107,7 +108,7 @@ def run_lint_output(
         extra = list(options.extra_requirements)
         named: list[RequirementSet] = []
         try:  # load every set named up front, so a broken requirement file is reported once
-            named = lint._resolve(explicit + extra) if explicit or extra else []
+            named = lint._resolve(explicit + extra, options.cache_dir) if explicit or extra else []
         except ErrorList as exc:
             errors += exc.errors
             files = []
@@ -230,7 +231,7 @@ def _pieces(
     if workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        lint._warm_up()
+        lint._warm_up(options.cache_dir)
         _module(_setup().output.format)  # imported before the workers fork, as the pipeline
         setup = _setup()
         if lint._fork_context() is None:  # workers are started afresh and sent the settings
@@ -309,7 +310,7 @@ def _variant(key: str, name: str, setup: _Setup) -> str:
         str(output.write_baseline.parent) if output.write_baseline is not None else None,
         os.getcwd(),
     ]
-    return lint._digest(key.encode(), json.dumps(settings).encode()) + ".chunk.json"
+    return _digest(key.encode(), json.dumps(settings).encode()) + ".chunk.json"
 
 
 def _cached_piece(
@@ -401,7 +402,10 @@ def _rendered(job: lint.Job, setup: _Setup) -> Piece:
         if by_id is None:
             named = setup.named
             if not named and (options.requirements or options.extra_requirements):
-                named = lint._resolve([*options.requirements, *options.extra_requirements])
+                named = lint._resolve(
+                    [*options.requirements, *options.extra_requirements], options.cache_dir
+                )
+            lint.keep_derived_data_in(options.cache_dir)
             chosen = sets if sets is not None else _sets_named(set(report.sets), named)
             by_id = {r.id: r for s in chosen for r in s.requirements}
         return by_id.get(id_)
@@ -461,6 +465,7 @@ def _position(entry: Entry, order: dict[int, int]) -> tuple[int, int]:
 def _requirements(
     sets: set[str], named: list[RequirementSet], options: LintOptions
 ) -> list[Requirement]:
+    lint.keep_derived_data_in(options.cache_dir)
     found = [
         req
         for s in _sets_named(sets, named)

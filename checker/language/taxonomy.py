@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
-
+from checker import derived
 from checker.resources import data_path, sensitivity_file
 
 TAXONOMY_FILE = "taxonomy.json"
@@ -42,9 +41,15 @@ def taxonomy_keys() -> dict[str, str]:
 
 @cache
 def sensitivity_table() -> dict[str, dict[str, Any]]:
-    path = sensitivity_file()
-    loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return dict(loaded["categories"])
+    text = sensitivity_file().read_text(encoding="utf-8")
+    kept = derived.stored("sensitivity-table", text)
+    if isinstance(kept, dict) and all(isinstance(v, dict) for v in kept.values()):
+        return kept
+    import yaml
+
+    table = dict(yaml.safe_load(text)["categories"])
+    derived.keep("sensitivity-table", text, table)
+    return table
 
 
 def classify(

@@ -1,8 +1,9 @@
 """Requirement sets and their evaluation: anchored facts -> outcomes.
 
 `yamlsafe` reads the requirement files with positions, `conditions` compiles their conditions
-(`condition_scanner` is its fast path), `requirements` loads and validates whole sets, `engine`
-evaluates them against a policy's facts into the `results`, and `own_checks` are the checker's
-own codes (waivers, ambiguous quotes). `cases` runs a requirement's passing and failing examples;
-`baseline`, `fingerprint`, `agreement` and `report_diff` work on results after evaluation.
+(`condition_tree` is a condition's syntax tree), `requirements` loads and validates whole sets
+and keeps them compiled as data, `engine` evaluates them against a policy's facts into the
+`results`, and `own_checks` are the checker's own codes (waivers, ambiguous quotes). `cases` runs
+a requirement's passing and failing examples; `baseline`, `fingerprint`, `agreement` and
+`report_diff` work on results after evaluation.
 """

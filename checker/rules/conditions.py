@@ -15,16 +15,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import Any
-
-from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedInput
+from typing import TYPE_CHECKING, Any
 
 from checker.errors import did_you_mean, one_of
 from checker.language.facts import KIND_MODELS, SHAPES, UNSTATED, Fact, Policy, Shape
 from checker.language.taxonomy import CategoryInfo, classify
 from checker.resources import grammar_text
-from checker.rules.condition_scanner import MAX_NESTING, TooDeep, scan_condition
+from checker.rules.condition_tree import Node, Word, from_lark
+
+if TYPE_CHECKING:
+    from lark import Lark
 
 
 class ConditionError(Exception):
@@ -47,7 +47,7 @@ class ConditionError(Exception):
         """The error code when it is not the usual one (E109 for a condition past the limits)."""
 
 
-MAX_DEPTH = MAX_NESTING
+MAX_DEPTH = 32
 """A compiled condition nests at most this deep, predicates expanded (the shipped sets: 7)."""
 MAX_TESTS = 2_000
 """A condition, its predicates expanded, holds at most this many tests (the shipped sets: 17).
@@ -56,7 +56,7 @@ Predicates referring to predicates could otherwise double the size at each step.
 
 def _too_deep(column: int) -> ConditionError:
     return ConditionError(
-        f"condition nested more than {MAX_DEPTH} deep (parentheses, not, quantifiers and "
+        f"condition nested more than {MAX_DEPTH} deep (not, and/or, quantifiers and "
         "predicates within predicates)",
         column,
         hint="split it into predicates used side by side, or simplify it",
@@ -337,7 +337,13 @@ def _read(trace: Trace, owner: Any, name: str) -> Any:
 
 @cache
 def condition_parser() -> Lark:
-    """The condition parser (not strict at run time: see `language.syntax.policy_parser`)."""
+    """The condition parser (not strict at run time: see `language.syntax.policy_parser`).
+
+    Lark is loaded only here: a run whose requirement sets come from the store of compiled sets
+    parses no condition, and does without it.
+    """
+    from lark import Lark
+
     return Lark(
         grammar_text("condition.lark"),
         parser="lalr",
@@ -368,22 +374,16 @@ _TOKEN_WORDS = {
 
 
 @lru_cache(maxsize=1024)
-def parse_condition(text: str) -> Tree[Token]:
+def parse_condition(text: str) -> Node:
     """The syntax tree of a condition (shared: the compiler only reads it).
 
     A predicate's text is parsed once, not again at each use: a third of the conditions the
-    shipped sets compile are predicates used more than once. Valid text takes the fast path
-    (checker.rules.condition_scanner), which builds the same tree; Lark parses the rest, and
-    words the errors.
+    shipped sets compile are predicates used more than once.
     """
+    from lark.exceptions import UnexpectedInput
+
     try:
-        tree = scan_condition(text)
-    except TooDeep as exc:
-        raise _too_deep(exc.column) from None
-    if tree is not None:
-        return tree
-    try:
-        return condition_parser().parse(text)
+        return from_lark(condition_parser().parse(text))
     except UnexpectedInput as exc:
         expected = sorted(
             {
@@ -414,6 +414,9 @@ class Compiler:
     """
 
     predicates: dict[str, str] = field(default_factory=dict)
+    trees: dict[str, Node] = field(default_factory=dict)
+    """Trees of condition texts already parsed (read from the store of compiled sets); any other
+    text is parsed here."""
     _expanding: tuple[str, ...] = ()
     _compiled: dict[tuple[str, PathType | None], tuple[Test, int, int]] = field(
         default_factory=dict
@@ -427,10 +430,11 @@ class Compiler:
 
     def compile(self, text: str, scope: PathType | None = None) -> Test:
         self._depth = self._height = self._size = 0
-        return self.node(parse_condition(text), scope)
+        tree = self.trees.get(text)
+        return self.node(tree if tree is not None else parse_condition(text), scope)
 
-    def node(self, tree: Tree[Token], scope: PathType | None) -> Test:
-        rule = tree.data
+    def node(self, tree: Node, scope: PathType | None) -> Test:
+        rule = tree.rule
         method = getattr(self, f"_{rule}", None)
         assert method is not None, rule
         self._grow(1, 1, tree)
@@ -441,7 +445,7 @@ class Compiler:
             self._depth -= 1
         return result
 
-    def _grow(self, size: int, depth: int, tree: Tree[Token] | None, column: int = 1) -> None:
+    def _grow(self, size: int, depth: int, tree: Node | None, column: int = 1) -> None:
         """Count `size` more tests, `depth` levels below the current one; refuse past the limits."""
         where = self._column(tree) if tree is not None else column
         self._size += size
@@ -456,26 +460,26 @@ class Compiler:
         if self._base + self._height > MAX_DEPTH:
             raise _too_deep(where)
 
-    def _column(self, tree: Tree[Token]) -> int:
-        return getattr(tree.meta, "column", 1) if not tree.meta.empty else 1
+    def _column(self, tree: Node) -> int:
+        return tree.column
 
-    def _operands(self, tree: Tree[Token], scope: PathType | None) -> list[Test]:
+    def _operands(self, tree: Node, scope: PathType | None) -> list[Test]:
         """The tests joined by a chain of one operator (`a and b and c`), left to right.
 
         The parser nests a chain to the left, one level per operator; compiled as one node, a long
         chain costs no depth (and no recursion) here or when it is evaluated.
         """
-        operands: list[Tree[Token]] = []
-        pending: list[Tree[Token]] = [tree]
+        operands: list[Node] = []
+        pending: list[Node] = [tree]
         while pending:
             node = pending.pop()
-            if node.data == tree.data:
+            if node.rule == tree.rule:
                 pending.extend(reversed(node.children))  # type: ignore[arg-type]
             else:
                 operands.append(node)
         return [self.node(operand, scope) for operand in operands]
 
-    def _or_(self, tree: Tree[Token], scope: PathType | None) -> Test:
+    def _or_(self, tree: Node, scope: PathType | None) -> Test:
         parts = self._operands(tree, scope)
 
         def test(trace: Trace, s: Any) -> Truth:
@@ -487,7 +491,7 @@ class Compiler:
 
         return test
 
-    def _and_(self, tree: Tree[Token], scope: PathType | None) -> Test:
+    def _and_(self, tree: Node, scope: PathType | None) -> Test:
         parts = self._operands(tree, scope)
 
         def test(trace: Trace, s: Any) -> Truth:
@@ -498,7 +502,7 @@ class Compiler:
 
         return test
 
-    def _not_(self, tree: Tree[Token], scope: PathType | None) -> Test:
+    def _not_(self, tree: Node, scope: PathType | None) -> Test:
         inner = self.node(tree.children[0], scope)  # type: ignore[arg-type]
 
         def test(trace: Trace, s: Any) -> Truth:
@@ -507,13 +511,13 @@ class Compiler:
 
         return test
 
-    def _path(self, tree: Tree[Token], scope: PathType | None) -> tuple[PathType, Getter, str]:
+    def _path(self, tree: Node, scope: PathType | None) -> tuple[PathType, Getter, str]:
         token = tree.children[0]
-        assert isinstance(token, Token)
-        t, getter = resolve(str(token), scope, token.column or 1)
-        return t, getter, str(token)
+        assert isinstance(token, Word)
+        t, getter = resolve(token.value, scope, token.column)
+        return t, getter, token.value
 
-    def _quantified(self, tree: Tree[Token], scope: PathType | None) -> Test:
+    def _quantified(self, tree: Node, scope: PathType | None) -> Test:
         quantifier, path, where, body = tree.children
         where = where.children[0] if where is not None else None  # type: ignore[union-attr]
         body = body.children[0] if body is not None else None  # type: ignore[union-attr]
@@ -528,7 +532,7 @@ class Compiler:
         check = self.node(body, item) if body is not None else None  # type: ignore[arg-type]
         return _quantifier(str(quantifier), getter, keep, check)
 
-    def _state_test(self, tree: Tree[Token], scope: PathType | None, negate: bool = False) -> Test:
+    def _state_test(self, tree: Node, scope: PathType | None, negate: bool = False) -> Test:
         path, state = tree.children
         kind, getter, name = self._path(path, scope)  # type: ignore[arg-type]
         wanted = str(state)
@@ -569,20 +573,20 @@ class Compiler:
 
         return test
 
-    def _state_test_not(self, tree: Tree[Token], scope: PathType | None) -> Test:
+    def _state_test_not(self, tree: Node, scope: PathType | None) -> Test:
         return self._state_test(tree, scope, negate=True)
 
     def _values(self, nodes: Iterable[Any], shape: Shape | None, path: str) -> list[Any]:
         values: list[Any] = []
         for node in nodes:
             token = node.children[0]
-            raw = str(token)
-            if node.data == "number_value":
+            raw = token.value
+            if node.rule == "number_value":
                 values.append(int(raw))
-            elif node.data == "string_value":
+            elif node.rule == "string_value":
                 values.append(raw[1:-1].replace('\\"', '"').replace("\\\\", "\\"))
             else:
-                values.append(self._name_value(raw, shape, path, token.column or 1))
+                values.append(self._name_value(raw, shape, path, token.column))
         return values
 
     def _name_value(self, raw: str, shape: Shape | None, path: str, column: int) -> Any:
@@ -605,7 +609,7 @@ class Compiler:
             return raw
         raise ConditionError(f"'{path}' takes {shape.scalar} values; quote text", column)
 
-    def _value_path(self, path: Tree[Token], scope: PathType | None) -> tuple[Shape, Getter, str]:
+    def _value_path(self, path: Node, scope: PathType | None) -> tuple[Shape, Getter, str]:
         t, getter, name = self._path(path, scope)
         if t.sort != "value" or t.shape is None:
             raise ConditionError(
@@ -615,7 +619,7 @@ class Compiler:
             )
         return t.shape, getter, name
 
-    def _compare(self, tree: Tree[Token], scope: PathType | None) -> Test:
+    def _compare(self, tree: Node, scope: PathType | None) -> Test:
         path, op, value = tree.children
         shape, getter, name = self._value_path(path, scope)  # type: ignore[arg-type]
         (wanted,) = self._values([value], shape, name)
@@ -627,7 +631,7 @@ class Compiler:
             )
         return _value_test(getter, name, compare, on_unstated=str(op) == "!=")
 
-    def _member(self, tree: Tree[Token], scope: PathType | None, negate: bool = False) -> Test:
+    def _member(self, tree: Node, scope: PathType | None, negate: bool = False) -> Test:
         path, values = tree.children
         shape, getter, name = self._value_path(path, scope)  # type: ignore[arg-type]
         allowed = self._values(values.children, shape, name)  # type: ignore[union-attr]
@@ -637,10 +641,10 @@ class Compiler:
             )
         return _value_test(getter, name, lambda v: (v in allowed) != negate, on_unstated=negate)
 
-    def _not_member(self, tree: Tree[Token], scope: PathType | None) -> Test:
+    def _not_member(self, tree: Node, scope: PathType | None) -> Test:
         return self._member(tree, scope, negate=True)
 
-    def _includes(self, tree: Tree[Token], scope: PathType | None) -> Test:
+    def _includes(self, tree: Node, scope: PathType | None) -> Test:
         path, value = tree.children
         shape, getter, name = self._value_path(path, scope)  # type: ignore[arg-type]
         if not shape.many:
@@ -651,13 +655,13 @@ class Compiler:
         (wanted,) = self._values([value], shape, name)
         return _value_test(getter, name, lambda v: wanted in v)
 
-    def _truth(self, tree: Tree[Token], scope: PathType | None) -> Test:
+    def _truth(self, tree: Node, scope: PathType | None) -> Test:
         path = tree.children[0]
         token = path.children[0]  # type: ignore[union-attr]
-        name = str(token)
+        name = token.value  # type: ignore[union-attr]
         in_scope = scope is not None and name.split(".")[0] in _fields_of(scope)
         if name in self.predicates and not in_scope:
-            return self._predicate(name, scope, token.column or 1)  # type: ignore[union-attr]
+            return self._predicate(name, scope, token.column)  # type: ignore[union-attr]
         t, getter, _ = self._path(path, scope)  # type: ignore[arg-type]
         if t.sort == "value" and t.shape is not None and t.shape.scalar == "flag":
             return _value_test(getter, name, lambda v: v is True)
@@ -667,7 +671,7 @@ class Compiler:
             return _value_test(getter, name, lambda v: True)
         raise ConditionError(
             f"'{name}' is not yes/no; compare it (==, in) or test 'is stated'",
-            token.column or 1,  # type: ignore[union-attr]
+            token.column,  # type: ignore[union-attr]
             hint=did_you_mean(name, self.predicates) if self.predicates else None,
         )
 
@@ -678,6 +682,7 @@ class Compiler:
         if found is None:
             inner = Compiler(
                 self.predicates,
+                self.trees,
                 self._expanding + (name,),
                 self._compiled,
                 _base=self._base + self._depth,

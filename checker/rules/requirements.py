@@ -9,33 +9,45 @@ against the schema below and every condition against the fact model; a mistake i
 
 from __future__ import annotations
 
+import contextlib
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field, fields
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
-from pydantic import BaseModel, Field, StringConstraints, ValidationError
-
+from checker import derived
 from checker.errors import CheckerError, ErrorList, did_you_mean, one_of
 from checker.language.facts import KIND_MODELS, SHAPES
 from checker.resources import set_files, shipped_sets
+from checker.rules.condition_tree import from_data, to_data
 from checker.rules.conditions import Compiler, ConditionError, PathType, Test, parse_condition
-from checker.rules.yamlsafe import Located, load_located
 from checker.spans import Span
+
+if TYPE_CHECKING:
+    from checker.rules.yamlsafe import Located
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
-RequirementId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*(-[A-Za-z0-9.]+)+$")]
-Condition = Annotated[str, StringConstraints(min_length=1)]
+REQUIREMENT_ID = re.compile(r"[A-Z][A-Z0-9]*(-[A-Za-z0-9.]+)+")
+SET_NAME = re.compile(r"[a-z][a-z0-9_-]*")
+
+# The two shapes below are plain frozen dataclasses. pydantic checks a requirement file against
+# them (`TypeAdapter`, with unknown keys forbidden) when the file is read from YAML; a set read
+# back from the store of compiled sets was checked when it was stored, and a run served from there
+# loads neither pydantic nor YAML.
+_FORBID_UNKNOWN_KEYS = {"extra": "forbid"}
 
 
-class RequirementSpec(BaseModel, frozen=True, extra="forbid", defer_build=True):
+@dataclass(frozen=True, kw_only=True)
+class RequirementSpec:
     """One obligation, as written in a requirement file."""
 
-    id: RequirementId
+    __pydantic_config__ = _FORBID_UNKNOWN_KEYS
+
+    id: str
+    """Upper-case words joined by hyphens: `PIPL-39`, `GDPR-13-1-c-basis`."""
     title: str
     article: str
     quote: str
@@ -45,8 +57,8 @@ class RequirementSpec(BaseModel, frozen=True, extra="forbid", defer_build=True):
     severity: Severity
     for_each: str | None = None
     """A statement kind: the requirement is checked once per statement of that kind."""
-    applies: Condition | None = None
-    require: Condition
+    applies: str | None = None
+    require: str
     message: str
     remedy: str
     not_formalised: str | None = None
@@ -55,14 +67,19 @@ class RequirementSpec(BaseModel, frozen=True, extra="forbid", defer_build=True):
     help_uri: str | None = None
 
 
-class RequirementFile(BaseModel, frozen=True, extra="forbid", defer_build=True):
-    set: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
+@dataclass(frozen=True, kw_only=True)
+class RequirementFile:
+    """A whole requirement file."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN_KEYS
+
+    set: str
     law: str
     title: str
     jurisdictions: tuple[str, ...] = ()
     source: str | None = None
     """The most official source of the law's text (used as the rule's help link)."""
-    predicates: dict[str, Condition] = Field(default_factory=dict)
+    predicates: dict[str, str] = field(default_factory=dict)
     requirements: tuple[RequirementSpec, ...]
 
 
@@ -102,19 +119,32 @@ class RequirementSet:
     jurisdictions: tuple[str, ...]
     requirements: tuple[Requirement, ...]
     path: str
+    predicates: dict[str, str] = field(default_factory=dict)
+
+
+@cache
+def _file_schema() -> Any:
+    """The pydantic validator of a requirement file (built on first use: see above)."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(RequirementFile)
 
 
 def load_requirement_file(text: str, path: str) -> RequirementSet:
     """Validate and compile one requirement file; raise `ErrorList` with every problem found."""
+    from pydantic import ValidationError
+
+    from checker.rules.yamlsafe import load_located
+
     try:
         located = load_located(text, path)
     except CheckerError as exc:
         raise ErrorList([exc]) from None
     try:
-        spec = RequirementFile.model_validate(located.value)
+        spec: RequirementFile = _file_schema().validate_python(located.value)
     except ValidationError as exc:
         raise ErrorList([_schema_error(e, located, path) for e in exc.errors()]) from None
-    errors: list[CheckerError] = []
+    errors = _form_errors(spec, located, path)
     compiler = Compiler(dict(spec.predicates))
     reserved = set(KIND_MODELS) | {f for fields in SHAPES.values() for f in fields}
     for name in spec.predicates:
@@ -155,7 +185,39 @@ def load_requirement_file(text: str, path: str) -> RequirementSet:
             errors.append(exc)
     if errors:
         raise ErrorList(errors)
-    return RequirementSet(spec.set, spec.law, spec.title, spec.jurisdictions, tuple(loaded), path)
+    return RequirementSet(
+        spec.set, spec.law, spec.title, spec.jurisdictions, tuple(loaded), path, spec.predicates
+    )
+
+
+def _form_errors(spec: RequirementFile, located: Located, path: str) -> list[CheckerError]:
+    """What the types cannot say: the forms of the set's name and of each id, and that no
+    condition is empty."""
+    errors: list[CheckerError] = []
+
+    def check(ok: bool, where: tuple[Any, ...], problem: str) -> None:
+        if not ok:
+            label = ".".join(str(p) for p in where)
+            errors.append(CheckerError("E402", f"{label} {problem}", path, located.span(where)))
+
+    check(
+        SET_NAME.fullmatch(spec.set) is not None,
+        ("set",),
+        "is not in the expected form (lower-case letters, digits, - and _)",
+    )
+    for name, condition in spec.predicates.items():
+        check(bool(condition), ("predicates", name), "must not be empty")
+    for index, req in enumerate(spec.requirements):
+        where = ("requirements", index)
+        check(
+            REQUIREMENT_ID.fullmatch(req.id) is not None,
+            (*where, "id"),
+            "is not in the expected form (upper-case words joined by -, as PIPL-39)",
+        )
+        check(bool(req.require), (*where, "require"), "must not be empty")
+        if req.applies is not None:
+            check(bool(req.applies), (*where, "applies"), "must not be empty")
+    return errors
 
 
 def _compile(
@@ -284,9 +346,9 @@ def _schema_error(error: Any, located: Located, path: str) -> CheckerError:
     span = located.span(loc)
     kind = error["type"]
     field_name = str(loc[-1]) if loc else ""
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         model = RequirementSpec if "requirements" in loc[:1] and len(loc) == 3 else RequirementFile
-        allowed = list(model.model_fields)
+        allowed = [f.name for f in fields(model)]
         return CheckerError(
             "E402",
             f"unknown key '{field_name}'",
@@ -322,6 +384,7 @@ def _schema_error(error: Any, located: Located, path: str) -> CheckerError:
         "tuple_type": "must be a list",
         "dict_type": "must be a mapping of keys to values",
         "model_type": "must be a mapping of keys to values",
+        "dataclass_type": "must be a mapping of keys to values",
         "string_pattern_mismatch": "is not in the expected form",
         "string_too_short": "must not be empty",
     }.get(kind)
@@ -333,6 +396,16 @@ def _schema_error(error: Any, located: Located, path: str) -> CheckerError:
 # --- Finding and choosing sets --------------------------------------------------------------
 
 
+# --- Compiled sets kept between runs --------------------------------------------------------
+#
+# A set that loaded without error is kept as plain data (checker/derived.py): its checked
+# contents, each requirement's position, and the syntax tree of each condition. A later run that
+# reads the same file text compiles it from there, without YAML, pydantic or Lark; the conditions
+# are still checked against the fact model as they compile.
+
+STORE_FORMAT = "policycheck-sets/1"
+
+
 @cache
 def load_set_file(path: Path) -> RequirementSet:
     from checker.files import read_text
@@ -341,7 +414,95 @@ def load_set_file(path: Path) -> RequirementSet:
         text = read_text(path)
     except CheckerError as exc:
         raise ErrorList([exc]) from None
-    return load_requirement_file(text, str(path))
+    data = derived.stored("requirement-set", text)
+    if data is not None:
+        # Anything not as `set_to_data` wrote it is a miss: the file is compiled anew.
+        with contextlib.suppress(ValueError, TypeError, LookupError, ConditionError):
+            return set_from_data(data, str(path))
+    loaded = load_requirement_file(text, str(path))
+    derived.keep("requirement-set", text, set_to_data(loaded))
+    return loaded
+
+
+def set_to_data(loaded: RequirementSet) -> dict[str, Any]:
+    """A compiled set as JSON-ready data (see `set_from_data`)."""
+    texts = list(loaded.predicates.values())
+    requirements = []
+    for r in loaded.requirements:
+        texts += [t for t in (r.spec.applies, r.spec.require) if t is not None]
+        requirements.append(
+            {"spec": asdict(r.spec), "source_uri": r.source_uri, "span": r.span and list(r.span)}
+        )
+    return {
+        "format": STORE_FORMAT,
+        "set": loaded.name,
+        "law": loaded.law,
+        "title": loaded.title,
+        "jurisdictions": list(loaded.jurisdictions),
+        "predicates": loaded.predicates,
+        "requirements": requirements,
+        "trees": {t: to_data(parse_condition(t)) for t in dict.fromkeys(texts)},
+    }
+
+
+def set_from_data(data: Any, path: str) -> RequirementSet:
+    """The set `set_to_data` wrote, compiled from its stored trees; raises ValueError,
+    TypeError, LookupError or ConditionError on anything else."""
+    if not isinstance(data, dict) or data.get("format") != STORE_FORMAT:
+        raise ValueError("not a stored requirement set")
+    name, law, title = (_text(data[key]) for key in ("set", "law", "title"))
+    jurisdictions = tuple(_text(j) for j in data["jurisdictions"])
+    predicates = {_text(k): _text(v) for k, v in data["predicates"].items()}
+    trees = {_text(k): from_data(v) for k, v in data["trees"].items()}
+    compiler = Compiler(predicates, trees)
+    loaded = []
+    for entry in data["requirements"]:
+        spec = _spec(entry["spec"])
+        source_uri = entry["source_uri"]
+        span = entry["span"]
+        scope = PathType("fact", spec.for_each) if spec.for_each is not None else None
+        applies = compiler.compile(spec.applies, scope) if spec.applies is not None else None
+        loaded.append(
+            Requirement(
+                spec=spec,
+                law=law,
+                set_name=name,
+                law_title=title,
+                source_uri=None if source_uri is None else _text(source_uri),
+                path=path,
+                span=None if span is None else Span(*(_int(n) for n in span)),
+                applies=applies,
+                require=compiler.compile(spec.require, scope),
+            )
+        )
+    return RequirementSet(name, law, title, jurisdictions, tuple(loaded), path, predicates)
+
+
+def _spec(data: Any) -> RequirementSpec:
+    spec = RequirementSpec(**data)
+    for f in fields(RequirementSpec):
+        value = getattr(spec, f.name)
+        if f.name == "waivable":
+            ok = isinstance(value, bool)
+        elif f.name == "severity":
+            ok = value in SEVERITIES
+        else:
+            ok = isinstance(value, str) or (value is None and f.default is None)
+        if not ok:
+            raise TypeError(f"stored requirement field {f.name} is {value!r}")
+    return spec
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not text")
+    return value
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise TypeError("not a number")
+    return value
 
 
 def resolve_sets(names: list[str]) -> list[RequirementSet]:
@@ -376,16 +537,21 @@ def resolve_sets(names: list[str]) -> list[RequirementSet]:
 
 @cache
 def set_jurisdictions(path: Path) -> tuple[str, ...]:
-    """The `jurisdictions` of a set file, read without compiling its requirements."""
+    """The `jurisdictions` of a set file, read without compiling its requirements (from the
+    store of compiled sets where the file is there)."""
+    import yaml
+
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_FAST_SAFE_LOADER)
+        text = path.read_text(encoding="utf-8")
+        stored = derived.stored("requirement-set", text)
+        if isinstance(stored, dict) and isinstance(stored.get("jurisdictions"), list):
+            data = stored
+        else:
+            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return ()
     value = data.get("jurisdictions", ()) if isinstance(data, dict) else ()
     return tuple(str(v) for v in value) if isinstance(value, list) else ()
-
-
-_FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def sets_for_jurisdictions(jurisdictions: tuple[str, ...]) -> list[str]:

@@ -351,7 +351,7 @@ def test_rule_names_are_pascal_case(title: str, name: str) -> None:
 def test_rules_worded_alike_in_two_laws_get_distinct_names(demo_run: LintRun) -> None:
     twin = replace(
         demo_run.requirements[0],
-        spec=demo_run.requirements[0].spec.model_copy(update={"id": "TWIN-1"}),
+        spec=replace(demo_run.requirements[0].spec, id="TWIN-1"),
     )
     demo_run.requirements.append(twin)
     rules = _run(demo_run)["tool"]["driver"]["rules"]
