@@ -63,10 +63,16 @@ for path in sorted(Path(sys.argv[2]).glob("*.policy")):
 """
 
 
+# As on a user's machine, Python keeps the compiled bytecode of every module it imports: with
+# PYTHONDONTWRITEBYTECODE set (some shells and containers set it), each run compiles the checker's
+# modules from source again, while the baseline's libraries were compiled when pip installed them.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run(cmd: list[str], cwd: Path, stdout: Any = subprocess.DEVNULL) -> tuple[float, int, int]:
     """Wall seconds, peak RSS (KiB) and exit code of one subprocess."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=stdout, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=stdout, stderr=subprocess.DEVNULL, env=ENV)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     return time.perf_counter() - start, usage.ru_maxrss, proc.returncode

@@ -126,6 +126,7 @@ def test_an_edited_requirement_file_is_compiled_anew(project: Path) -> None:
     (project / "house.yaml").write_text(RULES.replace("MESSAGE", "second wording"), "utf-8")
     edit_policy(project, 1)
     code, out, modules = lint(project, "shop.policy", "--requirements", "pipl,ndsr,gdpr,house.yaml")
+    assert code == 1
     assert "second wording" in out and "first wording" not in out
     assert "pydantic" in modules  # this one file was read and checked again
 

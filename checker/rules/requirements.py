@@ -539,17 +539,18 @@ def resolve_sets(names: list[str]) -> list[RequirementSet]:
 def set_jurisdictions(path: Path) -> tuple[str, ...]:
     """The `jurisdictions` of a set file, read without compiling its requirements (from the
     store of compiled sets where the file is there)."""
-    import yaml
-
     try:
         text = path.read_text(encoding="utf-8")
-        stored = derived.stored("requirement-set", text)
-        if isinstance(stored, dict) and isinstance(stored.get("jurisdictions"), list):
-            data = stored
-        else:
-            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (OSError, UnicodeDecodeError):
         return ()
+    data = derived.stored("requirement-set", text)
+    if not (isinstance(data, dict) and isinstance(data.get("jurisdictions"), list)):
+        import yaml
+
+        try:
+            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except yaml.YAMLError:
+            return ()
     value = data.get("jurisdictions", ()) if isinstance(data, dict) else ()
     return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
