@@ -54,7 +54,7 @@ def test_each_known_difference_is_found_in_its_class_with_both_readings(
     ) in out
     assert (
         "collection registration:\n"
-        "  basis_pipl: unstated (a.policy) / [consent] (b.policy)  "
+        "  basis_pipl: [consent] (a.policy) / unstated (b.policy)  "
         "[legal-basis: docs/encoding-guide.md#7-the-other-laws-fields]\n"
     ) in out
     assert (

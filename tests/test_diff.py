@@ -29,10 +29,10 @@ POLICY = ROOT / "policies" / "company_app.policy"
 NOTICE = ROOT / "policies" / "sources" / "004_4656aebb13097a8c.txt"
 SHOP = "policies/shop.policy"
 
-EXPLICIT = "mechanism           = explicit"
+UNSPECIFIED = "mechanism           = unspecified"
 BUNDLED = "mechanism           = bundled"
-# The line the first edit changes (where the first explicit mechanism is in the bundled policy).
-EDITED_LINE = POLICY.read_text(encoding="utf-8").split(EXPLICIT)[0].count("\n") + 1
+# The line the first edit changes (where the first unspecified mechanism is in the bundled policy).
+EDITED_LINE = POLICY.read_text(encoding="utf-8").split(UNSPECIFIED)[0].count("\n") + 1
 
 RULES = """\
 set: house
@@ -89,7 +89,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_an_edit_in_the_work_tree_is_compared_with_the_merge_base(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    edit(SHOP, EXPLICIT, BUNDLED)
+    edit(SHOP, UNSPECIFIED, BUNDLED)
     code, out, _ = run(capsys)
     assert code == 0
     assert out == (
@@ -99,7 +99,7 @@ def test_an_edit_in_the_work_tree_is_compared_with_the_merge_base(
         "policy [PIPL Art. 14(1)]\n"
         "  facts:\n"
         "    ~ consent prior_approval\n"
-        "        mechanism: explicit → bundled\n"
+        "        mechanism: unspecified → bundled\n"
         "\n"
         "merge base with main → work tree: 1 of 1 policy changed: 1 newly failing, "
         "1 facts changed\n"
@@ -109,7 +109,7 @@ def test_an_edit_in_the_work_tree_is_compared_with_the_merge_base(
 def test_fail_on_new_exits_1_only_for_new_failures_at_or_above_the_level(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    edit(SHOP, EXPLICIT, BUNDLED)  # a new warning
+    edit(SHOP, UNSPECIFIED, BUNDLED)  # a new warning
     assert run(capsys, "--fail-on-new", "error")[0] == 0
     assert run(capsys, "--fail-on-new", "warning")[0] == 1
     # The notice fails many errors already; they do not count, only what the change broke.
@@ -158,7 +158,10 @@ def test_a_notice_edit_that_breaks_a_quote_is_an_input_error_at_the_quote(
     code, out, err = run(capsys)
     assert code == 2
     assert out == ""
-    assert err.startswith("policies/shop.policy:34:")
+    quoted_at = (
+        POLICY.read_text(encoding="utf-8").split('"6.Information safety"')[0].count("\n") + 1
+    )
+    assert err.startswith(f"policies/shop.policy:{quoted_at}:")
     assert "error[E302]" in err
 
 
@@ -210,7 +213,7 @@ def test_a_changed_requirement_file_lists_every_verdict_it_changes(
 def test_paths_limit_the_comparison(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     shutil.copytree("policies", "other")
     commit(repo, "other")
-    edit("other/shop.policy", EXPLICIT, BUNDLED)
+    edit("other/shop.policy", UNSPECIFIED, BUNDLED)
     assert run(capsys, "HEAD", "policies")[1] == "HEAD → work tree: 0 of 1 policy changed\n"
     assert "other/shop.policy: Privacy Policy" in run(capsys, "HEAD", "other")[1]
 
@@ -235,7 +238,7 @@ def test_two_files_are_compared_without_git(
     shutil.copy(NOTICE, tmp_path / "sources" / NOTICE.name)
     old = POLICY.read_text(encoding="utf-8")
     Path("old.policy").write_text(old, encoding="utf-8")
-    Path("new.policy").write_text(old.replace(EXPLICIT, BUNDLED), encoding="utf-8")
+    Path("new.policy").write_text(old.replace(UNSPECIFIED, BUNDLED), encoding="utf-8")
     code, out, _ = run(capsys, "old.policy", "new.policy")
     assert code == 0
     assert out.startswith("new.policy: Privacy Policy\n  newly failing: warning PIPL-14-1-bundled")
@@ -245,7 +248,7 @@ def test_two_files_are_compared_without_git(
 
 
 def test_the_json_report_follows_its_schema(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    edit(SHOP, EXPLICIT, BUNDLED)
+    edit(SHOP, UNSPECIFIED, BUNDLED)
     shutil.copy(SHOP, "policies/copy.policy")
     _, out, _ = run(capsys, "--format", "json")
     data = json.loads(out)
@@ -257,7 +260,7 @@ def test_the_json_report_follows_its_schema(repo: Path, capsys: pytest.CaptureFi
             "statement": "consent prior_approval",
             "kind": "consent",
             "change": "changed",
-            "fields": [{"field": "mechanism", "before": "explicit", "after": "bundled"}],
+            "fields": [{"field": "mechanism", "before": "unspecified", "after": "bundled"}],
         }
     ]
     assert shop["verdicts"][0]["before"] == "pass"
@@ -267,7 +270,7 @@ def test_the_json_report_follows_its_schema(repo: Path, capsys: pytest.CaptureFi
 def test_github_annotations_are_made_for_the_new_failures_only(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    edit(SHOP, EXPLICIT, BUNDLED)
+    edit(SHOP, UNSPECIFIED, BUNDLED)
     edit(SHOP, "consent          = bundled", "consent          = separate")  # one fixed
     _, out, _ = run(capsys, "--format", "github")
     annotations = [line for line in out.splitlines() if line.startswith("::")]
@@ -291,7 +294,7 @@ def rendered(markdown: str) -> str:
 def test_the_markdown_comment_renders_a_summary_table_and_folded_details(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    edit(SHOP, EXPLICIT, BUNDLED)
+    edit(SHOP, UNSPECIFIED, BUNDLED)
     _, out, _ = run(capsys, "--format", "markdown")
     html = rendered(out)
     head, _, details = html.partition("<details>")
@@ -301,7 +304,7 @@ def test_the_markdown_comment_renders_a_summary_table_and_folded_details(
     # The details are Markdown too: a table of verdicts and a list of facts, not raw text.
     assert "<td>consent prior_approval</td>" in details
     assert "<li>changed: <code>consent prior_approval</code>" in details
-    assert "<code>explicit</code> → <code>bundled</code>" in details
+    assert "<code>unspecified</code> → <code>bundled</code>" in details
     assert "|" not in html.replace("\\|", "")
 
 
@@ -431,7 +434,7 @@ def test_extra_requirements_of_the_configuration_are_read_from_each_side(
         RULES.format(condition="handler.contact is stated or handler.contact is unstated"),
         encoding="utf-8",
     )
-    edit(SHOP, EXPLICIT, BUNDLED)
+    edit(SHOP, UNSPECIFIED, BUNDLED)
     _, out, _ = run(capsys, "HEAD")
     assert "  newly failing: warning PIPL-14-1-bundled consent prior_approval: pass → fail" in out
     assert "  no longer failing: error HOUSE-1: fail → pass" in out

@@ -52,7 +52,7 @@ def _repository(folder: Path) -> None:
     shutil.copy(NOTICE, top / "policies" / "sources" / "shop.txt")
     commit(top, "shop")
     edited = text.replace(
-        "mechanism           = explicit", "mechanism           = bundled", 1
+        "mechanism           = unspecified", "mechanism           = bundled", 1
     ).replace("consent          = bundled", "consent          = separate", 1)
     (top / "policies" / "shop.policy").write_text(edited, encoding="utf-8")
 

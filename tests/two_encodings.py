@@ -3,7 +3,7 @@
 The second reader, against the first (policies/company_app.policy):
 
 * takes the transfer abroad to have separate consent (`consent = separate`, not `bundled`);
-* reads a legal basis into registration (`basis_pipl = [consent]`, not `unstated`);
+* reads no legal basis into registration (`basis_pipl = unstated`, not `[consent]`);
 * reads guardian consent into the opening sentence (`guardian_consent = yes`, not `unstated`);
 * reads the words that put some information outside the policy as an `irrelevant` paragraph, not
   a `disclaimer`.
@@ -26,8 +26,8 @@ READINGS = [
         r"  \1= separate",
     ),
     (
-        r"(  purposes +)= \[account, personalised_service\]\n(  basis_pipl +)= unstated",
-        r"\1= [account, personalised_service]\n\2= [consent]",
+        r"(  purposes +)= \[account, personalised_service\]\n(  basis_pipl +)= \[consent\]",
+        r"\1= [account, personalised_service]\n\2= unstated",
     ),
     (
         r"(  guardian_consent +)= unstated",
