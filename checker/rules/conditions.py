@@ -620,6 +620,15 @@ class Compiler:
         shape, getter, name = self._value_path(path, scope)  # type: ignore[arg-type]
         (wanted,) = self._values([value], shape, name)
         compare = _OPERATORS[str(op)](wanted)
+        if shape.one_or_many:
+            # One place or several: `== cn` holds when every place is cn, `!= cn` when some
+            # place is not (a list with any place abroad is abroad).
+            if str(op) == "!=":
+                equal = _OPERATORS["=="](wanted)
+                return _value_test(
+                    getter, name, lambda v: not all(equal(x) for x in _items(v)), on_unstated=True
+                )
+            return _value_test(getter, name, lambda v: all(compare(x) for x in _items(v)))
         if shape.many:
             raise ConditionError(
                 f"'{name}' is a list; use 'includes' or 'in [...]'",
@@ -633,7 +642,10 @@ class Compiler:
         allowed = self._values(values.children, shape, name)  # type: ignore[union-attr]
         if shape.many:
             return _value_test(
-                getter, name, lambda v: all(x in allowed for x in v) != negate, on_unstated=negate
+                getter,
+                name,
+                lambda v: all(x in allowed for x in _items(v)) != negate,
+                on_unstated=negate,
             )
         return _value_test(getter, name, lambda v: (v in allowed) != negate, on_unstated=negate)
 
@@ -649,7 +661,7 @@ class Compiler:
                 self._column(path),  # type: ignore[arg-type]
             )
         (wanted,) = self._values([value], shape, name)
-        return _value_test(getter, name, lambda v: wanted in v)
+        return _value_test(getter, name, lambda v: wanted in _items(v))
 
     def _truth(self, tree: Tree[Token], scope: PathType | None) -> Test:
         path = tree.children[0]
@@ -696,6 +708,11 @@ class Compiler:
         test, size, depth = found
         self._grow(size, depth, None, column)
         return test
+
+
+def _items(value: Any) -> tuple[Any, ...]:
+    """The values of a list field; a field of one value or several (`OneOrMany`) may hold one."""
+    return value if isinstance(value, tuple) else (value,)
 
 
 def name_of(path: Any) -> str:
