@@ -540,8 +540,12 @@ class Compiler:
 
         def test(trace: Trace, s: Any) -> Truth:
             trace.last_read = None
+            gaps = len(trace.missing)
             value = getter(trace, s)
             if wanted == "encoded":
+                # Whether a field is encoded is this test's answer, not a gap in the encoding:
+                # an undecided outcome does not ask for it.
+                del trace.missing[gaps:]
                 result = value is not MISSING
             elif value is MISSING:  # stated or silent? nobody has looked yet
                 return None
