@@ -71,3 +71,16 @@ def test_whether_a_field_is_encoded_is_no_gap_an_undecided_outcome_asks_for() ->
     test = Compiler().compile("location is encoded or data is unstated", STORAGE)
     assert test(trace, storage) is False
     assert trace.missing == []
+
+
+def test_a_decided_and_or_or_leaves_no_gap_for_an_undecided_outcome_to_ask_for() -> None:
+    policy = parse_policy(HEADER + 'storage s { location = unstated cite "1" "q" }\n', "t")
+    (storage,) = policy.of_kind("storage")
+    trace = Trace(policy)
+    # `data` is not encoded, but `location == cn` is false: the `and` is decided without it.
+    test = Compiler().compile("(location == cn and data is stated) or data is unstated", STORAGE)
+    assert test(trace, storage) is None
+    assert [field for _, field in trace.missing] == ["data"]  # the right side's, once
+    trace = Trace(policy)
+    assert Compiler().compile("location is known or location != cn", STORAGE)(trace, storage)
+    assert trace.left_open == []

@@ -480,8 +480,10 @@ class Compiler:
 
         def test(trace: Trace, s: Any) -> Truth:
             # Every side is always evaluated, so the evidence lists every fact the rule reads.
+            gaps = _gaps(trace)
             results = [part(trace, s) for part in parts]
             if any(r is True for r in results):
+                _decided(trace, gaps)
                 return True
             return None if any(r is None for r in results) else False
 
@@ -491,8 +493,10 @@ class Compiler:
         parts = self._operands(tree, scope)
 
         def test(trace: Trace, s: Any) -> Truth:
+            gaps = _gaps(trace)
             results = [part(trace, s) for part in parts]
             if any(r is False for r in results):
+                _decided(trace, gaps)
                 return False
             return None if any(r is None for r in results) else True
 
@@ -712,6 +716,18 @@ class Compiler:
         test, size, depth = found
         self._grow(size, depth, None, column)
         return test
+
+
+def _gaps(trace: Trace) -> tuple[int, int]:
+    """How many gaps (fields not encoded, fields left open) the trace holds so far."""
+    return len(trace.missing), len(trace.left_open)
+
+
+def _decided(trace: Trace, gaps: tuple[int, int]) -> None:
+    """An `and` found false, or an `or` true, whatever its undecided parts hold: the gaps they
+    found decide nothing, and an undecided outcome elsewhere does not ask for them."""
+    del trace.missing[gaps[0] :]
+    del trace.left_open[gaps[1] :]
 
 
 def _items(value: Any) -> tuple[Any, ...]:
