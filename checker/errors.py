@@ -56,6 +56,7 @@ CATALOGUE: dict[str, str] = {
     "E211": "field given twice",
     "E212": "invalid data category extension",
     "E214": "keyword used as a name",
+    "E215": "fields that contradict each other",
     "E301": "source text missing or unreadable",
     "E302": "quote not found in the source text",
     "E303": "quote not on the line its citation names",

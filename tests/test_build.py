@@ -528,3 +528,83 @@ def test_facts_are_made_without_a_validation_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- Recipients: categories, one of several, places, SDKs --------------------------------------
+
+
+def test_a_place_is_one_region_or_a_list_and_stays_as_written() -> None:
+    policy = build(
+        f"recipient r {{\n  location = [sg, us]\n  {CITE}\n}}\n"
+        f"storage s {{\n  location = cn\n  {CITE}\n}}\n"
+        f"transfer t {{\n  destination = [us]\n  recipient = r\n  {CITE}\n}}\n"
+    )
+    assert policy.named("recipient", "r").location == ("sg", "us")  # type: ignore[union-attr]
+    assert only(policy, "storage").location == "cn"  # type: ignore[attr-defined]
+    assert only(policy, "transfer").destination == ("us",)  # type: ignore[attr-defined]
+    assert SHAPES["recipient"]["location"].one_or_many
+    assert not SHAPES["collection"]["source"].one_or_many
+
+
+def test_a_place_list_is_checked_item_by_item_with_a_suggestion() -> None:
+    (error,) = errors(f"storage s {{\n  location = [cn, sgp]\n  {CITE}\n}}\n")
+    assert error.code == "E204"
+    assert "'sgp'" in error.message
+    assert error.span is not None and error.span.column == 19
+    assert error.hint == "did you mean 'sg'?"
+
+
+def test_a_recipient_may_be_a_category_one_of_several_or_an_sdk() -> None:
+    policy = build(
+        "recipient partners {\n"
+        '  described_as = "joint-venture partners"\n'
+        "  role         = handler\n"
+        f"  {CITE}\n}}\n"
+        "recipient payments {\n"
+        '  one_of    = ["Stripe, Inc.", "Stripe Payments Europe, Ltd."]\n'
+        "  chosen_by = unstated\n"
+        f"  {CITE}\n}}\n"
+        "recipient mipush {\n"
+        '  legal_name        = "Beijing Xiaomi Mobile Software Co., Ltd."\n'
+        '  sdk               = "Xiaomi push SDK"\n'
+        '  privacy_policy    = "https://dev.mi.com/console/doc/detail?pId=1822"\n'
+        "  collects_directly = yes\n"
+        "  role              = sdk_provider\n"
+        f"  {CITE}\n}}\n"
+    )
+    partners, payments, mipush = policy.of_kind("recipient")
+    assert partners.described_as == "joint-venture partners"  # type: ignore[attr-defined]
+    assert partners.legal_name is None  # type: ignore[attr-defined]
+    assert payments.one_of == ("Stripe, Inc.", "Stripe Payments Europe, Ltd.")  # type: ignore[attr-defined]
+    assert payments.chosen_by is UNSTATED  # type: ignore[attr-defined]
+    assert mipush.sdk == "Xiaomi push SDK"  # type: ignore[attr-defined]
+    assert mipush.collects_directly is True  # type: ignore[attr-defined]
+
+
+def test_a_list_of_names_for_one_recipient_points_to_one_of() -> None:
+    (error,) = errors(f'recipient r {{\n  legal_name = ["A Ltd", "B Ltd"]\n  {CITE}\n}}\n')
+    assert error.code == "E203"
+    assert "one_of = [...]" in (error.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("fields", "message", "line"),
+    [
+        ('legal_name = "A"\n  one_of = ["A", "B"]', "not both", 8),
+        ('one_of = ["A"]', "names a single entity", 7),
+        ('legal_name = "A"\n  chosen_by = "your region"', "there is no `one_of`", 8),
+    ],
+)
+def test_contradicting_recipient_fields_are_e215_at_the_field(
+    fields: str, message: str, line: int
+) -> None:
+    (error,) = errors(f"recipient r {{\n  {fields}\n  {CITE}\n}}\n")
+    assert error.code == "E215"
+    assert message in error.message
+    assert error.span is not None and error.span.line == line
+
+
+def test_a_misspelt_recipient_field_suggests_the_new_ones() -> None:
+    (error,) = errors(f'recipient r {{\n  oneof = ["A", "B"]\n  {CITE}\n}}\n')
+    assert error.code == "E202"
+    assert error.hint == "did you mean 'one_of'?"

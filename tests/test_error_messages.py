@@ -326,6 +326,26 @@ CASES = [
         block(f"  role = processor\n  {CITE}", "recipient unstated"),
     ),
     policy_case(
+        "e203_list_of_names_for_a_recipient",
+        "E203",
+        block(f'  legal_name = ["A Ltd", "B Ltd"]\n  {CITE}', "recipient payments"),
+    ),
+    policy_case(
+        "e215_name_and_one_of",
+        "E215",
+        block(f'  legal_name = "A Ltd"\n  one_of = ["A Ltd", "B Ltd"]\n  {CITE}', "recipient p"),
+    ),
+    policy_case(
+        "e215_one_of_a_single_name",
+        "E215",
+        block(f'  one_of = ["A Ltd"]\n  {CITE}', "recipient p"),
+    ),
+    policy_case(
+        "e215_chosen_by_without_one_of",
+        "E215",
+        block(f'  legal_name = "A Ltd"\n  chosen_by = "your region"\n  {CITE}', "recipient p"),
+    ),
+    policy_case(
         "e212_category_under_an_unknown_parent",
         "E212",
         block("  pipl_sensitive = yes", "category user.contct.pager"),

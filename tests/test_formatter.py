@@ -12,8 +12,10 @@ import pytest
 
 from checker.cli import main
 from checker.errors import CheckerError
+from checker.language.facts import value_text
 from checker.language.formatter import format_text
 from checker.language.syntax import comments_of
+from checker.notice.loading import parse_policy
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -338,3 +340,40 @@ def test_two_concurrent_fmt_runs_leave_one_valid_formatted_file(tmp_path: Path) 
         assert [code for code, _ in results] == [0, 0], results
         assert path.read_text(encoding="utf-8") == FORMATTED
         assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.policy"]
+
+
+RECIPIENTS = """\
+recipient payments { # trailing on the opening line
+  one_of = ["Stripe, Inc.", # after the first name
+    "Stripe Payments Europe, Ltd."]
+  chosen_by=unstated
+  # the places, as the notice gives them
+  location = [us,eu]
+  cite "5.4" "Payments are processed securely by Stripe, Inc. and/or Stripe Payments Europe, Ltd. (as applicable)."
+}
+recipient mipush {
+  sdk = "小米push SDK"   # the product
+  legal_name = "北京小米移动软件有限公司"
+  privacy_policy = "https://dev.mi.com/console/doc/detail?pId=1822"
+  collects_directly = yes
+  described_as = unstated
+  location = cn
+  cite "13" "小米push SDK"
+}
+"""
+
+
+def test_recipients_with_lists_and_the_new_fields_keep_facts_and_comments() -> None:
+    formatted = format_text(RECIPIENTS)
+    assert format_text(formatted) == formatted
+    assert [c.text for c in comments_of(formatted)] == [c.text for c in comments_of(RECIPIENTS)]
+    header = 'document { title = "T" source = "n.txt" jurisdictions = [cn] }\n'
+    before = parse_policy(header + RECIPIENTS, "t.policy")
+    after = parse_policy(header + formatted, "t.policy")
+    assert [value_text(getattr(f, "location", None)) for f in after.statements] == [
+        value_text(getattr(f, "location", None)) for f in before.statements
+    ]
+    assert '    "Stripe, Inc.",  # after the first name' in formatted
+    assert "  location  = [us, eu]" in formatted
+    assert "  location          = cn" in formatted
+    assert "  collects_directly = yes" in formatted

@@ -109,7 +109,24 @@ def field_values(
     one = scalar_values(shape, names, categories)
     if one is not None:
         options.append(st.lists(one, min_size=1, max_size=3).map(tuple) if shape.many else one)
+        if shape.one_or_many:  # one region, kept as one
+            options.append(one)
     return st.one_of(options) if options else st.none()
+
+
+def consistent(kind: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The values with the combinations the builder refuses (E215) taken apart: a recipient is
+    one entity or one of at least two, and only one of several is `chosen_by` something."""
+    if kind != "recipient":
+        return values
+    one_of = values.get("one_of")
+    if one_of is not None and len(one_of) < 2:
+        values["one_of"] = one_of = (*one_of, "another")
+    if one_of is not None:
+        values.pop("legal_name", None)
+    elif values.get("chosen_by") is not UNSTATED:
+        values.pop("chosen_by", None)
+    return values
 
 
 @st.composite
@@ -130,7 +147,7 @@ def fact_models(
         if value is not None:
             values[key] = value
     cites = draw(st.lists(citations, min_size=0 if kind in UNCITED_KINDS else 1, max_size=2))
-    return model(name=name, cites=tuple(cites), **values)
+    return model(name=name, cites=tuple(cites), **consistent(kind, values))
 
 
 @st.composite

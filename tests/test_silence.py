@@ -72,10 +72,12 @@ def _silent_policy_text() -> str:
         fields = SHAPES[kind]
         names = fields[model.NAME_FIELD].choices if model.NAME_FIELD else (f"silent_{kind}",)
         for name in names:
+            # A field that cannot be silent and is not required (`one_of`: the names of several
+            # entities, never unstated) is left out: a value would be a statement.
             lines = [
                 f"  {field} = {'unstated' if shape.unstated_ok else _value(shape)}"
                 for field, shape in fields.items()
-                if field != model.NAME_FIELD
+                if field != model.NAME_FIELD and (shape.unstated_ok or field in model.REQUIRED)
             ]
             header = kind if model.SINGLE else f"{kind} {name}"
             blocks.append(header + " {\n" + "\n".join(lines) + "\n}\n")

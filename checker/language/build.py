@@ -8,7 +8,7 @@ fits, a did-you-mean. All errors of a file are collected before giving up.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from checker.errors import MAX_ERRORS, CheckerError, ErrorList, capped, did_you_mean, one_of
@@ -262,6 +262,10 @@ class _Builder:
                 given.add(item.key)
                 ok &= self.field(block.kind, shapes, item, values, spans)
 
+        # Fields that are each fine may still contradict each other.
+        cross = _CROSS_CHECKS.get(block.kind)
+        if ok and cross is not None:
+            ok = cross(self.error, values, spans)
         for required in model.REQUIRED:
             # A field given with a bad value has its own error; it is not missing as well.
             if required not in values and required not in given:
@@ -345,6 +349,8 @@ class _Builder:
             and value.value == "all"
         ):
             return "all"
+        if shape.one_or_many and not isinstance(value, ListValue):
+            return self.scalar(kind, key, shape, value)  # one place stays one place
         if shape.many:
             items = value.items if isinstance(value, ListValue) else (value,)
             converted = [self.scalar(kind, key, shape, v) for v in items]
@@ -362,6 +368,7 @@ class _Builder:
                 f"`{key}` takes one value, not a list",
                 value.span,
                 expected=_describe(shape),
+                hint=_LIST_HINTS.get((kind, key)),
             )
             return _BAD
         return self.scalar(kind, key, shape, value)
@@ -460,6 +467,57 @@ class _Builder:
 
 _BAD: Any = object()
 
+Report = Callable[..., None]
+"""`_Builder.error`: records one located error (code, message, span, expected=..., hint=...)."""
+
+_LIST_HINTS = {
+    ("recipient", "legal_name"): (
+        'a recipient that is one of several entities ("A or B") is `one_of = [...]`; '
+        "several recipients are a `recipient` block each"
+    ),
+}
+"""Where a list is given to a field of one value, what the encoder most likely meant."""
+
+
+def _check_recipient(report: Report, values: dict[str, Any], spans: dict[str, Span]) -> bool:
+    """A recipient is one entity (`legal_name`) or one of several (`one_of`), not both."""
+    ok = True
+    one_of = values.get("one_of")
+    if one_of is not None and values.get("legal_name") not in (None, UNSTATED):
+        report(
+            "E215",
+            "a recipient is one entity (`legal_name`) or one of several (`one_of`), not both",
+            spans["one_of"],
+            expected="`legal_name` for one entity, or `one_of = [...]` for one of several",
+            hint="keep `one_of`, and leave `legal_name` out",
+        )
+        ok = False
+    if one_of is not None and len(one_of) < 2:
+        report(
+            "E215",
+            "`one_of` names a single entity",
+            spans["one_of"],
+            expected='two or more names: `one_of = ["A Ltd", "B Ltd"]`',
+            hint='one entity is `legal_name = "..."`',
+        )
+        ok = False
+    if values.get("chosen_by") not in (None, UNSTATED) and one_of is None:
+        report(
+            "E215",
+            "`chosen_by` says which of several entities receives, but there is no `one_of`",
+            spans["chosen_by"],
+            expected="`one_of = [...]` naming the entities it chooses among",
+        )
+        ok = False
+    return ok
+
+
+_CROSS_CHECKS: dict[str, Callable[[Report, dict[str, Any], dict[str, Span]], bool]] = {
+    "recipient": _check_recipient
+}
+"""Checks of fields against each other, by kind: fields whose values are fine alone but
+contradict each other."""
+
 
 def _only_unstated(values: dict[str, Any], model: type[Fact]) -> bool:
     """A block that only records silence (`breach { notify_individuals = unstated }`)."""
@@ -486,7 +544,10 @@ def _describe(shape: Shape) -> str:
         "category": "a data category key (user.contact.email, ...)",
         "ref": f"the name of a {shape.ref}",
     }[shape.scalar]
-    text = f"a [list] of {single}" if shape.many else single
+    if shape.one_or_many:
+        text = f"{single}, or a [list] of them"
+    else:
+        text = f"a [list] of {single}" if shape.many else single
     if shape.all_ok:
         text += ", or all"
     if shape.unstated_ok:

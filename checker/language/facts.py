@@ -66,6 +66,14 @@ class CategoryKeys:
     """Marks a field of data categories: Fides taxonomy keys, or `all`."""
 
 
+@dataclass(frozen=True)
+class OneOrMany:
+    """Marks a field that takes one value or a list of them, and keeps what was written.
+
+    In conditions `==` holds when every value is the one compared with and `!=` when some value
+    is not it, so `destination != cn` reads a list containing any place abroad as abroad."""
+
+
 Text = str
 Flag = bool  # written yes / no
 Date = datetime.date
@@ -151,7 +159,7 @@ RecipientRole = Literal[
     "affiliate",
     "authority",
     "successor",
-    "sdk_provider",
+    "sdk_provider",  # an SDK's provider, for itself or for the app: the notice leaves it open
     "unknown",
 ]
 RightKind = Literal[
@@ -269,6 +277,8 @@ Art. 48)."""
 
 # Aliases for readability of the models below.
 U = Unstated
+Places = Annotated[Region | tuple[Region, ...], OneOrMany()]
+"""One region or a list of them ("Singapore and the United States": `[sg, us]`)."""
 PurposeRefs = Annotated[tuple[str, ...], RefTo("purpose")]
 RecipientRef = Annotated[str, RefTo("recipient")]
 
@@ -438,14 +448,41 @@ class Consent(Fact):
 
 @dataclass(frozen=True, kw_only=True)
 class Recipient(Fact):
-    """Another party that receives personal information: a processor, handler, affiliate, ..."""
+    """Another party that receives personal information: a processor, handler, affiliate, an SDK's
+    provider, ... It is one legal entity (`legal_name`), one of several (`one_of`), or a category
+    the notice describes in its words (`described_as`)."""
 
     KIND = "recipient"
     kind: Literal["recipient"] = "recipient"
     legal_name: Text | U | None = None
+    """The recipient's name as the notice gives it: one legal entity or person (PIPL Arts. 23, 39
+    名称或者姓名). For an SDK, its provider's name (`sdk` names the product)."""
+    described_as: Text | U | None = None
+    """The recipient as the notice describes it when it names no entity: a category in the
+    notice's words ("joint-venture partners", "other members of the association", "our affiliated
+    companies"). A category of recipients (GDPR Art. 13(1)(e)); never a name (PIPL Art. 23)."""
+    one_of: tuple[Text, ...] | None = None
+    """The names of the entities one of which receives ("Company A or Company B will provide the
+    service"), in place of `legal_name`; at least two."""
+    chosen_by: Text | U | None = None
+    """With `one_of`: what decides which of them receives, as the notice says it ("depending on
+    the payment method you choose"); `unstated` where the notice leaves it to the handler."""
     contact: Text | U | None = None
     role: RecipientRole | U | None = None
-    location: Region | U | None = None
+    location: Places | U | None = None
+    """Where the recipient is: one region or a list (`[sg, us]`); a list with any region abroad
+    puts the recipient abroad."""
+    sdk: Text | U | None = None
+    """The third-party SDK (software development kit, plug-in) embedded in the app through which
+    this recipient receives, by its product name ("Umeng+ push SDK"); `legal_name` is then its
+    provider."""
+    privacy_policy: Text | U | None = None
+    """Where the recipient's own privacy policy is published (a link), as the notice gives it."""
+    collects_directly: Flag | U | None = None
+    """The recipient collects the personal information from the person's device itself (an SDK or
+    plug-in in the app, a third-party cookie or pixel) rather than receiving it from the handler:
+    still a provision by the handler (App Methods 2019 item 5.1:
+    通过客户端嵌入的第三方代码、插件等方式向第三方提供个人信息)."""
     dpf_certified: Flag | U | None = None
     """Certified under the EU-US Data Privacy Framework, the only US recipients the Commission's
     adequacy decision (EU) 2023/1795 covers (GDPR Art. 45)."""
@@ -492,7 +529,8 @@ class Transfer(Fact):
 
     KIND = "transfer"
     kind: Literal["transfer"] = "transfer"
-    destination: Region | U | None = None
+    destination: Places | U | None = None
+    """Where the information goes: one region or a list (`[sg, us]`)."""
     recipient: RecipientRef | U | None = None
     data: Categories | U | None = None
     purposes: PurposeRefs | U | None = None
@@ -520,7 +558,8 @@ class Storage(Fact):
 
     KIND = "storage"
     kind: Literal["storage"] = "storage"
-    location: Region | U | None = None
+    location: Places | U | None = None
+    """Where the information is stored: one region or a list (`[cn, sg]`)."""
     data: Categories | U | None = None
 
 
@@ -917,6 +956,8 @@ class Shape:
     ref: str | None = None
     unstated_ok: bool = False
     all_ok: bool = False
+    one_or_many: bool = False
+    """`many`, and one value is kept as one value (`OneOrMany`)."""
 
 
 def _shape(annotation: Any) -> Shape:
@@ -957,12 +998,15 @@ def _shape(annotation: Any) -> Shape:
             scalar = "int"
         elif option is datetime.date:
             scalar = "date"
+    one_or_many = False
     for meta in metadata:
         if isinstance(meta, RefTo):
             scalar, ref = "ref", meta.kind
         elif isinstance(meta, CategoryKeys):
             scalar = "category"
-    return Shape(scalar, many, choices, ref, unstated_ok, all_ok)
+        elif isinstance(meta, OneOrMany):
+            one_or_many = many = True
+    return Shape(scalar, many, choices, ref, unstated_ok, all_ok, one_or_many)
 
 
 def _build_shapes() -> dict[str, dict[str, Shape]]:

@@ -29,7 +29,10 @@ def describe(shape: Shape) -> str:
         one = f"name of a `{shape.ref}`"
     else:
         one = _SCALAR_WORDS[shape.scalar]
-    text = f"list of {one}" if shape.many else one
+    if shape.one_or_many:
+        text = f"{one}, or a list of them"
+    else:
+        text = f"list of {one}" if shape.many else one
     if shape.all_ok:
         text += ", or `all`"
     if shape.unstated_ok:

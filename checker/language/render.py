@@ -71,6 +71,8 @@ def _value(fact: Fact, key: str, shape: Shape, value: Any) -> str:
         return "unstated"
     if value == "all" and shape.all_ok:
         return "all"
+    if shape.one_or_many and not isinstance(value, tuple):
+        return _scalar(fact, key, shape, value, alone=True)
     if shape.many:
         if not isinstance(value, tuple) or not value:
             raise _unspellable(fact, key, "a list needs at least one value")

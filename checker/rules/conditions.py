@@ -484,8 +484,10 @@ class Compiler:
 
         def test(trace: Trace, s: Any) -> Truth:
             # Every side is always evaluated, so the evidence lists every fact the rule reads.
+            gaps = _gaps(trace)
             results = [part(trace, s) for part in parts]
             if any(r is True for r in results):
+                _decided(trace, gaps)
                 return True
             return None if any(r is None for r in results) else False
 
@@ -495,8 +497,10 @@ class Compiler:
         parts = self._operands(tree, scope)
 
         def test(trace: Trace, s: Any) -> Truth:
+            gaps = _gaps(trace)
             results = [part(trace, s) for part in parts]
             if any(r is False for r in results):
+                _decided(trace, gaps)
                 return False
             return None if any(r is None for r in results) else True
 
@@ -544,8 +548,12 @@ class Compiler:
 
         def test(trace: Trace, s: Any) -> Truth:
             trace.last_read = None
+            gaps = len(trace.missing)
             value = getter(trace, s)
             if wanted == "encoded":
+                # Whether a field is encoded is this test's answer, not a gap in the encoding:
+                # an undecided outcome does not ask for it.
+                del trace.missing[gaps:]
                 result = value is not MISSING
             elif value is MISSING:  # stated or silent? nobody has looked yet
                 return None
@@ -624,6 +632,15 @@ class Compiler:
         shape, getter, name = self._value_path(path, scope)  # type: ignore[arg-type]
         (wanted,) = self._values([value], shape, name)
         compare = _OPERATORS[str(op)](wanted)
+        if shape.one_or_many:
+            # One place or several: `== cn` holds when every place is cn, `!= cn` when some
+            # place is not (a list with any place abroad is abroad).
+            if str(op) == "!=":
+                equal = _OPERATORS["=="](wanted)
+                return _value_test(
+                    getter, name, lambda v: not all(equal(x) for x in _items(v)), on_unstated=True
+                )
+            return _value_test(getter, name, lambda v: all(compare(x) for x in _items(v)))
         if shape.many:
             raise ConditionError(
                 f"'{name}' is a list; use 'includes' or 'in [...]'",
@@ -637,7 +654,10 @@ class Compiler:
         allowed = self._values(values.children, shape, name)  # type: ignore[union-attr]
         if shape.many:
             return _value_test(
-                getter, name, lambda v: all(x in allowed for x in v) != negate, on_unstated=negate
+                getter,
+                name,
+                lambda v: all(x in allowed for x in _items(v)) != negate,
+                on_unstated=negate,
             )
         return _value_test(getter, name, lambda v: (v in allowed) != negate, on_unstated=negate)
 
@@ -653,7 +673,7 @@ class Compiler:
                 self._column(path),  # type: ignore[arg-type]
             )
         (wanted,) = self._values([value], shape, name)
-        return _value_test(getter, name, lambda v: wanted in v)
+        return _value_test(getter, name, lambda v: wanted in _items(v))
 
     def _truth(self, tree: Node, scope: PathType | None) -> Test:
         path = tree.children[0]
@@ -701,6 +721,23 @@ class Compiler:
         test, size, depth = found
         self._grow(size, depth, None, column)
         return test
+
+
+def _gaps(trace: Trace) -> tuple[int, int]:
+    """How many gaps (fields not encoded, fields left open) the trace holds so far."""
+    return len(trace.missing), len(trace.left_open)
+
+
+def _decided(trace: Trace, gaps: tuple[int, int]) -> None:
+    """An `and` found false, or an `or` true, whatever its undecided parts hold: the gaps they
+    found decide nothing, and an undecided outcome elsewhere does not ask for them."""
+    del trace.missing[gaps[0] :]
+    del trace.left_open[gaps[1] :]
+
+
+def _items(value: Any) -> tuple[Any, ...]:
+    """The values of a list field; a field of one value or several (`OneOrMany`) may hold one."""
+    return value if isinstance(value, tuple) else (value,)
 
 
 def name_of(path: Any) -> str:
