@@ -1049,7 +1049,11 @@ def test_missing_quotes_past_fifty_are_counted_in_one_last_error(
 CORRUPT_CHUNKS: dict[str, Callable[[bytes], bytes]] = {
     "deep JSON": lambda body: b"[" * 100_000 + b"]" * 100_000,
     "wrong shape": lambda body: b'{"sections": 3}',
-    "section not text": lambda body: re.sub(rb'^\[\["', b'[[3, "', body, count=1),
+    "sections longer than said": lambda body: body + b"more",
+    "a length not a number": lambda body: re.sub(
+        rb"\[(\d+)((, \d+)*)\]\]\n", rb'["\1"\2]]\n', body, count=1
+    ),
+    "a section not UTF-8": lambda body: body.replace(b"\n", b"\n\xff", 1)[:-1],
     "negative count": lambda body: body.replace(b"[1, {", b"[-1, {", 1),
     "lone surrogate": lambda body: body.replace(b'"', b'"\\ud800', 1),
 }

@@ -320,12 +320,19 @@ def _cached_piece(
     if body is None:
         return None
     try:
-        data = json.loads(body)
-        sections, tally, totals, hidden, gone, linted, recorded = data
+        head, _, rest = body.partition(b"\n")
+        tally, totals, hidden, gone, linted, recorded, lengths = json.loads(head)
+        sections = []
+        at = 0
+        for length in lengths:
+            sections.append(rest[at : at + count(length)].decode("utf-8"))
+            at += length
+        if at != len(rest):
+            raise ValueError("the sections do not fill the entry")
         from_baseline: list[Entry] = []
         if gone:
             from_baseline = setup.baseline[text(linted)]
-        chunk = Chunk(tuple(text(t) for t in sections), tuple(count(n) for n in tally))
+        chunk = Chunk(tuple(sections), tuple(count(n) for n in tally))
         return Piece(
             name,
             chunk,
@@ -362,16 +369,22 @@ def _cache_piece(
     if piece.gone:
         ids = {id(e): i for i, e in enumerate(setup.baseline[piece.linted])}
         gone = [ids[id(e)] for e in piece.gone]
-    data = [
-        piece.chunk.sections,
+    # One line of JSON about the chunk, then its sections as they are: the rendered output is
+    # most of an entry, and reading it back as a JSON string cost more than all the rest.
+    try:
+        sections = [section.encode("utf-8") for section in piece.chunk.sections]
+    except UnicodeEncodeError:
+        return  # a lone surrogate in the output: this chunk is not kept
+    head = [
         piece.chunk.tally,
         piece.totals.as_json(statistics=setup.options.statistics),
         piece.hidden,
         gone,
         piece.linted,
         [e.as_json() for e in piece.recorded],
+        [len(section) for section in sections],
     ]
-    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    body = json.dumps(head, ensure_ascii=False).encode("utf-8") + b"\n" + b"".join(sections)
     lint.cache_write(cache_dir, variant, body, Path(piece.name), piece.source, roots)
 
 
