@@ -475,13 +475,14 @@ class Recipient(Fact):
     sdk: Text | U | None = None
     """The third-party SDK (software development kit, plug-in) embedded in the app through which
     this recipient receives, by its product name ("Umeng+ push SDK"); `legal_name` is then its
-    provider."""
+    provider. `unstated` where the notice speaks of SDKs without naming one ("third-party
+    SDKs")."""
     privacy_policy: Text | U | None = None
     """Where the recipient's own privacy policy is published (a link), as the notice gives it."""
     collects_directly: Flag | U | None = None
     """The recipient collects the personal information from the person's device itself (an SDK or
     plug-in in the app, a third-party cookie or pixel) rather than receiving it from the handler:
-    still a provision by the handler (App Methods 2019 item 5.1:
+    still a provision by the handler (App Methods 2019 part 五, item 1:
     通过客户端嵌入的第三方代码、插件等方式向第三方提供个人信息)."""
     dpf_certified: Flag | U | None = None
     """Certified under the EU-US Data Privacy Framework, the only US recipients the Commission's
