@@ -470,8 +470,8 @@ class Recipient(Fact):
     contact: Text | U | None = None
     role: RecipientRole | U | None = None
     location: Places | U | None = None
-    """Where the recipient is: one region or a list (`[sg, us]`); a list with any region abroad
-    puts the recipient abroad."""
+    """Where the recipient is: one region or a list (`[sg, us]`); a list with any region known to
+    be abroad puts the recipient abroad (`outside_eu` may be China, `outside_cn` the Union)."""
     sdk: Text | U | None = None
     """The third-party SDK (software development kit, plug-in) embedded in the app through which
     this recipient receives, by its product name ("Umeng+ push SDK"); `legal_name` is then its
