@@ -31,3 +31,43 @@ def test_every_requirement_has_a_passing_and_a_failing_case(requirement_id: str)
     verdicts = {c.expect for c in CASES if c.requirement == requirement_id}
     assert "pass" in verdicts, f"{requirement_id} has no passing case"
     assert "fail" in verdicts, f"{requirement_id} has no failing case"
+
+
+@pytest.mark.parametrize(
+    ("requirement_id", "policy", "shown"),
+    [
+        (
+            "PIPL-23",
+            'recipient pay { one_of = ["A Ltd", "B Ltd"] chosen_by = unstated contact = unstated'
+            " role = handler }\n"
+            "sharing to_pay { recipient = pay purposes = unstated method = unstated data = all }",
+            "one of: A Ltd, B Ltd, chosen by: unstated",
+        ),
+        (
+            "NDSR-21-2-list",
+            'recipient partners { described_as = "our partners" legal_name = unstated'
+            " role = handler }\n"
+            "sharing to_partners { recipient = partners purposes = unstated data = all }",
+            "described as: our partners",
+        ),
+        (
+            "PIPL-39",
+            'recipient hq { described_as = "overseas affiliates" legal_name = unstated }\n'
+            "transfer to_hq { destination = sg recipient = hq purposes = unstated data = all }",
+            "described as: overseas affiliates",
+        ),
+        (
+            "PIPL-20",
+            'recipient cohost { one_of = ["North Ltd", "South Ltd"] chosen_by = unstated'
+            " contact = unstated role = joint_handler }",
+            "one of: North Ltd, South Ltd, chosen by: unstated",
+        ),
+    ],
+)
+def test_a_recipient_named_in_words_or_as_one_of_several_shows_in_the_message(
+    requirement_id: str, policy: str, shown: str
+) -> None:
+    case = Case(requirement=requirement_id, name="message", expect="fail", policy=policy)
+    outcome = check(case_policy(case), REQUIREMENTS[requirement_id])
+    assert outcome.findings, outcome.status
+    assert shown in outcome.findings[0].message

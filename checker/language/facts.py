@@ -470,18 +470,19 @@ class Recipient(Fact):
     contact: Text | U | None = None
     role: RecipientRole | U | None = None
     location: Places | U | None = None
-    """Where the recipient is: one region or a list (`[sg, us]`); a list with any region abroad
-    puts the recipient abroad."""
+    """Where the recipient is: one region or a list (`[sg, us]`); a list with any region known to
+    be abroad puts the recipient abroad (`outside_eu` may be China, `outside_cn` the Union)."""
     sdk: Text | U | None = None
     """The third-party SDK (software development kit, plug-in) embedded in the app through which
     this recipient receives, by its product name ("Umeng+ push SDK"); `legal_name` is then its
-    provider."""
+    provider. `unstated` where the notice speaks of SDKs without naming one ("third-party
+    SDKs")."""
     privacy_policy: Text | U | None = None
     """Where the recipient's own privacy policy is published (a link), as the notice gives it."""
     collects_directly: Flag | U | None = None
     """The recipient collects the personal information from the person's device itself (an SDK or
     plug-in in the app, a third-party cookie or pixel) rather than receiving it from the handler:
-    still a provision by the handler (App Methods 2019 item 5.1:
+    still a provision by the handler (App Methods 2019 part 五, item 1:
     通过客户端嵌入的第三方代码、插件等方式向第三方提供个人信息)."""
     dpf_certified: Flag | U | None = None
     """Certified under the EU-US Data Privacy Framework, the only US recipients the Commission's
