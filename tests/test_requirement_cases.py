@@ -41,26 +41,26 @@ def test_every_requirement_has_a_passing_and_a_failing_case(requirement_id: str)
             'recipient pay { one_of = ["A Ltd", "B Ltd"] chosen_by = unstated contact = unstated'
             " role = handler }\n"
             "sharing to_pay { recipient = pay purposes = unstated method = unstated data = all }",
-            "one of: A Ltd, B Ltd, chosen by: unstated",
+            "recipient: one of A Ltd, B Ltd, chosen by unstated,",
         ),
         (
             "NDSR-21-2-list",
             'recipient partners { described_as = "our partners" legal_name = unstated'
             " role = handler }\n"
             "sharing to_partners { recipient = partners purposes = unstated data = all }",
-            "described as: our partners",
+            'recipient: "our partners";',
         ),
         (
             "PIPL-39",
             'recipient hq { described_as = "overseas affiliates" legal_name = unstated }\n'
             "transfer to_hq { destination = sg recipient = hq purposes = unstated data = all }",
-            "described as: overseas affiliates",
+            'recipient: "overseas affiliates",',
         ),
         (
             "PIPL-20",
             'recipient cohost { one_of = ["North Ltd", "South Ltd"] chosen_by = unstated'
             " contact = unstated role = joint_handler }",
-            "one of: North Ltd, South Ltd, chosen by: unstated",
+            "name: one of North Ltd, South Ltd, chosen by unstated;",
         ),
     ],
 )
@@ -71,3 +71,15 @@ def test_a_recipient_named_in_words_or_as_one_of_several_shows_in_the_message(
     outcome = check(case_policy(case), REQUIREMENTS[requirement_id])
     assert outcome.findings, outcome.status
     assert shown in outcome.findings[0].message
+
+
+def test_a_named_recipient_shows_its_name_alone() -> None:
+    policy = (
+        'recipient pay { legal_name = "Pay Ltd" contact = unstated role = handler }\n'
+        "sharing to_pay { recipient = pay purposes = unstated method = unstated data = all }"
+    )
+    case = Case(requirement="PIPL-23", name="message", expect="fail", policy=policy)
+    outcome = check(case_policy(case), REQUIREMENTS["PIPL-23"])
+    message = outcome.findings[0].message
+    assert "(recipient: Pay Ltd, contact unstated;" in message
+    assert "(not encoded)" not in message and "one of" not in message

@@ -495,6 +495,23 @@ class Recipient(Fact):
     """For a court or enforcement authority abroad: what a disclosure on its request waits for
     (PIPL Art. 41, GDPR Art. 48)."""
 
+    MESSAGE_PROPERTIES: ClassVar[tuple[str, ...]] = ("identity",)
+    """Values a requirement's message may name besides the fields (`{recipient.identity}`)."""
+
+    @property
+    def identity(self) -> object:
+        """The recipient as the notice identifies it, for a finding's message: its name, else the
+        entities one of which receives (and what decides), else the words describing it; else
+        `legal_name` as it is (`unstated`, or not encoded)."""
+        if isinstance(self.legal_name, str):
+            return self.legal_name
+        if isinstance(self.one_of, tuple):
+            chosen = "" if self.chosen_by is None else f", chosen by {value_text(self.chosen_by)}"
+            return f"one of {', '.join(self.one_of)}{chosen}"
+        if isinstance(self.described_as, str):
+            return f'"{self.described_as}"'
+        return self.legal_name
+
 
 @dataclass(frozen=True, kw_only=True)
 class Sharing(Fact):

@@ -275,11 +275,12 @@ def _check_template(
 ) -> None:
     allowed = set(TEMPLATE_COMMON)
     if req.for_each:
-        allowed |= set(SHAPES[req.for_each])
-        # A reference may be followed one step: {recipient.legal_name}, {recipient.contact}.
+        allowed |= set(SHAPES[req.for_each]) | _message_properties(req.for_each)
+        # A reference may be followed one step: {recipient.legal_name}, {recipient.identity}.
         for name, shape in SHAPES[req.for_each].items():
             if shape.scalar == "ref" and not shape.many and shape.ref is not None:
-                allowed |= {f"{name}.{field}" for field in SHAPES[shape.ref]}
+                named = set(SHAPES[shape.ref]) | _message_properties(shape.ref)
+                allowed |= {f"{name}.{field}" for field in named}
     try:
         parsed = list(string.Formatter().parse(req.message))
     except ValueError as exc:
@@ -320,6 +321,10 @@ def _check_template(
                 expected=one_of(allowed, 40),
                 hint=did_you_mean(field_name, allowed),
             )
+
+
+def _message_properties(kind: str) -> set[str]:
+    return set(getattr(KIND_MODELS[kind], "MESSAGE_PROPERTIES", ()))
 
 
 def _condition_error(
