@@ -145,3 +145,14 @@ def test_a_damaged_entry_is_a_miss_with_the_same_output(project: Path) -> None:
 def test_no_cache_keeps_nothing(project: Path) -> None:
     lint(project, "shop.policy", "--no-cache", "--requirements", "pipl,ndsr,gdpr,house.yaml")
     assert not (project / ".policycheck_cache").exists()
+
+
+def test_the_store_keeps_the_most_recent_entries_only(tmp_path: Path) -> None:
+    from checker.commands.derived_store import KEEP, DerivedStore
+
+    store = DerivedStore(tmp_path / "derived")
+    for n in range(KEEP + 10):
+        store.put("requirement-set", f"text {n}", {"n": n})
+    assert len(list((tmp_path / "derived").glob("*.json"))) == KEEP
+    fresh = DerivedStore(tmp_path / "derived")
+    assert fresh.get("requirement-set", f"text {KEEP + 9}") == {"n": KEEP + 9}

@@ -20,6 +20,10 @@ from checker.commands.cache_key import build_id, digest
 from checker.errors import CheckerError
 from checker.files import read_bytes
 
+KEEP = 64
+"""Entries kept: past this many, the least recently written go (an edited requirement file
+leaves its older compilations behind)."""
+
 
 class DerivedStore:
     """A `derived.Store` in a directory; each entry is read at most once per process."""
@@ -55,11 +59,20 @@ class DerivedStore:
             tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
             tmp.write_bytes(json.dumps({"body_digest": digest(body)}).encode() + b"\n" + body)
             os.replace(tmp, entry)
+            self._prune(keep=entry)
             gitignore = self.folder.parent / ".gitignore"
             if not gitignore.exists():
                 gitignore.write_text("*\n", encoding="utf-8")
         except (OSError, ValueError, RecursionError):
             pass
+
+    def _prune(self, keep: Path) -> None:
+        entries = [e for e in self.folder.glob("*.json") if e != keep]
+        if len(entries) < KEEP:
+            return
+        entries.sort(key=lambda e: e.stat().st_mtime)
+        for old in entries[: len(entries) - KEEP + 1]:
+            old.unlink(missing_ok=True)
 
 
 _installed: Path | None = None
