@@ -262,3 +262,23 @@ def test_the_anchor_of_a_heading_is_the_one_github_makes() -> None:
     assert github_anchor("5. Rights exercised by oneself: `response_days = 0`") == (
         "5-rights-exercised-by-oneself-response_days--0"
     )
+
+
+def test_a_right_read_as_several_pairs_with_the_same_right_read_as_one() -> None:
+    from checker.language.build import build_policy
+    from checker.language.syntax import parse_syntax
+    from checker.rules.agreement import match
+
+    def policy(rights: str) -> object:
+        text = 'document { title = "t" source = "n.txt" jurisdictions = [cn] }\n' + rights
+        return build_policy(parse_syntax(text), "p.policy", require_cites=False)
+
+    a = policy('right delete.in_app { channel = "in the app" response_days = 0 }\n')
+    b = policy(
+        'right delete { channel = "in the app" response_days = 0 }\n'
+        "right access { channel = unstated }\n"
+    )
+    pairs, unmatched = match(a, b, "notice text")  # type: ignore[arg-type]
+    rights = [(p.a_label, p.b_label) for p in pairs if p.kind == "right"]
+    assert rights == [("right delete.in_app", "right delete")]
+    assert [(u.side, u.label) for u in unmatched] == [("b", "right access")]

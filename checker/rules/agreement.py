@@ -225,6 +225,11 @@ def overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> float:
     return shared / min(total_a, total_b)
 
 
+def _base(name: str | None) -> str | None:
+    """The name before its first dot: the kind of right in `delete.in_app`."""
+    return None if name is None else name.split(".", 1)[0]
+
+
 def _compared(policy: Policy) -> list[Fact]:
     return [s for s in policy.statements if s.KIND != "waiver"]
 
@@ -263,12 +268,15 @@ def match(a: Policy, b: Policy, notice_text: str) -> tuple[list[Pair], list[Unma
                 continue
             score = overlap(spans_a[i], spans_b[j])
             if score > 0:
-                candidates.append((-score, i, j))
+                candidates.append((0, -score, i, j))
             elif (fa.name is not None and fa.name == fb.name) or fa.SINGLE:
-                candidates.append((0.0, i, j))  # after every match by quotes
+                candidates.append((1, 0.0, i, j))  # after every match by quotes
+            elif _base(fa.name) is not None and _base(fa.name) == _base(fb.name):
+                # `right delete.in_app` and `right delete`: one right, read as one or several
+                candidates.append((2, 0.0, i, j))
     matched: dict[int, tuple[int, float]] = {}
     taken: set[int] = set()
-    for negative, i, j in sorted(candidates):
+    for _rank, negative, i, j in sorted(candidates):
         if i in matched or j in taken:
             continue
         matched[i] = (j, -negative)
