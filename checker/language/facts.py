@@ -865,37 +865,6 @@ class Irrelevant(Fact):
     reason: Text | None = None
 
 
-FACT_KINDS: tuple[type[Fact], ...] = (
-    Document,
-    Handler,
-    Officer,
-    Representative,
-    Purpose,
-    Collection,
-    Consent,
-    Recipient,
-    Sharing,
-    Disclosure,
-    Transfer,
-    Storage,
-    Right,
-    Minors,
-    Automated,
-    Cookies,
-    Security,
-    Breach,
-    Changes,
-    PublicCamera,
-    Merger,
-    Exception_,
-    Disclaimer,
-    Never,
-    Category,
-    Waiver,
-    Irrelevant,
-)
-KIND_MODELS: dict[str, type[Fact]] = {model.KIND: model for model in FACT_KINDS}
-
 Statement = Union[  # noqa: UP007 - a union of every kind reads best spelled out
     Document,
     Handler,
@@ -926,6 +895,10 @@ Statement = Union[  # noqa: UP007 - a union of every kind reads best spelled out
     Irrelevant,
 ]
 """Any statement; each kind's `kind` field tells them apart."""
+
+FACT_KINDS: tuple[type[Fact], ...] = get_args(Statement)
+"""Every statement kind, in the order of `Statement`."""
+KIND_MODELS: dict[str, type[Fact]] = {model.KIND: model for model in FACT_KINDS}
 
 
 @dataclass(frozen=True)
