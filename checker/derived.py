@@ -3,9 +3,10 @@
 Loading a requirement file (YAML read with positions, checked with pydantic, conditions parsed
 with Lark) and the sensitive-category table (YAML) was most of the start-up of a one-file lint.
 What they yield is plain data, so a command that has a cache directory keeps it there
-(`commands/set_store.py`) and later runs that read the same text take it from there. A stage asks
-`stored(kind, text)` and, on a miss, works the data out and hands it to `keep(kind, text, data)`;
-it must treat whatever `stored` returns as untrusted input, and a miss as normal.
+(`commands/derived_store.py`) and later runs that read the same text take it from there. A stage
+asks `stored(kind, text)` and, on a miss, works the data out and hands it to
+`keep(kind, text, data)`; it must treat whatever `stored` returns as untrusted input, and a miss
+as normal.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from checker.commands.cache_key import build_id
 from checker.commands.cache_key import digest as _digest
+from checker.commands.derived_store import use_cache_dir
 from checker.commands.lint_cache import decode, encode
 from checker.errors import CheckerError, ErrorList
 from checker.files import list_policy_files, read_bytes
@@ -64,11 +65,12 @@ def collecting_less_often() -> Iterator[None]:
 
 
 def _run_lint(options: LintOptions) -> LintRun:
+    use_cache_dir(options.cache_dir)
     files, errors = _policy_files(options)
     explicit = list(options.requirements)
     extra = list(options.extra_requirements)
     try:  # load every set named up front, so a broken requirement file is reported once
-        named = _resolve(explicit + extra, options.cache_dir) if explicit or extra else []
+        named = _resolve(explicit + extra) if explicit or extra else []
     except ErrorList as exc:
         return LintRun([], errors + exc.errors, [], {}, options)
 
@@ -81,7 +83,7 @@ def _run_lint(options: LintOptions) -> LintRun:
     if workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        _warm_up(options.cache_dir)
+        _warm_up()
         with ProcessPoolExecutor(max_workers=workers, mp_context=_fork_context()) as pool:
             outputs = list(pool.map(_lint_one, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
     else:
@@ -142,30 +144,21 @@ def _policy_files(options: LintOptions) -> tuple[list[Path], list[CheckerError]]
     return files, errors
 
 
-def _resolve(names: list[str], cache_dir: Path | None) -> list[RequirementSet]:
+def _resolve(names: list[str]) -> list[RequirementSet]:
     from checker.rules.requirements import resolve_sets
 
-    keep_derived_data_in(cache_dir)
     return resolve_sets(names)
-
-
-def keep_derived_data_in(cache_dir: Path | None) -> None:
-    """Take compiled requirement sets and tables from, and keep them in, the cache directory."""
-    from checker.commands.derived_store import use_cache_dir
-
-    use_cache_dir(cache_dir)
 
 
 def _filter(report: DocumentReport, options: LintOptions) -> DocumentReport:
     return filter_report(report, options.select, options.ignore)
 
 
-def _warm_up(cache_dir: Path | None) -> None:
+def _warm_up() -> None:
     """Import the pipeline and compile the shipped requirement sets before forking, so that
     workers inherit them and none repeats the work."""
     import importlib
 
-    keep_derived_data_in(cache_dir)
     from checker.rules.requirements import load_set_file
 
     for module in (
@@ -219,7 +212,7 @@ def _evaluate_one(
         cached = _cache_get(cache_dir, key, path, roots) if key else None
         if cached is not None:
             return name, cached, [], None, None
-    keep_derived_data_in(cache_dir)  # here too: a worker started afresh (not forked) was not told
+    use_cache_dir(cache_dir)  # a worker started afresh (not forked) has not been told
     from checker.notice.loading import load_policy
     from checker.rules.engine import evaluate
 

@@ -25,6 +25,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from checker.commands import lint
 from checker.commands.cache_key import digest as _digest
+from checker.commands.derived_store import use_cache_dir
 from checker.errors import CheckerError, ErrorList
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR
 from checker.files import read_for_excerpt
@@ -103,12 +104,13 @@ def run_lint_output(
         if output.output is not None:
             target = stack.enter_context(_report_file(output.output))
         spools = _Spools(stack)
+        use_cache_dir(options.cache_dir)
         files, errors = lint._policy_files(options)
         explicit = list(options.requirements)
         extra = list(options.extra_requirements)
         named: list[RequirementSet] = []
         try:  # load every set named up front, so a broken requirement file is reported once
-            named = lint._resolve(explicit + extra, options.cache_dir) if explicit or extra else []
+            named = lint._resolve(explicit + extra) if explicit or extra else []
         except ErrorList as exc:
             errors += exc.errors
             files = []
@@ -231,7 +233,7 @@ def _pieces(
     if workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        lint._warm_up(options.cache_dir)
+        lint._warm_up()
         _module(_setup().output.format)  # imported before the workers fork, as the pipeline
         setup = _setup()
         if lint._fork_context() is None:  # workers are started afresh and sent the settings
@@ -415,10 +417,7 @@ def _rendered(job: lint.Job, setup: _Setup) -> Piece:
         if by_id is None:
             named = setup.named
             if not named and (options.requirements or options.extra_requirements):
-                named = lint._resolve(
-                    [*options.requirements, *options.extra_requirements], options.cache_dir
-                )
-            lint.keep_derived_data_in(options.cache_dir)
+                named = lint._resolve([*options.requirements, *options.extra_requirements])
             chosen = sets if sets is not None else _sets_named(set(report.sets), named)
             by_id = {r.id: r for s in chosen for r in s.requirements}
         return by_id.get(id_)
@@ -478,7 +477,6 @@ def _position(entry: Entry, order: dict[int, int]) -> tuple[int, int]:
 def _requirements(
     sets: set[str], named: list[RequirementSet], options: LintOptions
 ) -> list[Requirement]:
-    lint.keep_derived_data_in(options.cache_dir)
     found = [
         req
         for s in _sets_named(sets, named)

@@ -46,7 +46,7 @@ Child = Union[Node, Word, None]  # noqa: UP007 - a runtime alias, read before `N
 def from_lark(tree: Any) -> Node:
     """The plain tree of a Lark parse (`propagate_positions=True`, so every rule has a column)."""
     # Iterative, as the other two below: a chain of `and`s nests one level per operator, and a
-    # long chain must not exhaust Python's recursion (the compiler flattens such chains).
+    # long chain must not exhaust Python's recursion (below, such a chain becomes one node).
     built: dict[int, Node] = {}
     for t in _bottom_up(tree, lambda t: [c for c in t.children if hasattr(c, "data")]):
         children: list[Child] = []

@@ -447,7 +447,7 @@ class Compiler:
 
     def _grow(self, size: int, depth: int, tree: Node | None, column: int = 1) -> None:
         """Count `size` more tests, `depth` levels below the current one; refuse past the limits."""
-        where = self._column(tree) if tree is not None else column
+        where = tree.column if tree is not None else column
         self._size += size
         if self._size > MAX_TESTS:
             raise ConditionError(
@@ -460,24 +460,13 @@ class Compiler:
         if self._base + self._height > MAX_DEPTH:
             raise _too_deep(where)
 
-    def _column(self, tree: Node) -> int:
-        return tree.column
-
     def _operands(self, tree: Node, scope: PathType | None) -> list[Test]:
         """The tests joined by a chain of one operator (`a and b and c`), left to right.
 
-        The parser nests a chain to the left, one level per operator; compiled as one node, a long
-        chain costs no depth (and no recursion) here or when it is evaluated.
+        The tree holds a chain as one node (`condition_tree`), so a long chain costs no depth (and
+        no recursion) here or when it is evaluated.
         """
-        operands: list[Node] = []
-        pending: list[Node] = [tree]
-        while pending:
-            node = pending.pop()
-            if node.rule == tree.rule:
-                pending.extend(reversed(node.children))  # type: ignore[arg-type]
-            else:
-                operands.append(node)
-        return [self.node(operand, scope) for operand in operands]
+        return [self.node(operand, scope) for operand in tree.children]  # type: ignore[arg-type]
 
     def _or_(self, tree: Node, scope: PathType | None) -> Test:
         parts = self._operands(tree, scope)
@@ -529,7 +518,7 @@ class Compiler:
         if t.sort not in ("facts", "categories"):
             raise ConditionError(
                 f"'{name}' is not a list of facts or data categories; '{quantifier}' needs one",
-                self._column(path),  # type: ignore[arg-type]
+                path.column,  # type: ignore[union-attr]
             )
         item = t.item
         keep = self.node(where, item) if where is not None else None  # type: ignore[arg-type]
@@ -543,7 +532,7 @@ class Compiler:
         if wanted == "all" and kind.sort != "categories":
             raise ConditionError(
                 f"'{name}' is not a field of data categories; only those can be `all`",
-                self._column(path),  # type: ignore[arg-type]
+                path.column,  # type: ignore[union-attr]
             )
 
         def test(trace: Trace, s: Any) -> Truth:
@@ -622,7 +611,7 @@ class Compiler:
         if t.sort != "value" or t.shape is None:
             raise ConditionError(
                 f"'{name}' is a {t.sort.replace('facts', 'list of facts')}, not a value",
-                self._column(path),
+                path.column,
                 hint="compare one of its fields, or use a quantifier",
             )
         return t.shape, getter, name
@@ -644,7 +633,7 @@ class Compiler:
         if shape.many:
             raise ConditionError(
                 f"'{name}' is a list; use 'includes' or 'in [...]'",
-                self._column(path),  # type: ignore[arg-type]
+                path.column,  # type: ignore[union-attr]
             )
         return _value_test(getter, name, compare, on_unstated=str(op) == "!=")
 
@@ -670,7 +659,7 @@ class Compiler:
         if not shape.many:
             raise ConditionError(
                 f"'{name}' is one value; use '==' or 'in [...]'",
-                self._column(path),  # type: ignore[arg-type]
+                path.column,  # type: ignore[union-attr]
             )
         (wanted,) = self._values([value], shape, name)
         return _value_test(getter, name, lambda v: wanted in _items(v))

@@ -388,17 +388,11 @@ def _schema_error(error: Any, located: Located, path: str) -> CheckerError:
         "list_type": "must be a list",
         "tuple_type": "must be a list",
         "dict_type": "must be a mapping of keys to values",
-        "model_type": "must be a mapping of keys to values",
         "dataclass_type": "must be a mapping of keys to values",
-        "string_pattern_mismatch": "is not in the expected form",
-        "string_too_short": "must not be empty",
     }.get(kind)
     if plain is not None:
         return CheckerError("E402", f"{where} {plain}", path, span)
     return CheckerError("E402", f"{where}: {error['msg']}", path, span)
-
-
-# --- Finding and choosing sets --------------------------------------------------------------
 
 
 # --- Compiled sets kept between runs --------------------------------------------------------
@@ -508,6 +502,9 @@ def _int(value: Any) -> int:
     if type(value) is not int:
         raise TypeError("not a number")
     return value
+
+
+# --- Finding and choosing sets --------------------------------------------------------------
 
 
 def resolve_sets(names: list[str]) -> list[RequirementSet]:
