@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from checker.commands.cache_key import build_id
 from checker.commands.cache_key import digest as _digest
+from checker.commands.cache_upkeep import mark_used, sweep
 from checker.commands.derived_store import use_cache_dir
 from checker.commands.lint_cache import decode, encode
 from checker.errors import CheckerError, ErrorList
@@ -66,6 +67,8 @@ def collecting_less_often() -> Iterator[None]:
 
 def _run_lint(options: LintOptions) -> LintRun:
     use_cache_dir(options.cache_dir)
+    if options.cache_dir is not None:
+        sweep(options.cache_dir)
     files, errors = _policy_files(options)
     explicit = list(options.requirements)
     extra = list(options.extra_requirements)
@@ -355,6 +358,7 @@ def cache_read(cache_dir: Path, name: str, path: Path, roots: tuple[Path, ...]) 
             return None  # truncated or edited: never trust it
         if _ESCAPED_SURROGATE.search(body):
             return None
+        mark_used(entry)
         return body
     except (CheckerError, OSError, ValueError, LookupError, TypeError, AttributeError):
         return None

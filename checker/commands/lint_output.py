@@ -25,6 +25,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from checker.commands import lint
 from checker.commands.cache_key import digest as _digest
+from checker.commands.cache_upkeep import sweep
 from checker.commands.derived_store import use_cache_dir
 from checker.errors import CheckerError, ErrorList
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR
@@ -105,6 +106,8 @@ def run_lint_output(
             target = stack.enter_context(_report_file(output.output))
         spools = _Spools(stack)
         use_cache_dir(options.cache_dir)
+        if options.cache_dir is not None:
+            sweep(options.cache_dir)
         files, errors = lint._policy_files(options)
         explicit = list(options.requirements)
         extra = list(options.extra_requirements)
