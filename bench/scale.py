@@ -21,7 +21,8 @@ read from the kernel's accounting of that child), beside a baseline run in the s
 6. public APIs: building the facts of `--docs` notices (in process) against a bare Lark parse of
    the same files (a share, no target: what making facts without pydantic costs);
 7. throughput: a bare Lark parse of `--docs` notices in a process of its own against
-   `lint --no-cache --jobs 1` over them (speed-up, target >= 3).
+   `lint --no-cache --jobs 1` over them (speed-up, target >= 3), and against the floor (`FLOOR`):
+   what no lint of those files can skip, so how far any rework of the stages above it can go.
 
 Corpora come from bench/generate.py (written once under bench/out/, each with a pyproject.toml of
 its own so that its cache lies inside it). Wall-time figures are medians of `--repeat` interleaved
@@ -62,6 +63,33 @@ for path in sorted(Path(sys.argv[2]).glob("*.policy")):
     parser.parse(path.read_text(encoding="utf-8"))
 """
 
+
+FLOOR = r"""
+import re
+import sys
+from pathlib import Path
+
+import checker.commands.lint_output  # the modules a lint imports
+import checker.rules.engine
+from checker.language.scanner import _LINE
+from checker.notice.anchoring import places, prepare
+from checker.rules.requirements import resolve_sets, sets_for_jurisdictions
+
+QUOTE = re.compile(r'cite "(?:[^"\\]|\\.)*" "((?:[^"\\]|\\.)*)"')
+resolve_sets(sets_for_jurisdictions(("cn", "eu")))  # compiling the sets, as `--no-cache` does
+for path in sorted(Path(sys.argv[1]).glob("*.policy")):
+    text = path.read_text(encoding="utf-8")
+    for line in text.split("\n"):
+        if line:
+            _LINE.fullmatch(line)
+    notice = prepare((path.parent / "sources" / (path.stem + ".txt")).read_text(encoding="utf-8"))
+    for quote in QUOTE.findall(text):
+        places(notice, quote)
+"""
+"""What no lint of these files can skip, as one process: its start-up (imports, compiling the
+requirement sets), reading each policy and its notice, one match of the scanner's line pattern
+per policy line, and finding each quote in the normalised notice. Facts, verdicts and the report
+come on top of this."""
 
 # As on a user's machine, Python keeps the compiled bytecode of every module it imports: with
 # PYTHONDONTWRITEBYTECODE set (some shells and containers set it), each run compiles the checker's
@@ -255,11 +283,18 @@ def throughput(path: Path, repeat: int) -> dict[str, Any]:
         {
             "bare": lambda: run([sys.executable, "-c", BARE_PARSE, grammar, str(path)], path),
             "lint": lambda: checked(run(lint(path, "--no-cache", "--jobs", "1"), path), "lint"),
+            "floor": lambda: run([sys.executable, "-c", FLOOR, str(path)], path),
         },
         repeat,
     )
-    bare, whole = median_wall(got["bare"]), median_wall(got["lint"])
-    return {"bare_s": bare, "lint_s": whole, "speedup": bare / whole}
+    bare, whole, floor = (median_wall(got[k]) for k in ("bare", "lint", "floor"))
+    return {
+        "bare_s": bare,
+        "lint_s": whole,
+        "speedup": bare / whole,
+        "floor_s": floor,
+        "floor_speedup": bare / floor,
+    }
 
 
 def main() -> None:
