@@ -20,9 +20,11 @@ import argparse
 import contextlib
 import gc
 import os
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
@@ -286,6 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     guarded = GuardedOutput(stdout)
     # Every command writes through it (see checker.commands.output).
     sys.stdout = cast("TextIO", guarded)
+    stop = _ending_on_terminate()
     try:
         code = _dispatch(args)
         guarded.flush()
@@ -302,6 +305,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT_ERROR
     finally:
         sys.stdout = stdout
+        stop()
+
+
+def _ending_on_terminate() -> Callable[[], None]:
+    """Make SIGTERM end the command as an interrupt does, so that its clean-up runs; returns
+    what puts the previous handler back.
+
+    CI cancels a job, and a pre-commit or editor stops a tool, with SIGTERM, whose default action
+    ends the process on the spot: `diff` would leave its temporary git worktrees registered in the
+    repository, and a report its temporary files. Raising SystemExit(143) (128 + SIGTERM, what a
+    shell reports) instead unwinds every `finally` on the way out. Only the main thread of a
+    process may set a handler; elsewhere (a test calling `main` from a thread) nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def terminated(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    before = signal.signal(signal.SIGTERM, terminated)
+
+    def restore() -> None:
+        # None: the handler was not set from Python; the default is what it was then.
+        signal.signal(signal.SIGTERM, before if before is not None else signal.SIG_DFL)
+
+    return restore
 
 
 def _report_crash(exc: Exception, verbose: bool) -> None:

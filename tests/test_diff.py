@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -466,3 +468,30 @@ def test_facts_are_compared_by_statement_and_field_never_by_place() -> None:
         ("cite", '1: "We use it" line 3', None),
         ("cite", None, '1: "We use it" line 4'),
     ]
+
+
+def test_a_terminated_diff_removes_its_worktrees(repo: Path) -> None:
+    """CI cancels a job with SIGTERM: the command ends with 143 and leaves no worktree behind.
+
+    The process stops itself at the moment it lints the first revision, from inside its
+    temporary worktree, as a cancelled job would be stopped at any moment.
+    """
+    git(repo, "checkout", "-q", "-b", "feature")
+    edit(SHOP, "consent          = bundled", "consent          = separate")
+    commit(repo, "separate consent to the transfer")
+    script = (
+        "import os, signal, sys\n"
+        "import checker.commands.diff as diff\n"
+        "def stopped(*args, **kwargs):\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    raise AssertionError('SIGTERM did not end the command')\n"
+        "diff.run_lint = stopped\n"
+        "from checker.cli import main\n"
+        "sys.exit(main(['diff', 'main', 'feature']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=repo, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 143, done.stderr
+    assert "AssertionError" not in done.stderr
+    assert git(repo, "worktree", "list").count("\n") == 0  # only the main work tree is left
