@@ -60,6 +60,10 @@ def test_entries_unused_for_a_week_are_removed_and_others_kept(
     unfinished.write_text("a write that never finished", encoding="utf-8")
     recent = cache / written[0].parent.name / ("1" * 64 + ".json")
     recent.write_text("used yesterday", encoding="utf-8")
+    compiled = cache / "derived" / ("2" * 64 + ".json")
+    compiled.parent.mkdir(exist_ok=True)
+    compiled.write_text("a compiled set: bounded by the derived store itself", encoding="utf-8")
+    age(compiled, MAX_AGE + DAY)
     age(stale, MAX_AGE + DAY)
     age(unfinished, MAX_AGE + DAY)
     age(recent, DAY)
@@ -69,7 +73,7 @@ def test_entries_unused_for_a_week_are_removed_and_others_kept(
     assert not stale.exists() and not unfinished.exists()
     assert recent.exists() and all(p.exists() for p in written)
     assert (cache / ".gitignore").exists()
-    assert list((cache / "derived").glob("*.json")), "the compiled sets have their own bound"
+    assert compiled.exists(), "the compiled sets have their own bound"
 
 
 def test_a_cache_in_use_keeps_serving_after_sweeps(
