@@ -320,3 +320,81 @@ def test_a_waiver_of_one_of_the_policys_own_checks_is_not_allowed(check: str) ->
     rep = report(WAIVED_BODY.format(rule=check, date="2027-01-01"))
     assert [(f.id, f.subject) for f in rep.extra][:1] == [("WAIVER-NOT-ALLOWED", "waiver")]
     assert check in rep.extra[0].message
+
+
+POINTING = """\
+set: pointing
+law: TEST
+title: Where failing findings point
+jurisdictions: [other]
+requirements:
+  - id: T-SOME
+    title: A deletion right is offered
+    article: Rule 1
+    quote: q
+    severity: error
+    require: some right where right == delete
+    message: no deletion right
+    remedy: r
+  - id: T-EVERY
+    title: Every right has a channel
+    article: Rule 2
+    quote: q
+    severity: error
+    require: every right satisfies channel is stated
+    message: a right without channel
+    remedy: r
+  - id: T-NO
+    title: No transfer without consent
+    article: Rule 3
+    quote: q
+    severity: error
+    require: no transfer where consent == none
+    message: a transfer without consent
+    remedy: r
+  - id: T-OR
+    title: Separate or written consent
+    article: Rule 4
+    quote: q
+    severity: error
+    for_each: transfer
+    require: (consent == separate or consent == written) and recipient is stated
+    message: "{label}"
+    remedy: r
+"""
+
+RIGHTS_AND_TRANSFERS = """\
+right access { channel = "by letter" cite "5" "see your data" }
+right object { channel = unstated cite "5" "see your data" }
+transfer a { destination = us consent = written recipient = unstated cite "4" "abroad" }
+transfer b { destination = us consent = none recipient = unstated cite "4" "abroad" }
+"""
+
+
+def _pointing(rule: str) -> tuple[int, int]:
+    rules = load_requirement_file(POINTING, "pointing.yaml")
+    policy = parse_policy(HEADER + RIGHTS_AND_TRANSFERS, "shop.policy")
+    outcome = next(o for o in evaluate(policy, [rules], TODAY).outcomes if o.id == rule)
+    assert outcome.status == "fail", outcome
+    span = outcome.findings[0].span
+    return span.line, span.column
+
+
+def test_what_the_notice_lacks_points_at_the_document_not_at_the_last_item_read() -> None:
+    # No right is a deletion right: the rights read on the way are no cause, so the finding
+    # points at the `document` header (line 1), where the notice as a whole is named.
+    assert _pointing("T-SOME") == (1, 1)
+
+
+def test_every_points_at_the_statement_that_breaks_it() -> None:
+    assert _pointing("T-EVERY") == (3, 26)  # right object's `channel = unstated`
+
+
+def test_no_points_at_the_statement_it_finds() -> None:
+    assert _pointing("T-NO") == (5, 1)  # transfer b, not transfer a read before it
+
+
+def test_a_false_side_of_a_true_or_takes_no_blame() -> None:
+    # transfer a: `consent == separate` is false but `written` holds; the `and` fails on the
+    # recipient, and the finding points there, not at the consent.
+    assert _pointing("T-OR") == (4, 61)

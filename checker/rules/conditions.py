@@ -474,9 +474,11 @@ class Compiler:
         def test(trace: Trace, s: Any) -> Truth:
             # Every side is always evaluated, so the evidence lists every fact the rule reads.
             gaps = _gaps(trace)
+            before = trace.culprit
             results = [part(trace, s) for part in parts]
             if any(r is True for r in results):
                 _decided(trace, gaps)
+                trace.culprit = before  # the sides found false are no cause of anything
                 return True
             return None if any(r is None for r in results) else False
 
@@ -773,6 +775,15 @@ def _value_test(
 
 
 def _quantifier(kind: str, getter: Getter, keep: Test | None, check: Test | None) -> Test:
+    """`every`, `some` or `no` over a list of facts or categories.
+
+    Where a failing finding points (`Trace.culprit`) is decided here too: a test found false
+    inside the quantifier points at a cause only for the item that decides the answer (the
+    statement that breaks `every`, the one `no` finds). A `some` that finds nothing has no
+    statement to blame: what the notice lacks has no place in it, so the finding falls back to
+    the statement checked, or the `document` header, not to whichever item was read last.
+    """
+
     def test(trace: Trace, scope: Any) -> Truth:
         items = getter(trace, scope)
         if items is MISSING:
@@ -781,14 +792,18 @@ def _quantifier(kind: str, getter: Getter, keep: Test | None, check: Test | None
             items = ()
         unknown = False
         found = False
+        before = trace.culprit
         for item in items:
             member = True if keep is None else keep(trace, item)
             if member is False:
+                trace.culprit = before
                 continue
             ok = True if check is None else check(trace, item)
             if kind == "every":
                 if ok is False:
                     if member is True:
+                        if trace.culprit is None and isinstance(item, Fact):
+                            trace.culprit = (item, "header")
                         return False
                     unknown = True
                 elif ok is None:
@@ -796,9 +811,13 @@ def _quantifier(kind: str, getter: Getter, keep: Test | None, check: Test | None
             else:  # some / no
                 if ok is True and member is True:
                     found = True
+                    trace.culprit = before
+                    if kind == "no" and before is None and isinstance(item, Fact):
+                        trace.culprit = (item, "header")
                     break
                 if ok is None or member is None:
                     unknown = unknown or ok is not False
+            trace.culprit = before  # this item did not decide the answer
         if kind == "every":
             return None if unknown else True
         if found:
