@@ -139,7 +139,7 @@ def test_anything_else_read_back_is_refused_with_value_or_type_error(data: Any) 
 # --- Valid conditions generated from the grammar --------------------------------------------
 
 KEYWORDS = ["every", "some", "no", "not", "is", "in", "includes", "and", "or", "where"]
-KEYWORDS += ["satisfies", "stated", "unstated", "encoded", "known", "all"]
+KEYWORDS += ["satisfies", "stated", "unstated", "encoded", "known", "all", "undecided"]
 PARTS = st.sampled_from(["a", "Z9", "_", "_1", "id", "is", "no", "in", "all", "or"])
 NAMES = st.one_of(
     st.sampled_from(
@@ -192,7 +192,9 @@ def condition_tests(draw: st.DrawFn) -> Tokens:
 
 @st.composite
 def atoms(draw: st.DrawFn, depth: int) -> Tokens:
-    choice = draw(st.integers(0, 2 if depth > 0 else 1))
+    choice = draw(st.integers(-1, 2 if depth > 0 else 1))
+    if choice == -1:
+        return ["undecided"]
     if choice == 0:
         return [draw(NAMES)]  # a truth test
     if choice == 1:

@@ -398,3 +398,59 @@ def test_a_false_side_of_a_true_or_takes_no_blame() -> None:
     # transfer a: `consent == separate` is false but `written` holds; the `and` fails on the
     # recipient, and the finding points there, not at the consent.
     assert _pointing("T-OR") == (4, 61)
+
+
+UNDECIDED = """\
+set: review
+law: TEST
+title: Words a reviewer must weigh
+jurisdictions: [other]
+requirements:
+  - id: T-SEPARATE
+    title: Transfers have separate consent
+    article: Rule 1
+    quote: q
+    severity: error
+    for_each: transfer
+    require: >-
+      (consent in [separate, written] or (consent in [unspecified, explicit] and undecided))
+      and destination is stated
+    message: "{label}: consent {consent}"
+    remedy: r
+"""
+
+
+def _separate(consent: str, destination: str = "us") -> tuple[str, str, tuple[int, int]]:
+    rules = load_requirement_file(UNDECIDED, "review.yaml")
+    body = (
+        f"transfer t {{ destination = {destination} consent = {consent} recipient = unstated"
+        ' cite "4" "abroad" }\n'
+    )
+    (outcome,) = evaluate(parse_policy(HEADER + body, "shop.policy"), [rules], TODAY).outcomes
+    if outcome.status == "pass":
+        return "pass", "", (0, 0)
+    (finding,) = outcome.findings
+    return outcome.status, finding.message, (finding.span.line, finding.span.column)
+
+
+@pytest.mark.parametrize("consent", ["separate", "written"])
+def test_undecided_lets_a_clear_value_pass(consent: str) -> None:
+    assert _separate(consent)[0] == "pass"
+
+
+def test_undecided_lets_a_clear_value_fail() -> None:
+    assert _separate("bundled") == ("fail", "transfer t: consent bundled", (2, 41))
+
+
+@pytest.mark.parametrize("consent", ["unspecified", "explicit"])
+def test_undecided_makes_the_words_it_follows_cannot_decide(consent: str) -> None:
+    status, message, at = _separate(consent)
+    assert status == "incomplete"
+    assert message == "cannot decide: the notice leaves open: transfer t: consent"
+    assert at == (2, 41)  # the consent's value, which the reviewer has to weigh
+
+
+def test_undecided_does_not_hide_a_failure_beside_it() -> None:
+    status, message, at = _separate("unspecified", destination="unstated")
+    assert (status, message) == ("fail", "transfer t: consent unspecified")
+    assert at == (2, 28)  # `destination = unstated`

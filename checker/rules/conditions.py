@@ -480,7 +480,10 @@ class Compiler:
                 _decided(trace, gaps)
                 trace.culprit = before  # the sides found false are no cause of anything
                 return True
-            return None if any(r is None for r in results) else False
+            if any(r is None for r in results):
+                trace.culprit = before  # nor are they when another side is undecided
+                return None
+            return False
 
         return test
 
@@ -503,6 +506,28 @@ class Compiler:
         def test(trace: Trace, s: Any) -> Truth:
             value = inner(trace, s)
             return None if value is None else not value
+
+        return test
+
+    def _undecided(self, tree: Node, scope: PathType | None) -> Test:
+        """`undecided`: what the notice says cannot settle the question; a reviewer must.
+
+        It is written after the test that finds those words, `consent in [unspecified] and
+        undecided`, so the field that test read is what the notice leaves open: the outcome's
+        message names it and the finding points at it (the statement checked, if no field was
+        read). Kleene logic does the rest: in an `and` with a false test it is false, in an `or`
+        with a true one true.
+        """
+
+        def test(trace: Trace, s: Any) -> Truth:
+            where = trace.last_read
+            if where is None and isinstance(s, Fact):
+                where = (s, "header")
+            if where is not None:
+                # Where an undecided finding points (`left_open`); a failing one points at the
+                # test found false (`culprit`), which this is not.
+                trace.left_open.append(where)
+            return None
 
         return test
 
