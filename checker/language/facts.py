@@ -471,7 +471,8 @@ class Recipient(Fact):
     role: RecipientRole | U | None = None
     location: Places | U | None = None
     """Where the recipient is: one region or a list (`[sg, us]`); a list with any region known to
-    be abroad puts the recipient abroad (`outside_eu` may be China, `outside_cn` the Union)."""
+    be abroad puts the recipient abroad. `outside_eu` may be China and `outside_cn` the Union: a
+    recipient there alone is neither known to be abroad nor at home ("cannot decide")."""
     sdk: Text | U | None = None
     """The third-party SDK (software development kit, plug-in) embedded in the app through which
     this recipient receives, by its product name ("Umeng+ push SDK"); `legal_name` is then its
