@@ -294,8 +294,21 @@ def known_outcome(handler: str) -> tuple[str, str, tuple[int, int]]:
 def test_a_trigger_the_notice_leaves_open_is_undecided_and_named_never_not_applicable() -> None:
     status_, message, where = known_outcome("handler {\n  established_in = unstated\n}\n")
     assert status_ == "incomplete"
-    assert message == "cannot decide: the notice leaves open: handler: established_in"
+    assert message == (
+        "cannot decide: the notice leaves open: handler: established_in; "
+        "where it applies: no representative in the Union"
+    )
     assert where == (3, 20)  # the `unstated` the encoder wrote
+
+
+def test_an_open_trigger_does_not_keep_a_statement_that_complies_either_way_from_passing() -> None:
+    """`applies` implies `require`: with the trigger open, a notice that names a representative
+    in the Union meets the rule wherever the controller is established."""
+    handler = "handler {\n  established_in = unstated\n}\n"
+    representative = (
+        'representative eu { legal_name = "Rep GmbH" cite "1" "our EU representative" }\n'
+    )
+    assert known_outcome(handler + representative)[0] == "pass"
 
 
 def test_a_known_trigger_decides_as_usual() -> None:
@@ -311,7 +324,8 @@ def test_a_trigger_not_encoded_is_undecided_and_says_so() -> None:
     status_, message, _ = known_outcome("handler { legal_name = unstated }\n")
     assert (status_, message) == (
         "incomplete",
-        "cannot decide: not encoded: handler: established_in",
+        "cannot decide: not encoded: handler: established_in; "
+        "where it applies: no representative in the Union",
     )
 
 

@@ -74,14 +74,14 @@ class _Run:
             return self._outcome(req, "not_applicable", (), trace.touched)
         if applies:
             _decided(trace)
-        verdict = req.require(trace, None) if applies else None
-        if applies is None:
-            verdict = None
+        required = req.require(trace, None)
+        verdict = _verdict(applies, required)
         if verdict is True:
             return self._outcome(req, "pass", (), trace.touched)
         status: Status = "fail" if verdict is False else "incomplete"
         anchor = _anchor(policy, trace, None, status)
-        finding = self._finding(req, status, anchor, None, trace)
+        would_fail = applies is None and required is False
+        finding = self._finding(req, status, anchor, None, trace, would_fail)
         return self._outcome(req, status, (finding,), trace.touched)
 
     def _check_each(self, req: Requirement, kind: str) -> Outcome:
@@ -98,13 +98,15 @@ class _Run:
             applied += 1
             if applies:
                 _decided(trace)
-            verdict = require(trace, item) if applies else None
+            required = require(trace, item)
+            verdict = _verdict(applies, required)
             looked_at.update(trace.touched)
             if verdict is True:
                 continue
             status: Status = "fail" if verdict is False else "incomplete"
             anchor = _anchor(policy, trace, item, status)
-            findings.append(self._finding(req, status, anchor, item, trace))
+            would_fail = applies is None and required is False
+            findings.append(self._finding(req, status, anchor, item, trace, would_fail))
         if not applied:
             return self._outcome(req, "not_applicable", (), looked_at)
         if not findings:
@@ -132,8 +134,19 @@ class _Run:
         )
 
     def _finding(
-        self, req: Requirement, status: Status, span: Any, item: Fact | None, trace: Trace
+        self,
+        req: Requirement,
+        status: Status,
+        span: Any,
+        item: Fact | None,
+        trace: Trace,
+        would_fail: bool = False,
     ) -> Finding:
+        """The finding of a statement (or the document) that does not meet `req`.
+
+        `would_fail`: whether the rule applies is undecided, and the statement fails it where it
+        does; the message then says so, which is what the reviewer has to weigh.
+        """
         policy = self.policy
         missing = (
             tuple(
@@ -147,6 +160,8 @@ class _Run:
         )
         if status == "incomplete":
             message = _undecided_message(missing, trace)
+            if would_fail:
+                message += f"; where it applies: {render_message(req, policy, item)}"
         else:
             message = render_message(req, policy, item)
         spec = req.spec
@@ -188,6 +203,18 @@ class _Run:
 
 
 _SPAN = attrgetter("span")
+
+
+def _verdict(applies: bool | None, required: bool | None) -> bool | None:
+    """Whether a statement meets a rule: `applies` implies `required`, in Kleene logic.
+
+    A rule whose trigger the notice leaves undecided (a place that may lie on either side of a
+    border, a fact `is known` finds open) still passes a statement that meets it either way;
+    one that would fail, or cannot be judged, where the rule applies cannot be decided.
+    """
+    if applies is None and required is not True:
+        return None
+    return required
 
 
 def _anchor(policy: Policy, trace: Trace, item: Fact | None, status: Status) -> Any:
