@@ -639,8 +639,15 @@ class Minors(Fact):
     may_process: Flag | U | None = None
     """Whether the service may process minors' information (not age-gated away)."""
     guardian_consent: Flag | U | None = None
+    """Whether the notice makes a parent's or guardian's consent a condition of handling the
+    minor's information (below `threshold`): `yes` also where it puts the asking on the minor
+    ("you may only provide information with their consent"), since the condition is the
+    handler's to keep; how the consent is obtained or checked is `age_verification`."""
     dedicated_rules: Flag | U | None = None
+    """Whether the notice gives, or refers to, rules of its own for children's information (PIPL
+    Art. 31(2) 专门的个人信息处理规则), not a few paragraphs inside the general notice."""
     age_verification: Text | U | None = None
+    """How the handler establishes a user's age or the guardian's consent, in the notice's words."""
     sensitive_necessity: Text | U | None = None
     """Why handling the personal information of children under 14 is necessary: all of it is
     sensitive (PIPL Arts. 28(1), 30), so the notice owes the statement for the children's
