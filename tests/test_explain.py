@@ -90,3 +90,30 @@ def test_waiver_codes_are_listed_and_explained(
     status, out, _ = run(capsys, "explain", code.lower())
     assert status == 0 and out.startswith(f"{code} — {CHECKS[code].title}")
     assert CHECKS[code].fix.split()[0] in out
+
+
+def test_explain_spells_out_the_predicates_a_rule_names(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A reader of "Must hold: separate_consent or ..." sees what the words stand for, and what
+    the predicates they use stand for in turn."""
+    assert main(["explain", "PIPL-23-consent"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Where provided_to_another_handler: recipient.role not in [" in out
+    assert (
+        "separate_consent: consent == separate or (consent in [written, unspecified, explicit]"
+        " and undecided)"
+    ) in out
+    assert "lifted_by_another_ground: purposes is stated" in out
+    # A predicate the rule does not name is not listed.
+    assert "recipient_named:" not in out
+
+
+def test_a_predicate_used_by_a_predicate_is_listed_once_after_it() -> None:
+    from checker.commands.explain import predicates_used
+
+    predicates = {"a": "b or b", "b": "x == 1", "c": "y == 2"}
+    assert predicates_used(["a and a", "z is stated"], predicates) == {
+        "a": "b or b",
+        "b": "x == 1",
+    }

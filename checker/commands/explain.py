@@ -25,6 +25,31 @@ def _requirements(names: list[str] | None) -> list[Requirement]:
     return sorted((r for s in sets for r in s.requirements), key=lambda r: r.id)
 
 
+def _set_predicates(names: list[str] | None, set_name: str) -> dict[str, str]:
+    """The predicates of the requirement set called `set_name`."""
+    found = next(
+        (s for s in resolve_sets(names or list(shipped_sets())) if s.name == set_name), None
+    )
+    return dict(found.predicates) if found is not None else {}
+
+
+def predicates_used(conditions: list[str], predicates: dict[str, str]) -> dict[str, str]:
+    """The predicates the conditions name, and those these name in turn, in order of first use.
+
+    A reader of "Must hold: separate_consent or lifted_by_another_ground" needs what those words
+    stand for; the compiler expands them the same way (a bare name that is a predicate).
+    """
+    used: dict[str, str] = {}
+    pending = list(conditions)
+    while pending:
+        text = pending.pop(0)
+        for word in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text):
+            if word in predicates and word not in used:
+                used[word] = predicates[word]
+                pending.append(predicates[word])
+    return used
+
+
 def run_rules(fmt: str, names: list[str] | None, out: TextIO) -> int:
     requirements = _requirements(names)
     if fmt == "json":
@@ -96,7 +121,8 @@ def run_explain(
             hint=did_you_mean(ident, list(requirements) + list(CATALOGUE) + list(CHECKS)),
         )
     if path is None:
-        out.write(terminal_safe(explain_requirement(requirement)))
+        predicates = _set_predicates(names, requirement.set_name)
+        out.write(terminal_safe(explain_requirement(requirement, predicates)))
         return EXIT_CLEAN
     text, failed = explain_on(requirement, path, roots)
     out.write(terminal_safe(text))
@@ -148,13 +174,14 @@ def explain_own_check(code: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def _wrap(label: str, text: str) -> list[str]:
-    lines = textwrap.wrap(" ".join(text.split()), 88) or [""]
+def _wrap(label: str, text: str, hang: int = 0) -> list[str]:
+    """`text` after a 13-column label, wrapped; continuation lines `hang` columns further in."""
     pad = " " * 13
+    lines = textwrap.wrap(" ".join(text.split()), 88, subsequent_indent=" " * hang) or [""]
     return [f"{label:<13}{lines[0]}"] + [pad + line for line in lines[1:]]
 
 
-def explain_requirement(r: Requirement) -> str:
+def explain_requirement(r: Requirement, predicates: dict[str, str] | None = None) -> str:
     s = r.spec
     out = [f"{r.id} — {s.title}", ""]
     out += _wrap("Law", f"{r.law_title} ({r.law}), {s.article}")
@@ -167,6 +194,9 @@ def explain_requirement(r: Requirement) -> str:
         applies += f" where {s.applies}"
     out += _wrap("Applies to", applies)
     out += _wrap("Must hold", s.require)
+    used = predicates_used([s.applies or "", s.require], predicates or {})
+    for i, (name, condition) in enumerate(used.items()):
+        out += _wrap("Where" if i == 0 else "", f"{name}: {condition}", hang=2)
     out += _wrap("Remedy", s.remedy)
     if s.not_formalised:
         out += _wrap("Not checked", s.not_formalised)
