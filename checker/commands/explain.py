@@ -17,20 +17,15 @@ from checker.resources import shipped_dir, shipped_sets
 from checker.rules.cases import all_cases
 from checker.rules.engine import check
 from checker.rules.own_checks import CHECKS, LAW
-from checker.rules.requirements import Requirement, resolve_sets
+from checker.rules.requirements import Requirement, RequirementSet, resolve_sets
 
 
-def _requirements(names: list[str] | None) -> list[Requirement]:
-    sets = resolve_sets(names or list(shipped_sets()))
+def _sets(names: list[str] | None) -> list[RequirementSet]:
+    return resolve_sets(names or list(shipped_sets()))
+
+
+def _requirements(sets: list[RequirementSet]) -> list[Requirement]:
     return sorted((r for s in sets for r in s.requirements), key=lambda r: r.id)
-
-
-def _set_predicates(names: list[str] | None, set_name: str) -> dict[str, str]:
-    """The predicates of the requirement set called `set_name`."""
-    found = next(
-        (s for s in resolve_sets(names or list(shipped_sets())) if s.name == set_name), None
-    )
-    return dict(found.predicates) if found is not None else {}
 
 
 def predicates_used(conditions: list[str], predicates: dict[str, str]) -> dict[str, str]:
@@ -51,7 +46,7 @@ def predicates_used(conditions: list[str], predicates: dict[str, str]) -> dict[s
 
 
 def run_rules(fmt: str, names: list[str] | None, out: TextIO) -> int:
-    requirements = _requirements(names)
+    requirements = _requirements(_sets(names))
     if fmt == "json":
         listed = [_rule_json(r) for r in requirements] + [_check_json(c) for c in CHECKS]
         out.write(json.dumps(listed, indent=2, ensure_ascii=False) + "\n")
@@ -112,7 +107,8 @@ def run_explain(
     if ident.upper() in CHECKS:  # a check of waivers themselves: no document to explain it on
         out.write(explain_own_check(ident.upper()))
         return EXIT_CLEAN
-    requirements = {r.id: r for r in _requirements(names)}
+    sets = _sets(names)
+    requirements = {r.id: r for r in _requirements(sets)}
     requirement = requirements.get(ident)
     if requirement is None:
         raise CheckerError(
@@ -121,7 +117,7 @@ def run_explain(
             hint=did_you_mean(ident, list(requirements) + list(CATALOGUE) + list(CHECKS)),
         )
     if path is None:
-        predicates = _set_predicates(names, requirement.set_name)
+        predicates = next(s.predicates for s in sets if s.name == requirement.set_name)
         out.write(terminal_safe(explain_requirement(requirement, predicates)))
         return EXIT_CLEAN
     text, failed = explain_on(requirement, path, roots)

@@ -65,10 +65,16 @@ def collecting_less_often() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
+def start_run(cache_dir: Path | None) -> None:
+    """What every run does first with its cache directory: take compiled requirement sets from it
+    (and keep them there), and sweep out what no run has used for a week."""
+    use_cache_dir(cache_dir)
+    if cache_dir is not None:
+        sweep(cache_dir)
+
+
 def _run_lint(options: LintOptions) -> LintRun:
-    use_cache_dir(options.cache_dir)
-    if options.cache_dir is not None:
-        sweep(options.cache_dir)
+    start_run(options.cache_dir)
     files, errors = _policy_files(options)
     explicit = list(options.requirements)
     extra = list(options.extra_requirements)

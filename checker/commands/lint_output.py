@@ -25,8 +25,6 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from checker.commands import lint
 from checker.commands.cache_key import digest as _digest
-from checker.commands.cache_upkeep import sweep
-from checker.commands.derived_store import use_cache_dir
 from checker.errors import CheckerError, ErrorList
 from checker.exitcodes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR
 from checker.files import read_for_excerpt
@@ -105,9 +103,7 @@ def run_lint_output(
         if output.output is not None:
             target = stack.enter_context(_report_file(output.output))
         spools = _Spools(stack)
-        use_cache_dir(options.cache_dir)
-        if options.cache_dir is not None:
-            sweep(options.cache_dir)
+        lint.start_run(options.cache_dir)
         files, errors = lint._policy_files(options)
         explicit = list(options.requirements)
         extra = list(options.extra_requirements)
